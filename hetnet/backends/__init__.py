@@ -1,0 +1,33 @@
+"""Code-generation backends: Brian2 runtime, C++ standalone, Brian2CUDA, Brian2GeNN.
+
+``runtime`` runs in this Python process (numpy target by default);
+``cpp_standalone`` and ``cuda_standalone`` compile once per network structure
+and re-run the binary with new values (:mod:`hetnet.backends.standalone`);
+``genn`` rebuilds on every run (Brian2GeNN has no ``run_args``).
+GPU set-up and its error messages live in :mod:`hetnet.backends.gpu`.
+"""
+from __future__ import annotations
+
+__all__ = ["run_backend", "BACKENDS"]
+
+from hetnet.config import BACKENDS
+
+
+def run_backend(backend, network, stimulus, *, plastic, seed, record_input=False, keep_results=False):
+    """Run on a code-generation backend other than ``runtime``; returns raw arrays."""
+    from hetnet.backends.standalone import run_standalone
+
+    if backend == "cpp_standalone":
+        return run_standalone(network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                              keep_results=keep_results)
+    if backend == "cuda_standalone":
+        from hetnet.backends.gpu import configure_cuda_standalone
+
+        return run_standalone(network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                              keep_results=keep_results, device_name="cuda_standalone",
+                              device_setup=configure_cuda_standalone)
+    if backend == "genn":
+        from hetnet.backends.genn import run_genn
+
+        return run_genn(network, stimulus, plastic=plastic, seed=seed, record_input=record_input)
+    raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")

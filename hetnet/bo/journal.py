@@ -1,0 +1,150 @@
+"""Append-only journal of an optimisation run (JSON lines, flushed and fsynced).
+
+A run directory holds
+
+* ``run.json``: the settings needed to resume (space, objective, budget,
+  batch size, seed, kernel, base configuration), written once, atomically;
+* ``journal.jsonl``: one JSON object per line, appended as events happen:
+  ``{"type": "proposal", "batch": b, "index": i, "x": [...], "seed": s}``
+  when a batch is asked, and ``{"type": "evaluation", "index": i, "x": [...],
+  "objective": f, "metrics": {...}, "seed": s, "wall_time_s": t,
+  "provenance": {...}, ...}`` when an evaluation finishes.
+
+Each line is written with one ``write`` call, flushed and ``os.fsync``-ed
+before the runner moves on, so a SIGKILL loses at most the line being
+written; :func:`read_journal` ignores a truncated last line. Resuming
+replays every finished evaluation into a fresh optimiser and first
+evaluates the proposals of the interrupted batch that have no evaluation
+yet: nothing finished is lost or repeated.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> directory = pathlib.Path(tempfile.mkdtemp())
+>>> with Journal(directory / "journal.jsonl") as journal:
+...     journal.append({"type": "evaluation", "index": 0, "objective": 1.5})
+>>> [entry["objective"] for entry in read_journal(directory / "journal.jsonl")]
+[1.5]
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Journal", "read_journal", "write_json_atomic", "to_jsonable", "JOURNAL_NAME", "SETTINGS_NAME"]
+
+JOURNAL_NAME = "journal.jsonl"
+SETTINGS_NAME = "run.json"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain-JSON form: numpy scalars and arrays become numbers and lists; NaN/inf become strings.
+
+    >>> to_jsonable({"a": np.float64(2.0), "b": np.arange(2), "c": float("nan")})
+    {'a': 2.0, 'b': [0, 1], 'c': 'nan'}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    return str(value)
+
+
+class Journal:
+    """An append-only JSON-lines file; every :meth:`append` is flushed and fsynced.
+
+    Parameters
+    ----------
+    path : str or Path
+        Created if missing; appended to otherwise.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._repair_tail()
+        self._handle = open(self.path, "a", encoding="utf-8")
+
+    def _repair_tail(self):
+        """Drop a partial last line left by a kill, so new lines start cleanly."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with open(self.path, "rb+") as handle:
+            data = handle.read()
+            if data.endswith(b"\n"):
+                return
+            cut = data.rfind(b"\n") + 1
+            handle.seek(cut)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def append(self, entry: dict) -> None:
+        """Write one entry as a line; returns once it is on disk."""
+        line = json.dumps(to_jsonable(entry), sort_keys=True) + "\n"
+        self._handle.write(line)
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def read_journal(path) -> list:
+    """All complete entries of a journal (a truncated or corrupt last line is skipped).
+
+    Returns an empty list when the file does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    entries = []
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            if number == len(lines) - 1:   # partial last line of a killed run
+                break
+            raise ValueError(f"{path}: line {number + 1} is not valid JSON") from None
+    return entries
+
+
+def write_json_atomic(path, data: dict) -> None:
+    """Write JSON to ``path`` through a temporary file and ``os.replace`` (never half-written)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(to_jsonable(data), handle, indent=2, sort_keys=True)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

@@ -1,0 +1,1 @@
+"""The ``hetnet`` command line: ``hetnet run``, ``hetnet optimize``, ``hetnet prune``."""

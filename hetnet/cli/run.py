@@ -1,0 +1,187 @@
+"""``hetnet run``: the main job — HoNHoS vs HeNHeS on built-in Lorenz-63 data.
+
+Generates a Lorenz-63 series (no download), lets STDP learn on it, freezes
+the weights, fits a ridge readout for one-step prediction and reports the
+held-out NRMSE, mean firing rate and spikes per neuron of each variant side by
+side. Writes ``results.json`` (with provenance) and ``hrsnn_run.png``
+(raster + prediction vs truth) into the output folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, load_config
+
+__all__ = ["register", "run_command", "format_table"]
+
+_QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 120, "test_steps": 40}
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "run",
+        help="simulate HRSNN variants on a task and report metrics (default: Lorenz-63 one-step prediction)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("config", nargs="?", metavar="CONFIG.toml",
+                        help="network configuration (TOML; sections as in docs/configuration.md); built-in defaults if omitted")
+    parser.add_argument("--out", default="hetnet-results", metavar="DIR",
+                        help="output folder for results.json and the figure (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S",
+                        help="random seed for structure, parameters, input and data (default: the config's seed, 0)")
+    parser.add_argument("--backend", choices=BACKENDS, default=None,
+                        help="code-generation backend (default: the config's, 'runtime' = Brian2 numpy target)")
+    parser.add_argument("--variants", default="HoNHoS,HeNHeS", metavar="LIST",
+                        help=f"comma-separated variants from {', '.join(VARIANTS)} (default: %(default)s)")
+    parser.add_argument("--n-neurons", type=int, default=None, metavar="N",
+                        help="recurrent neurons (overrides the config)")
+    parser.add_argument("--train-steps", type=int, default=500, metavar="T",
+                        help="series steps used for STDP and the readout fit (default: %(default)s)")
+    parser.add_argument("--test-steps", type=int, default=100, metavar="T",
+                        help="held-out steps scored (default: %(default)s)")
+    parser.add_argument("--washout-steps", type=int, default=50, metavar="T",
+                        help="initial steps ignored by the readout (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small, fast run (100 neurons, 120 training steps) for smoke tests")
+    parser.set_defaults(func=run_command)
+    return parser
+
+
+def _say(message: str):
+    print(f"[hetnet {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def format_table(rows: dict) -> str:
+    """The variants side by side: NRMSE, mean rate, spikes per neuron."""
+    header = f"{'variant':<8} {'NRMSE':>8} {'rate (Hz)':>10} {'spikes/neuron':>14} {'time (s)':>9}"
+    lines = [header, "-" * len(header)]
+    for variant, row in rows.items():
+        lines.append(
+            f"{variant:<8} {row['nrmse']:>8.4f} {row['mean_rate_hz']:>10.3f} "
+            f"{row['spikes_per_neuron']:>14.2f} {row['wall_seconds']:>9.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _plot(outcomes: dict, path: Path, dt_series: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    variants = list(outcomes)
+    figure, axes = plt.subplots(2, len(variants), figsize=(6 * len(variants), 7), squeeze=False)
+    for column, variant in enumerate(variants):
+        frozen = outcomes[variant]["frozen"]
+        window = frozen.spike_times_ms < min(2000.0, frozen.duration_ms)
+        excitatory = frozen.spike_indices < frozen.n_excitatory
+        raster = axes[0, column]
+        raster.scatter(frozen.spike_times_ms[window & excitatory], frozen.spike_indices[window & excitatory],
+                       s=1, color="tab:blue", label="excitatory")
+        raster.scatter(frozen.spike_times_ms[window & ~excitatory], frozen.spike_indices[window & ~excitatory],
+                       s=1, color="tab:red", label="inhibitory")
+        raster.set(title=f"{variant}: spikes (frozen weights), {frozen.mean_rate_hz:.2f} Hz",
+                   xlabel="time (ms)", ylabel="neuron")
+        raster.legend(loc="upper right", markerscale=6, fontsize=8)
+        prediction = axes[1, column]
+        targets, predictions = outcomes[variant]["targets"], outcomes[variant]["predictions"]
+        steps = np.arange(len(targets)) * dt_series
+        for dimension, color in zip(range(targets.shape[1]), ("tab:blue", "tab:orange", "tab:green")):
+            prediction.plot(steps, targets[:, dimension], color=color, label=f"truth {'xyz'[dimension]}")
+            prediction.plot(steps, predictions[:, dimension], color=color, linestyle="--", label=f"predicted {'xyz'[dimension]}")
+        prediction.set(title=f"{variant}: one-step prediction, NRMSE {outcomes[variant]['nrmse']:.3f}",
+                       xlabel="Lorenz time", ylabel="value")
+        prediction.legend(fontsize=7, ncol=3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _config_from_args(args) -> HRSNNConfig:
+    config = load_config(args.config) if args.config else HRSNNConfig()
+    changes = {}
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if args.backend is not None:
+        changes["backend"] = args.backend
+    if args.n_neurons is not None:
+        changes["n_neurons"] = args.n_neurons
+    elif args.quick:
+        changes["n_neurons"] = _QUICK["n_neurons"]
+    return config.replace(**changes)
+
+
+def run_command(args) -> int:
+    from hetnet.datasets import lorenz63
+    from hetnet.pipeline import one_step_prediction
+    from hetnet.provenance import provenance
+
+    try:
+        config = _config_from_args(args)
+    except ConfigError as error:
+        print(f"hetnet run: {error}", file=sys.stderr)
+        return 2
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown or not variants:
+        print(f"hetnet run: unknown variant(s) {unknown}; allowed: {', '.join(VARIANTS)}", file=sys.stderr)
+        return 2
+    steps = {k: getattr(args, k) for k in ("washout_steps", "train_steps", "test_steps")}
+    if args.quick:
+        steps = {k: _QUICK[k] for k in steps}
+    if min(steps.values()) < 1 and steps["washout_steps"] != 0 or steps["train_steps"] < 10 or steps["test_steps"] < 2:
+        print("hetnet run: needs train-steps >= 10, test-steps >= 2, washout-steps >= 0", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    dt_series = 0.02
+    n_steps = sum(steps.values()) + 1
+    _say(f"Lorenz-63 series: {n_steps} steps (dt = {dt_series}), seed {config.seed}")
+    series = lorenz63(n_steps, dt=dt_series, seed=config.seed)
+    _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
+         f"backend {config.backend}, variants {', '.join(variants)}")
+    outcomes = {}
+    for variant in variants:
+        outcome = one_step_prediction(config.replace(variant=variant), series, progress=_say, **steps)
+        outcomes[variant] = outcome
+        _say(f"{variant}: NRMSE {outcome['nrmse']:.4f}, {outcome['mean_rate_hz']:.3f} Hz, "
+             f"{outcome['wall_seconds']:.1f} s")
+    rows = {
+        variant: {
+            key: outcome[key]
+            for key in ("nrmse", "mean_rate_hz", "spikes_per_neuron", "training_mean_rate_hz", "wall_seconds")
+        }
+        for variant, outcome in outcomes.items()
+    }
+    table = format_table(rows)
+    print("\nOne-step prediction of Lorenz-63 (held-out NRMSE; lower is better)")
+    print(table)
+    record = {
+        "task": "lorenz63-one-step",
+        "series": {"dt": dt_series, **steps},
+        "variants": rows,
+        "predictions": {v: o["predictions"].tolist() for v, o in outcomes.items()},
+        "targets": next(iter(outcomes.values()))["targets"].tolist(),
+        "simulation": {v: {"trained": o["trained"].provenance, "frozen": o["frozen"].provenance}
+                       for v, o in outcomes.items()},
+        "provenance": provenance(seed=config.seed, backend=config.backend, config=config, variants=variants),
+    }
+    (out / "results.json").write_text(json.dumps(record, indent=1, default=_json_default))
+    _plot(outcomes, out / "hrsnn_run.png", dt_series)
+    _say(f"wrote {out / 'results.json'} and {out / 'hrsnn_run.png'}")
+    return 0
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

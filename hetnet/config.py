@@ -1,0 +1,457 @@
+"""Validated configuration of an HRSNN, loadable from TOML.
+
+Every field is checked when the object is made, before Brian2 is touched;
+a bad value raises :class:`ConfigError` naming the field, the value and
+what is allowed. Values are plain numbers with the unit in the name
+(``tau_m_ms``); Brian2 units are attached only at the model boundary
+(:mod:`hetnet.network.brian`).
+
+Example
+-------
+>>> from hetnet.config import HRSNNConfig
+>>> config = HRSNNConfig(n_neurons=200, variant="HeNHeS", seed=3)
+>>> config.n_excitatory, config.n_inhibitory
+(160, 40)
+>>> config.replace(variant="HoNHoS").neurons_heterogeneous
+False
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from hetnet.distributions import (
+    Constant,
+    Distribution,
+    DistributionError,
+    Gamma,
+    LogNormal,
+    Uniform,
+    distribution_from_dict,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "ConfigError",
+    "VARIANTS",
+    "BACKENDS",
+    "NeuronConfig",
+    "STDPConfig",
+    "ConnectivityConfig",
+    "WeightConfig",
+    "InputConfig",
+    "HRSNNConfig",
+    "load_config",
+]
+
+VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
+BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
+
+
+class ConfigError(ValueError):
+    """An invalid configuration value: names the field, the value and what is allowed."""
+
+    def __init__(self, field_name: str, value: Any, allowed: str):
+        self.field = field_name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"invalid configuration: {field_name} = {value!r}; {allowed}")
+
+
+# --- field checks ------------------------------------------------------------
+
+def _number(name, value, *, low=None, high=None, low_open=False, integer=False):
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        integer and not isinstance(value, int)
+    ):
+        raise ConfigError(name, value, f"must be {kind}")
+    if not math.isfinite(value):
+        raise ConfigError(name, value, "must be finite")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ConfigError(name, value, f"must be {'>' if low_open else '>='} {low}")
+    if high is not None and value > high:
+        raise ConfigError(name, value, f"must be <= {high}")
+    return int(value) if integer else float(value)
+
+
+def _probability(name, value):
+    return _number(name, value, low=0.0, high=1.0)
+
+
+def _distribution(name, value, *, positive=False):
+    try:
+        dist = distribution_from_dict(value, field=name)
+    except DistributionError as error:
+        raise ConfigError(name, value, str(error)) from None
+    # Gamma and LogNormal have support (0, inf): their infimum 0 is never drawn.
+    if positive and not (dist.lower_bound > 0 or isinstance(dist, (Gamma, LogNormal))):
+        raise ConfigError(name, dist.to_dict(), "must be > 0 (a time constant); use values > 0")
+    return dist
+
+
+def _check_unknown(cls, data: Mapping, prefix: str):
+    if not isinstance(data, Mapping):
+        raise ConfigError(prefix or cls.__name__, data, "must be a table of settings")
+    known = {f.name for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                f"{prefix}{key}" if prefix else key,
+                data[key],
+                f"unknown key; allowed keys: {', '.join(sorted(known))}",
+            )
+
+
+class _Section:
+    """Shared behaviour of the configuration dataclasses."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping, prefix: str = ""):
+        _check_unknown(cls, data, prefix)
+        return cls(**dict(data))
+
+    def to_dict(self) -> dict:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, _Section):
+                value = value.to_dict()
+            elif isinstance(value, Distribution):
+                value = value.to_dict()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def replace(self, **changes):
+        """Copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class NeuronConfig(_Section):
+    """Distributions of the LIF parameters of one population (E or I).
+
+    Under a homogeneous-neuron variant (HoN...) every neuron takes each
+    distribution's mean; under HeN... each neuron draws its own value.
+    """
+
+    tau_m_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
+    v_th_mV: Any = field(default_factory=lambda: Uniform(-55.0, -49.0))
+    v_rest_mV: Any = -65.0
+    v_reset_mV: Any = -65.0
+    t_ref_ms: Any = 2.0
+
+    def validate(self, prefix: str):
+        for name in ("tau_m_ms", "t_ref_ms"):
+            object.__setattr__(self, name, _distribution(prefix + name, getattr(self, name), positive=True))
+        for name in ("v_th_mV", "v_rest_mV", "v_reset_mV"):
+            object.__setattr__(self, name, _distribution(prefix + name, getattr(self, name)))
+        if self.v_th_mV.lower_bound <= max(self.v_rest_mV.mean, self.v_reset_mV.mean):
+            raise ConfigError(
+                prefix + "v_th_mV",
+                self.v_th_mV.to_dict(),
+                f"every threshold must lie above v_rest ({self.v_rest_mV.mean} mV) "
+                f"and v_reset ({self.v_reset_mV.mean} mV)",
+            )
+
+
+@dataclass(frozen=True)
+class STDPConfig(_Section):
+    """Trace-STDP parameter distributions (Diehl & Cook 2015 defaults).
+
+    Depression on a presynaptic spike, ``w -= eta_pre * x_post * (w - w_min)``;
+    potentiation on a postsynaptic spike, ``w += eta_post * x_pre * (w_max - w)``
+    (soft bounds). ``bounds = "hard"`` drops the ``(w - w_min)`` and
+    ``(w_max - w)`` factors and only clips.
+    """
+
+    tau_pre_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
+    tau_post_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
+    eta_pre: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=1e-4))
+    eta_post: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=1e-2))
+    trace_increment_pre: float = 1.0
+    trace_increment_post: float = 1.0
+    bounds: str = "soft"
+
+    def validate(self, prefix: str):
+        for name in ("tau_pre_ms", "tau_post_ms"):
+            object.__setattr__(self, name, _distribution(prefix + name, getattr(self, name), positive=True))
+        for name in ("eta_pre", "eta_post"):
+            dist = _distribution(prefix + name, getattr(self, name))
+            if dist.lower_bound < 0:
+                raise ConfigError(prefix + name, dist.to_dict(), "learning rates must be >= 0")
+            object.__setattr__(self, name, dist)
+        for name in ("trace_increment_pre", "trace_increment_post"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0, low_open=True))
+        if self.bounds not in ("soft", "hard"):
+            raise ConfigError(prefix + "bounds", self.bounds, "allowed: 'soft', 'hard'")
+
+
+@dataclass(frozen=True)
+class ConnectivityConfig(_Section):
+    """Distance-dependent recurrent connectivity and input fan-out.
+
+    ``P(i, j) = c_XY * exp(-(D(i, j) / lambda_grid)**2)`` for a synapse from
+    population X to population Y on the 3-D grid; each input channel neuron
+    projects to each recurrent neuron with probability ``p_in``.
+    """
+
+    c_ee: float = 0.3
+    c_ei: float = 0.2
+    c_ie: float = 0.4
+    c_ii: float = 0.1
+    lambda_grid: float = 2.0
+    p_in: float = 0.2
+
+    def validate(self, prefix: str):
+        for name in ("c_ee", "c_ei", "c_ie", "c_ii", "p_in"):
+            object.__setattr__(self, name, _probability(prefix + name, getattr(self, name)))
+        object.__setattr__(
+            self, "lambda_grid", _number(prefix + "lambda_grid", self.lambda_grid, low=0.0, low_open=True)
+        )
+
+
+@dataclass(frozen=True)
+class WeightConfig(_Section):
+    """Synaptic weights: dimensionless ``w`` in ``[w_min, w_max]`` times a PSP scale.
+
+    A spike of an excitatory (or input) neuron moves the postsynaptic
+    membrane by ``+w * scale`` mV, an inhibitory one by ``-w * scale`` mV
+    (stored as a negative weight). ``w_scale`` multiplies every scale (the
+    architecture hyperparameter of the papers).
+    """
+
+    w_min: float = 0.0
+    w_max: float = 1.0
+    initial: Any = field(default_factory=lambda: Uniform(0.2, 0.8))
+    w_scale: float = 1.0
+    excitatory_scale_mV: float = 2.0
+    inhibitory_scale_mV: float = 4.0
+    input_scale_mV: float = 5.0
+
+    def validate(self, prefix: str):
+        w_min = _number(prefix + "w_min", self.w_min, low=0.0)
+        w_max = _number(prefix + "w_max", self.w_max)
+        if not w_max > w_min:
+            raise ConfigError(prefix + "w_max", w_max, f"must be > w_min ({w_min})")
+        object.__setattr__(self, "w_min", w_min)
+        object.__setattr__(self, "w_max", w_max)
+        initial = _distribution(prefix + "initial", self.initial)
+        low, high = float(initial.quantile(0.0)), float(initial.quantile(1.0))
+        if low < w_min or high > w_max:
+            raise ConfigError(
+                prefix + "initial",
+                initial.to_dict(),
+                f"initial weights must lie within [w_min, w_max] = [{w_min}, {w_max}] "
+                "(use a constant or uniform distribution inside the bounds)",
+            )
+        object.__setattr__(self, "initial", initial)
+        for name in ("w_scale", "excitatory_scale_mV", "inhibitory_scale_mV", "input_scale_mV"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0))
+
+
+@dataclass(frozen=True)
+class InputConfig(_Section):
+    """Poisson rate encoding of the input.
+
+    A value ``x`` normalised to [0, 1] drives its encoder neurons at
+    ``rate_min_hz + x * (rate_max_hz - rate_min_hz)``. Each input channel has
+    ``neurons_per_channel`` encoder neurons; ``on_off`` splits a signed
+    series into an ON channel (positive part) and an OFF channel (negative
+    part). Each series step lasts ``step_ms``; images are shown for
+    ``present_ms`` followed by ``rest_ms`` of silence.
+    """
+
+    rate_min_hz: float = 0.0
+    rate_max_hz: float = 64.0
+    neurons_per_channel: int = 10
+    on_off: bool = True
+    step_ms: float = 10.0
+    present_ms: float = 100.0
+    rest_ms: float = 100.0
+
+    def validate(self, prefix: str):
+        low = _number(prefix + "rate_min_hz", self.rate_min_hz, low=0.0)
+        high = _number(prefix + "rate_max_hz", self.rate_max_hz, low=0.0, low_open=True)
+        if not high > low:
+            raise ConfigError(prefix + "rate_max_hz", high, f"must be > rate_min_hz ({low})")
+        object.__setattr__(self, "rate_min_hz", low)
+        object.__setattr__(self, "rate_max_hz", high)
+        object.__setattr__(
+            self, "neurons_per_channel", _number(prefix + "neurons_per_channel", self.neurons_per_channel, low=1, integer=True)
+        )
+        if not isinstance(self.on_off, bool):
+            raise ConfigError(prefix + "on_off", self.on_off, "must be true or false")
+        for name in ("step_ms", "present_ms"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0, low_open=True))
+        object.__setattr__(self, "rest_ms", _number(prefix + "rest_ms", self.rest_ms, low=0.0))
+
+
+@dataclass(frozen=True)
+class HRSNNConfig(_Section):
+    """Full configuration of one heterogeneous recurrent spiking network.
+
+    Parameters
+    ----------
+    n_neurons : int
+        Recurrent neurons (the paper uses 100 to 5000).
+    excitatory_fraction : float
+        Fraction of excitatory neurons (0.8).
+    grid_shape : tuple of 3 ints or None
+        3-D integer grid the neurons sit on (unit spacing); ``None`` picks the
+        most cubic grid with at least ``n_neurons`` points.
+    variant : {"HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS"}
+        Which parameters are heterogeneous: HeN draws neuron parameters per
+        neuron, HeS draws STDP parameters per synapse; Ho... uses the mean.
+    dt_ms, duration_ms : float
+        Integration step, and run length when no stimulus sets it.
+    seed : int
+        Seeds structure, parameters, Poisson input and Brian2's generator.
+    backend : {"runtime", "cpp_standalone", "cuda_standalone", "genn"}
+        Code-generation target.
+    """
+
+    n_neurons: int = 500
+    excitatory_fraction: float = 0.8
+    grid_shape: Any = None
+    variant: str = "HeNHeS"
+    dt_ms: float = 0.1
+    duration_ms: float = 1000.0
+    seed: int = 0
+    backend: str = "runtime"
+    excitatory: NeuronConfig = field(default_factory=NeuronConfig)
+    inhibitory: NeuronConfig = field(
+        default_factory=lambda: NeuronConfig(tau_m_ms=Gamma(shape=3.0, mean=10.0))
+    )
+    stdp: STDPConfig = field(default_factory=STDPConfig)
+    connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
+    weights: WeightConfig = field(default_factory=WeightConfig)
+    input: InputConfig = field(default_factory=InputConfig)
+
+    def __post_init__(self):
+        n = _number("n_neurons", self.n_neurons, low=1, integer=True)
+        object.__setattr__(self, "n_neurons", n)
+        object.__setattr__(self, "excitatory_fraction", _probability("excitatory_fraction", self.excitatory_fraction))
+        if self.variant not in VARIANTS:
+            raise ConfigError("variant", self.variant, f"allowed: {', '.join(VARIANTS)}")
+        if self.backend not in BACKENDS:
+            raise ConfigError("backend", self.backend, f"allowed: {', '.join(BACKENDS)}")
+        object.__setattr__(self, "dt_ms", _number("dt_ms", self.dt_ms, low=0.0, low_open=True))
+        object.__setattr__(self, "duration_ms", _number("duration_ms", self.duration_ms, low=0.0, low_open=True))
+        seed = _number("seed", self.seed, low=0, integer=True)
+        if seed >= 2**32:
+            raise ConfigError("seed", seed, "must be < 2**32")
+        object.__setattr__(self, "seed", seed)
+        if self.grid_shape is not None:
+            shape = self.grid_shape
+            if not isinstance(shape, (list, tuple)) or len(shape) != 3:
+                raise ConfigError("grid_shape", shape, "must be three positive integers or omitted")
+            shape = tuple(_number(f"grid_shape[{k}]", s, low=1, integer=True) for k, s in enumerate(shape))
+            if math.prod(shape) < n:
+                raise ConfigError("grid_shape", list(shape), f"needs at least n_neurons = {n} grid points")
+            object.__setattr__(self, "grid_shape", shape)
+        for name, cls in (
+            ("excitatory", NeuronConfig),
+            ("inhibitory", NeuronConfig),
+            ("stdp", STDPConfig),
+            ("connectivity", ConnectivityConfig),
+            ("weights", WeightConfig),
+            ("input", InputConfig),
+        ):
+            section = getattr(self, name)
+            if isinstance(section, Mapping):
+                section = cls.from_dict(section, prefix=f"{name}.")
+            if not isinstance(section, cls):
+                raise ConfigError(name, section, f"must be a {cls.__name__} or a table")
+            section.validate(f"{name}.")
+            object.__setattr__(self, name, section)
+        if self.dt_ms > min(self.excitatory.t_ref_ms.mean, self.inhibitory.t_ref_ms.mean):
+            raise ConfigError("dt_ms", self.dt_ms, "must not exceed the refractory period")
+        if self.n_excitatory == 0:
+            raise ConfigError(
+                "excitatory_fraction", self.excitatory_fraction,
+                f"gives no excitatory neuron for n_neurons = {n}; STDP needs at least one",
+            )
+
+    # --- derived quantities -------------------------------------------------
+    @property
+    def n_excitatory(self) -> int:
+        """Excitatory neurons: ``round(excitatory_fraction * n_neurons)``."""
+        return int(round(self.excitatory_fraction * self.n_neurons))
+
+    @property
+    def n_inhibitory(self) -> int:
+        return self.n_neurons - self.n_excitatory
+
+    @property
+    def neurons_heterogeneous(self) -> bool:
+        """True for HeN variants (per-neuron parameters)."""
+        return self.variant.startswith("HeN")
+
+    @property
+    def synapses_heterogeneous(self) -> bool:
+        """True for ...HeS variants (per-synapse STDP parameters)."""
+        return self.variant.endswith("HeS")
+
+    def resolved_grid_shape(self) -> tuple:
+        """The grid actually used: ``grid_shape`` or the most cubic one that fits."""
+        if self.grid_shape is not None:
+            return self.grid_shape
+        side = max(1, round(self.n_neurons ** (1 / 3)))
+        best = None
+        for a in range(max(1, side - 2), side + 3):
+            for b in range(a, side + 4):
+                c = max(1, math.ceil(self.n_neurons / (a * b)))
+                candidate = (a * b * c, max(a, b, c) - min(a, b, c), (c, b, a))
+                best = candidate if best is None or candidate[:2] < best[:2] else best
+        return best[2]
+
+    def replace(self, **changes):
+        """Copy with fields changed; sections may be given as dicts of changes.
+
+        >>> HRSNNConfig().replace(connectivity={"c_ee": 0.1}).connectivity.c_ee
+        0.1
+        """
+        for name, value in list(changes.items()):
+            current = getattr(self, name, None)
+            if isinstance(current, _Section) and isinstance(value, Mapping):
+                _check_unknown(type(current), value, f"{name}.")
+                changes[name] = dataclasses.replace(current, **value)
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: Mapping, prefix: str = ""):
+        _check_unknown(cls, data, prefix)
+        return cls(**dict(data))
+
+    @classmethod
+    def from_toml(cls, path) -> "HRSNNConfig":
+        """Read a TOML file (sections ``[excitatory]``, ``[stdp]``, ... as in ``to_dict``)."""
+        return load_config(path)
+
+
+def load_config(path) -> HRSNNConfig:
+    """Load and validate an :class:`HRSNNConfig` from a TOML file.
+
+    Unknown keys, wrong types and invalid values raise :class:`ConfigError`;
+    a missing or unreadable file raises it too, naming the path.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError("config file", str(path), "no such file")
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("config file", str(path), f"is not valid TOML: {error}") from None
+    return HRSNNConfig.from_dict(data)

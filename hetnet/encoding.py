@@ -1,0 +1,198 @@
+"""Input encoding: values to Poisson rates, and spike input passed through.
+
+A :class:`RateStimulus` holds the firing rate of every encoder neuron for
+every stimulus step (a piecewise-constant rate, streamed to a Brian2
+``PoissonGroup`` through a ``TimedArray``); a :class:`SpikeStimulus` holds
+explicit input spikes (e.g. SHD). No Brian2 import here.
+
+Example
+-------
+>>> import numpy as np
+>>> from hetnet.config import InputConfig
+>>> series = np.sin(np.linspace(0, 6, 50))[:, None]
+>>> stimulus = encode_series(series, InputConfig(neurons_per_channel=2))
+>>> stimulus.rates_hz.shape, stimulus.step_ms
+((50, 4), 10.0)
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hetnet.config import InputConfig
+
+__all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "EncodingError"]
+
+
+class EncodingError(ValueError):
+    """Input that cannot be encoded (wrong shape, NaN, empty)."""
+
+
+@dataclass(frozen=True)
+class RateStimulus:
+    """Rates of ``n_channels`` Poisson encoder neurons over ``n_steps`` steps.
+
+    Attributes
+    ----------
+    rates_hz : ndarray, shape (n_steps, n_channels)
+    step_ms : float
+        Duration of one step; the network state is read once per step.
+    sample_steps : ndarray of int, shape (n_samples, 2), optional
+        ``[start, stop)`` step range of each sample's presentation
+        (classification); empty for streamed series.
+    """
+
+    rates_hz: np.ndarray
+    step_ms: float
+    sample_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
+
+    def __post_init__(self):
+        rates = np.asarray(self.rates_hz, dtype=float)
+        if rates.ndim != 2 or rates.shape[0] == 0 or rates.shape[1] == 0:
+            raise EncodingError(f"rates_hz must have shape (n_steps, n_channels) with both > 0; got {rates.shape}")
+        if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+            raise EncodingError("rates_hz must be finite and >= 0")
+        if not (isinstance(self.step_ms, (int, float)) and self.step_ms > 0):
+            raise EncodingError(f"step_ms must be > 0; got {self.step_ms!r}")
+        object.__setattr__(self, "rates_hz", rates)
+        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
+
+    @property
+    def n_steps(self) -> int:
+        return self.rates_hz.shape[0]
+
+    @property
+    def n_channels(self) -> int:
+        return self.rates_hz.shape[1]
+
+    @property
+    def duration_ms(self) -> float:
+        return self.n_steps * self.step_ms
+
+    def slice_steps(self, start: int, stop: int) -> "RateStimulus":
+        """The steps ``start .. stop-1`` as a stimulus of their own."""
+        return RateStimulus(self.rates_hz[start:stop], self.step_ms)
+
+
+@dataclass(frozen=True)
+class SpikeStimulus:
+    """Explicit input spikes: ``indices[k]`` fires at ``times_ms[k]``.
+
+    ``step_ms`` sets how often the network state is read (one step per
+    readout bin); ``duration_ms`` the run length.
+    """
+
+    indices: np.ndarray
+    times_ms: np.ndarray
+    n_channels: int
+    duration_ms: float
+    step_ms: float
+    sample_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
+
+    def __post_init__(self):
+        indices = np.asarray(self.indices, dtype=np.int64).ravel()
+        times = np.asarray(self.times_ms, dtype=np.float64).ravel()
+        if indices.shape != times.shape:
+            raise EncodingError(f"indices and times_ms differ in length: {indices.size} vs {times.size}")
+        if self.n_channels < 1:
+            raise EncodingError(f"n_channels must be >= 1; got {self.n_channels}")
+        if indices.size and (indices.min() < 0 or indices.max() >= self.n_channels):
+            raise EncodingError(f"spike indices must lie in [0, {self.n_channels - 1}]")
+        if times.size and (not np.all(np.isfinite(times)) or times.min() < 0 or times.max() >= self.duration_ms):
+            raise EncodingError(f"spike times must be finite and in [0, duration_ms = {self.duration_ms})")
+        if not self.step_ms > 0 or not self.duration_ms > 0:
+            raise EncodingError("step_ms and duration_ms must be > 0")
+        order = np.lexsort((indices, times))
+        object.__setattr__(self, "indices", indices[order])
+        object.__setattr__(self, "times_ms", times[order])
+        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
+
+    @property
+    def n_steps(self) -> int:
+        return int(math.ceil(self.duration_ms / self.step_ms - 1e-9))
+
+
+def _rates_from_unit(values: np.ndarray, config: InputConfig) -> np.ndarray:
+    return config.rate_min_hz + values * (config.rate_max_hz - config.rate_min_hz)
+
+
+def encode_series(series, config: InputConfig, *, fit_steps: int | None = None) -> RateStimulus:
+    """Rate-code a time series, one stimulus step per series step.
+
+    Each dimension is normalised with statistics of the first ``fit_steps``
+    steps (all steps if ``None``), so held-out data does not leak into the
+    encoding. With ``config.on_off`` the centred value ``x`` in [-1, 1]
+    (divided by the largest absolute deviation) drives an ON channel at
+    rate(max(x, 0)) and an OFF channel at rate(max(-x, 0)); otherwise the
+    min-max normalised value in [0, 1] drives one channel. Values outside the
+    fitted range are clipped. Every channel has
+    ``config.neurons_per_channel`` encoder neurons.
+
+    Parameters
+    ----------
+    series : array_like, shape (n_steps,) or (n_steps, dims)
+    config : InputConfig
+    fit_steps : int, optional
+
+    Returns
+    -------
+    RateStimulus
+        ``n_channels = dims * (2 if on_off else 1) * neurons_per_channel``;
+        channel order: dimension, then ON/OFF, then neuron.
+    """
+    values = np.asarray(series, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.ndim != 2 or values.shape[0] == 0:
+        raise EncodingError(f"series must have shape (n_steps, dims); got {np.shape(series)}")
+    if not np.all(np.isfinite(values)):
+        raise EncodingError("series contains NaN or infinite values")
+    reference = values[: fit_steps or len(values)]
+    if config.on_off:
+        centre = reference.mean(axis=0)
+        spread = np.abs(reference - centre).max(axis=0)
+        spread[spread == 0] = 1.0
+        scaled = np.clip((values - centre) / spread, -1.0, 1.0)
+        unit = np.stack([np.maximum(scaled, 0.0), np.maximum(-scaled, 0.0)], axis=2)
+    else:
+        low, high = reference.min(axis=0), reference.max(axis=0)
+        width = np.where(high > low, high - low, 1.0)
+        unit = np.clip((values - low) / width, 0.0, 1.0)[:, :, None]
+    unit = np.repeat(unit.reshape(len(values), -1), config.neurons_per_channel, axis=1)
+    return RateStimulus(_rates_from_unit(unit, config), config.step_ms)
+
+
+def encode_images(images, config: InputConfig, *, max_value: float | None = None) -> RateStimulus:
+    """Rate-code images: pixel intensity to rate, ``present_ms`` on, ``rest_ms`` off.
+
+    Images are flattened (one encoder neuron per pixel and per
+    ``neurons_per_channel``); intensities are divided by ``max_value``
+    (default: the largest value in ``images``) so the brightest pixel fires at
+    ``rate_max_hz`` (the paper's about 64 Hz).
+
+    Returns
+    -------
+    RateStimulus
+        Steps of ``gcd(present_ms, rest_ms)``; ``sample_steps`` gives each
+        image's presentation steps.
+    """
+    pixels = np.asarray(images, dtype=float)
+    if pixels.ndim < 2 or pixels.shape[0] == 0:
+        raise EncodingError(f"images must have shape (n_samples, ...); got {pixels.shape}")
+    pixels = pixels.reshape(len(pixels), -1)
+    if not np.all(np.isfinite(pixels)) or pixels.min() < 0:
+        raise EncodingError("image intensities must be finite and >= 0")
+    scale = float(max_value if max_value is not None else pixels.max()) or 1.0
+    unit = np.repeat(np.clip(pixels / scale, 0.0, 1.0), config.neurons_per_channel, axis=1)
+    tick = 0.1  # ms resolution for the common step
+    present, rest = round(config.present_ms / tick), round(config.rest_ms / tick)
+    step = math.gcd(present, rest) if rest else present
+    present_steps, rest_steps = present // step, rest // step
+    per_sample = present_steps + rest_steps
+    rates = np.zeros((len(pixels) * per_sample, unit.shape[1]))
+    on = np.concatenate([np.arange(k * per_sample, k * per_sample + present_steps) for k in range(len(pixels))])
+    rates[on] = np.repeat(_rates_from_unit(unit, config), present_steps, axis=0)
+    starts = np.arange(len(pixels)) * per_sample
+    return RateStimulus(rates, step * tick, np.stack([starts, starts + present_steps], axis=1))

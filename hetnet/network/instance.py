@@ -1,0 +1,360 @@
+"""One sampled network: positions, per-neuron and per-synapse arrays (numpy only).
+
+A :class:`NetworkInstance` is what the simulator runs and what the pruning
+and analysis code read. It is drawn from an :class:`~hetnet.config.HRSNNConfig`
+by :func:`generate_network`; every random choice comes from one seed, split
+into independent streams, so HoNHoS and HeNHeS built with the same seed share
+positions, connectivity and initial weights and differ only in parameters.
+
+Example
+-------
+>>> from hetnet.config import HRSNNConfig
+>>> network = generate_network(HRSNNConfig(n_neurons=100, seed=1), n_input=20)
+>>> network.n_neurons, sorted(network.synapses)
+(100, ['ee', 'ei', 'ie', 'ii', 'input'])
+>>> bool((network.recurrent_weights_mV().toarray()[:80] >= 0).all())
+True
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from hetnet.config import HRSNNConfig
+from hetnet.network.connectivity import distance_connections, grid_positions, random_connections
+
+__all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "PATHWAYS", "PLASTIC_PATHWAYS"]
+
+#: pathway name -> (presynaptic population, postsynaptic population)
+PATHWAYS = {
+    "input": ("input", "recurrent"),
+    "ee": ("excitatory", "excitatory"),
+    "ei": ("excitatory", "inhibitory"),
+    "ie": ("inhibitory", "excitatory"),
+    "ii": ("inhibitory", "inhibitory"),
+}
+#: pathways with trace STDP (SPEC: E->E, E->I and input->recurrent)
+PLASTIC_PATHWAYS = ("input", "ee", "ei")
+NEURON_PARAMETERS = ("tau_m_ms", "v_th_mV", "v_rest_mV", "v_reset_mV", "t_ref_ms")
+STDP_PARAMETERS = ("tau_pre_ms", "tau_post_ms", "eta_pre", "eta_post")
+_STREAMS = ("positions", "neurons", "connectivity", "weights", "stdp", "initial_state", "poisson")
+
+
+@dataclass
+class SynapseArrays:
+    """Synapses of one pathway, indices local to the pre/post populations' global ids.
+
+    ``pre`` indexes the input channels (pathway ``input``) or recurrent
+    neurons; ``post`` always indexes recurrent neurons. ``w`` is the
+    dimensionless weight (negative for inhibitory pathways); the membrane jump
+    of one spike is ``w * scale_mV``. STDP arrays are ``None`` for static
+    pathways.
+    """
+
+    pre: np.ndarray
+    post: np.ndarray
+    w: np.ndarray
+    scale_mV: float
+    tau_pre_ms: np.ndarray | None = None
+    tau_post_ms: np.ndarray | None = None
+    eta_pre: np.ndarray | None = None
+    eta_post: np.ndarray | None = None
+
+    @property
+    def plastic(self) -> bool:
+        return self.tau_pre_ms is not None
+
+    @property
+    def n_synapses(self) -> int:
+        return int(self.pre.size)
+
+    def subset(self, keep: np.ndarray) -> "SynapseArrays":
+        """The synapses selected by a boolean mask or index array."""
+        changes = {
+            name: (value[keep] if isinstance(value, np.ndarray) else value)
+            for name, value in dataclasses.asdict(self).items()
+        }
+        return SynapseArrays(**changes)
+
+
+@dataclass
+class NetworkInstance:
+    """A concrete network drawn from a configuration.
+
+    Attributes
+    ----------
+    config : HRSNNConfig
+    n_input : int
+        Input encoder neurons.
+    n_excitatory : int
+        Recurrent neurons ``0 .. n_excitatory-1`` are excitatory.
+    positions : ndarray, shape (n_neurons, 3)
+    tau_m_ms, v_th_mV, v_rest_mV, v_reset_mV, t_ref_ms : ndarray, shape (n_neurons,)
+    initial_v_mV : ndarray, shape (n_neurons,)
+    synapses : dict of SynapseArrays
+        Keys ``input``, ``ee``, ``ei``, ``ie``, ``ii`` (see :data:`PATHWAYS`).
+    neuron_ids : ndarray of int
+        Original index of each neuron (changes only after pruning).
+    """
+
+    config: HRSNNConfig
+    n_input: int
+    n_excitatory: int
+    positions: np.ndarray
+    tau_m_ms: np.ndarray
+    v_th_mV: np.ndarray
+    v_rest_mV: np.ndarray
+    v_reset_mV: np.ndarray
+    t_ref_ms: np.ndarray
+    initial_v_mV: np.ndarray
+    synapses: dict
+    neuron_ids: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        if self.neuron_ids is None:
+            self.neuron_ids = np.arange(self.n_neurons)
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.tau_m_ms.size)
+
+    @property
+    def n_inhibitory(self) -> int:
+        return self.n_neurons - self.n_excitatory
+
+    @property
+    def is_excitatory(self) -> np.ndarray:
+        return np.arange(self.n_neurons) < self.n_excitatory
+
+    @property
+    def n_synapses(self) -> int:
+        """Recurrent synapses (input synapses excluded)."""
+        return sum(s.n_synapses for name, s in self.synapses.items() if name != "input")
+
+    def global_endpoints(self, pathway: str):
+        """``(pre, post)`` of a pathway in recurrent-neuron numbering (input: channel numbering)."""
+        syn = self.synapses[pathway]
+        pre_population, post_population = PATHWAYS[pathway]
+        pre = syn.pre + (self.n_excitatory if pre_population == "inhibitory" else 0)
+        post = syn.post + (self.n_excitatory if post_population == "inhibitory" else 0)
+        return pre, post
+
+    def recurrent_weights_mV(self) -> sparse.csr_matrix:
+        """Signed effective recurrent weights, ``[pre, post]``, in mV per spike."""
+        rows, cols, values = [], [], []
+        for name in ("ee", "ei", "ie", "ii"):
+            pre, post = self.global_endpoints(name)
+            rows.append(pre)
+            cols.append(post)
+            values.append(self.synapses[name].w * self.synapses[name].scale_mV)
+        n = self.n_neurons
+        return sparse.csr_matrix(
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+        )
+
+    def input_weights_mV(self) -> sparse.csr_matrix:
+        """Effective input weights, ``[channel, neuron]``, in mV per spike."""
+        syn = self.synapses["input"]
+        return sparse.csr_matrix((syn.w * syn.scale_mV, (syn.pre, syn.post)), shape=(self.n_input, self.n_neurons))
+
+    def with_weights(self, weights: dict) -> "NetworkInstance":
+        """Copy with new dimensionless weights ``{pathway: w}`` (e.g. after STDP)."""
+        synapses = dict(self.synapses)
+        for name, w in weights.items():
+            w = np.asarray(w, dtype=float)
+            if w.shape != synapses[name].w.shape:
+                raise ValueError(f"weights for {name!r} have shape {w.shape}, expected {synapses[name].w.shape}")
+            synapses[name] = dataclasses.replace(synapses[name], w=w)
+        return dataclasses.replace(self, synapses=synapses)
+
+    def with_neuron_parameters(self, **arrays) -> "NetworkInstance":
+        """Copy with new per-neuron arrays, e.g. ``tau_m_ms=...`` (timescale optimisation)."""
+        for name, values in arrays.items():
+            if name not in NEURON_PARAMETERS + ("initial_v_mV",):
+                raise ValueError(f"unknown neuron parameter {name!r}; allowed: {NEURON_PARAMETERS}")
+            values = np.asarray(values, dtype=float)
+            if values.shape != (self.n_neurons,):
+                raise ValueError(f"{name} must have shape ({self.n_neurons},); got {values.shape}")
+            if name in ("tau_m_ms", "t_ref_ms") and np.any(values <= 0):
+                raise ValueError(f"{name} must be > 0 for every neuron")
+        return dataclasses.replace(self, **{k: np.asarray(v, dtype=float) for k, v in arrays.items()})
+
+    def pruned(self, keep, recurrent_weights_mV=None, seed: int = 0) -> "NetworkInstance":
+        """The sub-network of the neurons ``keep``, optionally with new recurrent weights.
+
+        Parameters
+        ----------
+        keep : array of int or bool
+            Surviving neurons (indices into this network).
+        recurrent_weights_mV : array or sparse matrix, shape (n_keep, n_keep), optional
+            New signed effective weights ``[pre, post]`` among the kept neurons
+            (e.g. from Lyapunov noise pruning). Excitatory rows must be >= 0
+            and inhibitory rows <= 0. Synapses that existed keep their STDP
+            parameters; new ones draw them from the configuration (seeded).
+        """
+        keep = np.asarray(keep)
+        keep = np.flatnonzero(keep) if keep.dtype == bool else np.unique(keep.astype(int))
+        if keep.size == 0 or keep.min() < 0 or keep.max() >= self.n_neurons:
+            raise ValueError("keep must select at least one existing neuron")
+        new_index = np.full(self.n_neurons, -1)
+        new_index[keep] = np.arange(keep.size)
+        n_excitatory = int(np.count_nonzero(keep < self.n_excitatory))
+        if n_excitatory == 0:
+            raise ValueError("pruning removed every excitatory neuron")
+        neuron_arrays = {name: getattr(self, name)[keep] for name in NEURON_PARAMETERS + ("initial_v_mV",)}
+        synapses = {}
+        for name, syn in self.synapses.items():
+            pre, post = self.global_endpoints(name)
+            alive = new_index[post] >= 0
+            if name != "input":
+                alive &= new_index[pre] >= 0
+            kept = syn.subset(alive)
+            pre_population, post_population = PATHWAYS[name]
+            kept.post = (new_index[post[alive]] - (n_excitatory if post_population == "inhibitory" else 0)).astype(np.int32)
+            if name != "input":
+                kept.pre = (new_index[pre[alive]] - (n_excitatory if pre_population == "inhibitory" else 0)).astype(np.int32)
+            synapses[name] = kept
+        network = dataclasses.replace(
+            self, n_excitatory=n_excitatory, positions=self.positions[keep], synapses=synapses,
+            neuron_ids=self.neuron_ids[keep], **neuron_arrays,
+        )
+        if recurrent_weights_mV is not None:
+            network = network._with_recurrent_matrix(recurrent_weights_mV, seed)
+        return network
+
+    def _with_recurrent_matrix(self, matrix, seed: int) -> "NetworkInstance":
+        matrix = sparse.coo_matrix(matrix)
+        n, n_e = self.n_neurons, self.n_excitatory
+        if matrix.shape != (n, n):
+            raise ValueError(f"recurrent weight matrix must be ({n}, {n}); got {matrix.shape}")
+        pre, post, value = matrix.row, matrix.col, matrix.data
+        nonzero = value != 0
+        pre, post, value = pre[nonzero], post[nonzero], value[nonzero]
+        if np.any(value[pre < n_e] < 0) or np.any(value[pre >= n_e] > 0):
+            raise ValueError("excitatory weights must be >= 0 and inhibitory weights <= 0 (Dale's law)")
+        rng = np.random.default_rng([seed, 7])
+        synapses = {"input": self.synapses["input"]}
+        for name, (pre_population, post_population) in PATHWAYS.items():
+            if name == "input":
+                continue
+            old = self.synapses[name]
+            select = ((pre < n_e) == (pre_population == "excitatory")) & ((post < n_e) == (post_population == "excitatory"))
+            local_pre = pre[select] - (n_e if pre_population == "inhibitory" else 0)
+            local_post = post[select] - (n_e if post_population == "inhibitory" else 0)
+            order = np.lexsort((local_post, local_pre))
+            local_pre, local_post, w_mV = local_pre[order], local_post[order], value[select][order]
+            new = SynapseArrays(local_pre.astype(np.int32), local_post.astype(np.int32),
+                                w_mV / old.scale_mV if old.scale_mV else w_mV, old.scale_mV)
+            if old.plastic:
+                key_old = old.pre.astype(np.int64) * n + old.post
+                key_new = local_pre.astype(np.int64) * n + local_post
+                position = np.searchsorted(key_old, key_new)
+                position = np.minimum(position, max(key_old.size - 1, 0))
+                existing = key_old.size > 0
+                found = (key_old[position] == key_new) if existing else np.zeros(key_new.size, bool)
+                fresh = _stdp_arrays(self.config, local_pre.size, rng)
+                for parameter in STDP_PARAMETERS:
+                    values = fresh[parameter]
+                    if existing:
+                        values[found] = getattr(old, parameter)[position[found]]
+                    setattr(new, parameter, values)
+            synapses[name] = new
+        return dataclasses.replace(self, synapses=synapses)
+
+    def structure_key(self) -> str:
+        """Hash of what a compiled standalone binary fixes: sizes and connectivity."""
+        digest = hashlib.sha256()
+        digest.update(np.array([self.n_neurons, self.n_excitatory, self.n_input], dtype=np.int64).tobytes())
+        for name in sorted(self.synapses):
+            syn = self.synapses[name]
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(syn.pre, dtype=np.int32).tobytes())
+            digest.update(np.ascontiguousarray(syn.post, dtype=np.int32).tobytes())
+            digest.update(b"plastic" if syn.plastic else b"static")
+        return digest.hexdigest()[:16]
+
+
+def _neuron_arrays(population_config, n: int, heterogeneous: bool, rng) -> dict:
+    arrays = {}
+    for name in NEURON_PARAMETERS:
+        distribution = getattr(population_config, name)
+        if not heterogeneous:
+            distribution = distribution.homogeneous()
+        arrays[name] = distribution.sample(n, rng)
+    return arrays
+
+
+def _stdp_arrays(config: HRSNNConfig, n: int, rng) -> dict:
+    arrays = {}
+    for name in STDP_PARAMETERS:
+        distribution = getattr(config.stdp, name)
+        if not config.synapses_heterogeneous:
+            distribution = distribution.homogeneous()
+        arrays[name] = distribution.sample(n, rng)
+    return arrays
+
+
+def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
+    """Draw a network from ``config`` with ``n_input`` encoder neurons.
+
+    Heterogeneous neurons (HeN) draw each LIF parameter per neuron from the
+    population's distribution; homogeneous neurons use its mean. The same
+    holds for STDP parameters and HeS / HoS. Structure (positions,
+    connectivity, initial weights) depends only on the seed and the
+    connectivity settings, not on the variant.
+    """
+    if isinstance(n_input, bool) or not isinstance(n_input, (int, np.integer)) or n_input < 1:
+        raise ValueError(f"n_input must be a positive integer; got {n_input!r}")
+    streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(len(_STREAMS)))))
+    n_e, n_i = config.n_excitatory, config.n_inhibitory
+    positions = grid_positions(config.n_neurons, config.resolved_grid_shape(), streams["positions"])
+
+    neuron_rng = streams["neurons"]
+    excitatory = _neuron_arrays(config.excitatory, n_e, config.neurons_heterogeneous, neuron_rng)
+    inhibitory = _neuron_arrays(config.inhibitory, n_i, config.neurons_heterogeneous, neuron_rng)
+    neurons = {name: np.concatenate([excitatory[name], inhibitory[name]]) for name in NEURON_PARAMETERS}
+
+    connectivity, w = config.connectivity, config.weights
+    conn_rng, weight_rng, stdp_rng = streams["connectivity"], streams["weights"], streams["stdp"]
+    populations = {"excitatory": positions[:n_e], "inhibitory": positions[n_e:]}
+    probabilities = {"ee": connectivity.c_ee, "ei": connectivity.c_ei, "ie": connectivity.c_ie, "ii": connectivity.c_ii}
+    scales = {
+        "input": w.input_scale_mV * w.w_scale,
+        "ee": w.excitatory_scale_mV * w.w_scale,
+        "ei": w.excitatory_scale_mV * w.w_scale,
+        "ie": w.inhibitory_scale_mV * w.w_scale,
+        "ii": w.inhibitory_scale_mV * w.w_scale,
+    }
+    synapses = {}
+    for name, (pre_population, post_population) in PATHWAYS.items():
+        if name == "input":
+            pre, post = random_connections(n_input, config.n_neurons, connectivity.p_in, conn_rng)
+        else:
+            pre, post = distance_connections(
+                populations[pre_population], populations[post_population], probabilities[name],
+                connectivity.lambda_grid, conn_rng, exclude_self=pre_population == post_population,
+            )
+        weights = w.initial.sample(pre.size, weight_rng)
+        if pre_population == "inhibitory":
+            weights = -weights
+        syn = SynapseArrays(pre, post, weights, scales[name])
+        if name in PLASTIC_PATHWAYS:
+            for parameter, values in _stdp_arrays(config, pre.size, stdp_rng).items():
+                setattr(syn, parameter, values)
+        synapses[name] = syn
+
+    initial_rng = streams["initial_state"]
+    initial_v = initial_rng.uniform(neurons["v_reset_mV"], neurons["v_th_mV"])
+    return NetworkInstance(
+        config=config, n_input=int(n_input), n_excitatory=n_e, positions=positions,
+        initial_v_mV=initial_v, synapses=synapses, **neurons,
+    )
+
+
+def poisson_seed(config: HRSNNConfig) -> int:
+    """Seed for Brian2's generator (Poisson input), its own stream of ``config.seed``."""
+    return int(np.random.SeedSequence(config.seed).spawn(len(_STREAMS))[_STREAMS.index("poisson")].generate_state(1)[0] % (2**31))

@@ -1,0 +1,155 @@
+"""The paper's MLP readout: top recurrent neurons by betweenness centrality.
+
+The HRSNN paper reads out from the 10 % of recurrent neurons with the
+highest betweenness centrality in the recurrent graph, through one hidden
+layer of 20 units, to the classes (or to one output per predicted
+dimension). Betweenness is computed with networkx on the directed graph of
+the recurrent weight matrix ``[pre, post]`` (edge length 1: unweighted
+shortest paths, a choice — the paper does not say); above
+``exact_limit`` neurons it is estimated from ``k_samples`` seeded source
+nodes.
+
+Examples
+--------
+>>> import numpy as np
+>>> weights = np.zeros((5, 5)); weights[0, 1] = weights[1, 2] = weights[2, 3] = weights[3, 4] = 1.0
+>>> top_betweenness_neurons(weights, fraction=0.2).tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["betweenness_centrality", "top_betweenness_neurons", "MLPReadout", "recurrent_weight_matrix"]
+
+
+def recurrent_weight_matrix(network):
+    """Recurrent weights ``[pre, post]`` of a :class:`hetnet.network.NetworkInstance`."""
+    return network.recurrent_weights_mV()
+
+
+def betweenness_centrality(weights, *, exact_limit: int = 500, k_samples: int = 100, seed: int = 0) -> np.ndarray:
+    """Betweenness centrality of each neuron in the directed recurrent graph.
+
+    Parameters
+    ----------
+    weights : array or sparse matrix, shape (n, n)
+        ``[pre, post]``; every non-zero entry is an edge ``pre -> post``.
+    exact_limit : int
+        Exact computation up to this many neurons, sampled above.
+    k_samples : int
+        Source nodes of the sampled estimate.
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
+    import networkx as nx
+
+    matrix = sparse.csr_matrix(weights)
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"weights must be square [pre, post]; got {matrix.shape}")
+    matrix.eliminate_zeros()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(matrix.shape[0]))
+    rows, columns = matrix.nonzero()
+    graph.add_edges_from(zip(rows.tolist(), columns.tolist()))
+    if matrix.shape[0] > exact_limit:
+        scores = nx.betweenness_centrality(graph, k=min(k_samples, matrix.shape[0]), seed=seed)
+    else:
+        scores = nx.betweenness_centrality(graph)
+    return np.array([scores[node] for node in range(matrix.shape[0])])
+
+
+def top_betweenness_neurons(weights, fraction: float = 0.1, *, seed: int = 0, **options) -> np.ndarray:
+    """Indices of the ``ceil(fraction * n)`` most central neurons (ties by index).
+
+    Examples
+    --------
+    >>> top_betweenness_neurons(np.eye(10), fraction=0.1).size
+    1
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must lie in (0, 1]; got {fraction}")
+    scores = betweenness_centrality(weights, seed=seed, **options)
+    count = max(1, int(np.ceil(fraction * scores.size)))
+    order = np.lexsort((np.arange(scores.size), -scores))
+    return np.sort(order[:count])
+
+
+class MLPReadout:
+    """Top-betweenness neurons -> ``hidden_units`` ReLU units -> outputs.
+
+    Parameters
+    ----------
+    weights : array or sparse matrix, shape (n, n)
+        Recurrent weights ``[pre, post]`` used to pick the neurons.
+    task : {"classification", "regression"}
+    fraction : float
+        Fraction of neurons read (0.1).
+    hidden_units : int
+        Hidden layer size (20).
+    seed : int
+    max_iter : int
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> weights = (rng.random((30, 30)) < 0.2).astype(float)
+    >>> states = rng.normal(size=(80, 30)); labels = (states[:, :].sum(axis=1) > 0).astype(int)
+    >>> readout = MLPReadout(weights, fraction=1.0).fit(states, labels)
+    >>> readout.predict(states).shape
+    (80,)
+    """
+
+    def __init__(self, weights, task: str = "classification", fraction: float = 0.1,
+                 hidden_units: int = 20, seed: int = 0, max_iter: int = 2000, alpha: float = 1e-3):
+        if task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}")
+        self.task = task
+        self.hidden_units = int(hidden_units)
+        self.seed = int(seed)
+        self.max_iter = int(max_iter)
+        self.alpha = float(alpha)
+        self.neurons = top_betweenness_neurons(weights, fraction, seed=seed)
+
+    def _model(self):
+        from sklearn.neural_network import MLPClassifier, MLPRegressor
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        kind = MLPClassifier if self.task == "classification" else MLPRegressor
+        return make_pipeline(
+            StandardScaler(),
+            kind(hidden_layer_sizes=(self.hidden_units,), random_state=self.seed,
+                 max_iter=self.max_iter, alpha=self.alpha),
+        )
+
+    def fit(self, states, targets):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        targets = np.asarray(targets)
+        if self.task == "regression" and targets.ndim == 2 and targets.shape[1] == 1:
+            targets = targets[:, 0]
+        self.model_ = self._model()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model_.fit(np.asarray(states, float)[:, self.neurons], targets)
+        return self
+
+    def predict(self, states) -> np.ndarray:
+        prediction = self.model_.predict(np.asarray(states, float)[:, self.neurons])
+        if self.task == "regression":
+            return prediction.reshape(len(prediction), -1)
+        return prediction
+
+    def score(self, states, targets) -> float:
+        """Accuracy (classification) or R^2 (regression)."""
+        return float(self.model_.score(np.asarray(states, float)[:, self.neurons], np.asarray(targets)))

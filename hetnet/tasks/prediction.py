@@ -1,0 +1,213 @@
+"""Time-series prediction with an HRSNN reservoir and a linear readout.
+
+Protocol (SPEC section 5): the series is rate-coded (statistics of the
+training steps only), a network is generated for each variant, trained
+without supervision (STDP on) on the training steps, frozen, and run again
+on the whole series. The state at step ``t`` (exponentially filtered spike
+trains, read at the end of the step) is mapped by a ridge readout to the
+next value ``series[t + 1]``.
+
+- ``mode="one-step"``: teacher forcing; the test input is the true series,
+  so each prediction of ``series[t + 1]`` uses the true values up to ``t``.
+- ``mode="free-running"``: autoregressive; after the training steps the
+  network only sees its own predictions. Because the simulator runs a whole
+  stimulus at a time, each forecast step re-runs the frozen network on the
+  last ``context_steps`` values (true history then predictions) and reads
+  the state at the end: ``test_steps`` short simulations.
+
+Metrics: RMSE, NRMSE (each dimension divided by its standard deviation over
+the training steps: a fixed scale, independent of the short test window)
+and the valid prediction time (first step whose normalised error exceeds
+0.5, same scale), in steps and, when an exponent is known, Lyapunov times.
+
+Examples
+--------
+>>> from hetnet.config import HRSNNConfig
+>>> from hetnet.datasets import lorenz63
+>>> config = HRSNNConfig(n_neurons=50, dt_ms=0.5)
+>>> results = predict_series(config, lorenz63(161), train_steps=120, test_steps=40,
+...                          variants=("HeNHeS",))  # doctest: +SKIP
+>>> sorted(results["HeNHeS"])[:3]  # doctest: +SKIP
+['mode', 'nrmse', 'predictions']
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from hetnet.config import HRSNNConfig
+from hetnet.encoding import encode_series
+
+__all__ = ["predict_series", "PredictionReadout", "LYAPUNOV_EXPONENTS"]
+
+#: Largest Lyapunov exponents in 1 / (model time unit) for the VPT in Lyapunov times.
+LYAPUNOV_EXPONENTS = {"lorenz63": 0.906, "rossler": 0.0714, "mackey-glass": 0.0086}
+
+
+class PredictionReadout:
+    """Ridge readout on standardised states (:func:`hetnet.readout.ridge_readout`), 2-D output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> states = np.random.default_rng(0).normal(size=(50, 4))
+    >>> readout = PredictionReadout(ridge=1e-6).fit(states, states @ [1.0, 2.0, 0.0, -1.0])
+    >>> bool(np.allclose(readout.predict(states[:3]), states[:3] @ [1.0, 2.0, 0.0, -1.0], atol=1e-3))
+    True
+    """
+
+    def __init__(self, ridge: float = 1e-2):
+        self.ridge = float(ridge)
+
+    def fit(self, states, targets):
+        from hetnet.readout import ridge_readout
+
+        self.model_ = ridge_readout(alpha=self.ridge)
+        self.model_.fit(np.asarray(states, float), np.asarray(targets, float))
+        return self
+
+    def predict(self, states) -> np.ndarray:
+        prediction = self.model_.predict(np.asarray(states, float))
+        return prediction.reshape(len(prediction), -1)
+
+
+def _metrics(truth, prediction, scale, dt, lyapunov_exponent):
+    from hetnet.analysis import nrmse, rmse, valid_prediction_time
+
+    vpt = valid_prediction_time(truth, prediction, dt=dt, threshold=0.5,
+                                lyapunov_exponent=lyapunov_exponent, norm=scale)
+    return {
+        "rmse": float(rmse(truth, prediction)),
+        "nrmse": float(nrmse(truth, prediction, norm=scale)),
+        "vpt_steps": int(vpt.steps),
+        "vpt_time": float(vpt.time),
+        "vpt_lyapunov_times": None if vpt.lyapunov_times is None else float(vpt.lyapunov_times),
+    }
+
+
+def predict_series(
+    config: HRSNNConfig,
+    series,
+    *,
+    train_steps: int = 500,
+    test_steps: int = 100,
+    variants: Sequence[str] = ("HoNHoS", "HeNHeS"),
+    mode: str = "one-step",
+    washout_steps: int = 50,
+    context_steps: int = 50,
+    ridge: float = 1e-2,
+    state_kind: str = "filtered",
+    tau_ms: float = 20.0,
+    readout: str = "ridge",
+    dt: float = 1.0,
+    lyapunov_exponent: Optional[float] = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> dict:
+    """Train on ``train_steps`` values, predict the next ``test_steps``.
+
+    Parameters
+    ----------
+    config : HRSNNConfig
+        Network; ``variant`` is replaced by each entry of ``variants``.
+    series : array_like, shape (n_steps, dims)
+        Needs at least ``train_steps + test_steps + 1`` steps (the first
+        ``train_steps + test_steps + 1`` are used).
+    train_steps, test_steps : int
+    variants : sequence of str
+    mode : {"one-step", "free-running"}
+    washout_steps : int
+        First training steps left out of the readout fit.
+    context_steps : int
+        Free-running only: history length of each re-run.
+    ridge : float
+        Ridge penalty (states standardised).
+    state_kind, tau_ms :
+        Passed to ``SimulationResult.state_matrix``.
+    readout : {"ridge", "mlp"}
+        ``"mlp"``: the paper's readout (:mod:`hetnet.tasks.mlp_readout`).
+    dt : float
+        Time between series steps (model units) for the VPT.
+    lyapunov_exponent : float, optional
+        Gives the VPT in Lyapunov times.
+    progress : callable, optional
+        Called with a short message per stage.
+
+    Returns
+    -------
+    dict
+        ``{variant: {"mode", "rmse", "nrmse", "vpt_steps", "vpt_time",
+        "vpt_lyapunov_times", "train_nrmse", "mean_rate_hz", "predictions",
+        "truth"}}`` with ``predictions`` / ``truth`` of shape
+        ``(test_steps, dims)``.
+    """
+    from hetnet.network import generate_network, simulate
+
+    if mode not in ("one-step", "free-running"):
+        raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
+    values = np.asarray(series, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    needed = train_steps + test_steps + 1
+    if values.ndim != 2 or len(values) < needed:
+        raise ValueError(f"series needs shape (>= {needed}, dims); got {values.shape}")
+    if not 0 <= washout_steps < train_steps - 1:
+        raise ValueError("washout_steps must be smaller than train_steps - 1")
+    values = values[:needed]
+    scale = values[:train_steps].std(axis=0)
+    scale[scale == 0] = 1.0
+    truth = values[train_steps + 1: train_steps + test_steps + 1]
+    report = progress or (lambda message: None)
+    results = {}
+    for variant in variants:
+        variant_config = config.replace(variant=variant)
+        full = encode_series(values[: train_steps + test_steps], variant_config.input, fit_steps=train_steps)
+        network = generate_network(variant_config, n_input=full.n_channels)
+        report(f"{variant}: STDP training on {train_steps} steps")
+        trained = simulate(network, full.slice_steps(0, train_steps), plastic=True)
+        report(f"{variant}: frozen run on {train_steps + test_steps} steps")
+        frozen = simulate(trained.final_network, full, plastic=False)
+        states = frozen.state_matrix(kind=state_kind, tau_ms=tau_ms)
+        fit_rows = np.arange(washout_steps, train_steps)
+        model = _make_readout(readout, ridge, trained.final_network, variant_config.seed)
+        model.fit(states[fit_rows], values[fit_rows + 1])
+        train_fit = model.predict(states[fit_rows])
+        if mode == "one-step":
+            predictions = model.predict(states[train_steps: train_steps + test_steps])
+        else:
+            report(f"{variant}: free-running forecast of {test_steps} steps")
+            history = list(values[:train_steps + 1])
+            predictions = []
+            for _ in range(test_steps):
+                window = np.array(history[-context_steps:])
+                stimulus = encode_series(
+                    np.concatenate([values[:train_steps], window]), variant_config.input, fit_steps=train_steps
+                ).slice_steps(train_steps, train_steps + len(window))
+                run = simulate(trained.final_network, stimulus, plastic=False)
+                state = run.state_matrix(kind=state_kind, tau_ms=tau_ms)[-1:]
+                predictions.append(model.predict(state)[0])
+                history.append(predictions[-1])
+            predictions = np.array(predictions)
+        from hetnet.analysis import nrmse
+
+        metrics = _metrics(truth, predictions, scale, dt, lyapunov_exponent)
+        metrics.update(
+            mode=mode,
+            train_nrmse=float(nrmse(values[fit_rows + 1], train_fit, norm=scale)),
+            mean_rate_hz=float(frozen.mean_rate_hz),
+            predictions=predictions,
+            truth=truth,
+        )
+        results[variant] = metrics
+    return results
+
+
+def _make_readout(kind: str, ridge: float, network, seed: int):
+    if kind == "ridge":
+        return PredictionReadout(ridge)
+    if kind == "mlp":
+        from hetnet.tasks.mlp_readout import MLPReadout, recurrent_weight_matrix
+
+        return MLPReadout(recurrent_weight_matrix(network), task="regression", seed=seed)
+    raise ValueError(f"readout must be 'ridge' or 'mlp'; got {kind!r}")
