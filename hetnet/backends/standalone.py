@@ -140,7 +140,10 @@ class StandaloneBuild:
     def run(self, instance, stimulus, *, plastic: bool, seed: int, keep_results: bool = False, report_directory=None):
         """Run the binary with this instance's values; returns raw arrays."""
         import brian2 as b2
+        from brian2.devices.device import all_devices
 
+        if b2.get_device() is not all_devices[self.device_name]:
+            b2.set_device(self.device_name, build_on_run=False)  # a runtime run came in between
         values = self.brian_network.run_values(instance, stimulus, plastic)
         results_name = f"results-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         b2.device.run_environment_variables["HETNET_SEED"] = str(int(seed))

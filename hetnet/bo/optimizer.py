@@ -47,9 +47,21 @@ from hetnet.bo.acquisition import DEFAULT_XI
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
-__all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize"]
+__all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas"]
 
 KERNELS = ("wasserstein", "matern")
+
+
+def single_threaded_blas():
+    """Context manager limiting BLAS/OpenMP to one thread (threadpoolctl).
+
+    The GP's matrices are small; on a loaded machine multi-threaded BLAS
+    made one ask/tell cycle about 4x slower (measured: 45 s vs 11 s for 8
+    evaluations of the analytic campaign).
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def make_kernel(dimensions, kernel: str = "wasserstein", distributions=None, *, nu: float = 2.5,
@@ -189,6 +201,13 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         raise ValueError(f"n_calls must be >= 1; got {n_calls}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1; got {batch_size}")
+    with single_threaded_blas():
+        return _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size,
+                         callback, distributions, xi, nu, x0)
+
+
+def _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size, callback,
+              distributions, xi, nu, x0):
     optimizer = make_optimizer(dimensions, kernel, distributions, n_initial_points=min(n_initial_points, n_calls),
                                random_state=random_state, xi=xi, nu=nu)
     callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])

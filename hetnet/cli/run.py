@@ -1,10 +1,11 @@
 """``hetnet run``: the main job — HoNHoS vs HeNHeS on built-in Lorenz-63 data.
 
-Generates a Lorenz-63 series (no download), lets STDP learn on it, freezes
-the weights, fits a ridge readout for one-step prediction and reports the
-held-out NRMSE, mean firing rate and spikes per neuron of each variant side by
-side. Writes ``results.json`` (with provenance) and ``hrsnn_run.png``
-(raster + prediction vs truth) into the output folder.
+Generates a Lorenz-63 series (no download), lets STDP learn on the first 500
+steps, freezes the weights, fits a ridge readout for one-step prediction and
+reports the held-out NRMSE (next 100 steps), mean firing rate and spikes per
+neuron of each variant side by side. Writes ``results.json`` (with
+provenance) and ``hrsnn_run.png`` (raster + prediction vs truth) into the
+output folder. ``--task`` picks another prediction or classification task.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, load_con
 
 __all__ = ["register", "run_command", "format_table"]
 
-_QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 120, "test_steps": 40}
+_QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 
 
 def register(subparsers):
@@ -42,14 +43,21 @@ def register(subparsers):
                         help=f"comma-separated variants from {', '.join(VARIANTS)} (default: %(default)s)")
     parser.add_argument("--n-neurons", type=int, default=None, metavar="N",
                         help="recurrent neurons (overrides the config)")
+    parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
+                        help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
+                             "sunspots; classification of digits, spike-patterns, shd (needs --data)")
+    parser.add_argument("--data", default=None, metavar="PATH",
+                        help="local data file for tasks that need one (shd: an SHD HDF5 file)")
+    parser.add_argument("--mode", choices=("one-step", "free-running"), default="one-step",
+                        help="prediction tasks: teacher-forced one-step or free-running forecast (default: %(default)s)")
     parser.add_argument("--train-steps", type=int, default=500, metavar="T",
-                        help="series steps used for STDP and the readout fit (default: %(default)s)")
+                        help="prediction: steps for STDP and the readout fit (default: %(default)s)")
     parser.add_argument("--test-steps", type=int, default=100, metavar="T",
-                        help="held-out steps scored (default: %(default)s)")
+                        help="prediction: held-out steps scored (default: %(default)s)")
     parser.add_argument("--washout-steps", type=int, default=50, metavar="T",
-                        help="initial steps ignored by the readout (default: %(default)s)")
+                        help="prediction: first training steps left out of the readout fit (default: %(default)s)")
     parser.add_argument("--quick", action="store_true",
-                        help="small, fast run (100 neurons, 120 training steps) for smoke tests")
+                        help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests")
     parser.set_defaults(func=run_command)
     return parser
 
@@ -91,13 +99,13 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
                    xlabel="time (ms)", ylabel="neuron")
         raster.legend(loc="upper right", markerscale=6, fontsize=8)
         prediction = axes[1, column]
-        targets, predictions = outcomes[variant]["targets"], outcomes[variant]["predictions"]
+        targets, predictions = outcomes[variant]["truth"], outcomes[variant]["predictions"]
         steps = np.arange(len(targets)) * dt_series
-        for dimension, color in zip(range(targets.shape[1]), ("tab:blue", "tab:orange", "tab:green")):
-            prediction.plot(steps, targets[:, dimension], color=color, label=f"truth {'xyz'[dimension]}")
-            prediction.plot(steps, predictions[:, dimension], color=color, linestyle="--", label=f"predicted {'xyz'[dimension]}")
-        prediction.set(title=f"{variant}: one-step prediction, NRMSE {outcomes[variant]['nrmse']:.3f}",
-                       xlabel="Lorenz time", ylabel="value")
+        for dimension, color in zip(range(min(3, targets.shape[1])), ("tab:blue", "tab:orange", "tab:green")):
+            prediction.plot(steps, targets[:, dimension], color=color, label=f"truth {dimension}")
+            prediction.plot(steps, predictions[:, dimension], color=color, linestyle="--", label=f"predicted {dimension}")
+        prediction.set(title=f"{variant}: {outcomes[variant]['mode']} prediction, NRMSE {outcomes[variant]['nrmse']:.3f}",
+                       xlabel="model time after training", ylabel="value")
         prediction.legend(fontsize=7, ncol=3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -118,10 +126,62 @@ def _config_from_args(args) -> HRSNNConfig:
     return config.replace(**changes)
 
 
+def _task_names():
+    from hetnet.tasks.registry import TASKS
+
+    return TASKS
+
+
+def _prediction(args, config, variants, out: Path):
+    from hetnet.analysis import nrmse
+    from hetnet.tasks.prediction import predict_series
+    from hetnet.tasks.registry import scalar_metrics, task_series
+
+    steps = {k: getattr(args, k) for k in ("washout_steps", "train_steps", "test_steps")}
+    if args.quick:
+        steps = {k: _QUICK[k] for k in steps}
+    if steps["train_steps"] < 10 or steps["test_steps"] < 2 or not 0 <= steps["washout_steps"] < steps["train_steps"] - 1:
+        raise ValueError("needs --train-steps >= 10, --test-steps >= 2 and 0 <= --washout-steps < train-steps - 1")
+    series, dt_series, exponent = task_series(args.task, steps["train_steps"] + steps["test_steps"] + 1, config.seed)
+    _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
+    outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
+                              lyapunov_exponent=exponent, progress=_say, **steps)
+    rows = {variant: scalar_metrics(outcome) for variant, outcome in outcomes.items()}
+    train, test = steps["train_steps"], steps["test_steps"]
+    persistence = float(nrmse(series[train + 1: train + test + 1], series[train: train + test],
+                              norm=series[:train].std(axis=0)))
+    print(f"\n{args.mode} prediction of {args.task} (held-out NRMSE; lower is better)")
+    print(format_table(rows))
+    print(f"reference: persistence forecast (next value = current value) NRMSE {persistence:.4f}")
+    _plot(outcomes, out / "hrsnn_run.png", dt_series)
+    record = {
+        "task": args.task,
+        "mode": args.mode,
+        "series": {"dt": dt_series, **steps},
+        "variants": rows,
+        "persistence_nrmse": persistence,
+        "predictions": {v: o["predictions"] for v, o in outcomes.items()},
+        "targets": next(iter(outcomes.values()))["truth"],
+        "simulation": {v: o["frozen"].provenance for v, o in outcomes.items()},
+    }
+    return record, ["results.json", "hrsnn_run.png"]
+
+
+def _classification(args, config, variants):
+    from hetnet.tasks.registry import format_task_table, run_task, scalar_metrics
+
+    results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
+                       progress=_say, seed=config.seed)
+    rows = {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
+    print(f"\nclassification of {args.task}")
+    print(format_task_table({args.task: rows}))
+    return {"task": args.task, "variants": rows}, ["results.json"]
+
+
 def run_command(args) -> int:
-    from hetnet.datasets import lorenz63
-    from hetnet.pipeline import one_step_prediction
+    from hetnet.datasets import DatasetError
     from hetnet.provenance import provenance
+    from hetnet.tasks.registry import PREDICTION_TASKS
 
     try:
         config = _config_from_args(args)
@@ -133,49 +193,21 @@ def run_command(args) -> int:
     if unknown or not variants:
         print(f"hetnet run: unknown variant(s) {unknown}; allowed: {', '.join(VARIANTS)}", file=sys.stderr)
         return 2
-    steps = {k: getattr(args, k) for k in ("washout_steps", "train_steps", "test_steps")}
-    if args.quick:
-        steps = {k: _QUICK[k] for k in steps}
-    if min(steps.values()) < 1 and steps["washout_steps"] != 0 or steps["train_steps"] < 10 or steps["test_steps"] < 2:
-        print("hetnet run: needs train-steps >= 10, test-steps >= 2, washout-steps >= 0", file=sys.stderr)
-        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    dt_series = 0.02
-    n_steps = sum(steps.values()) + 1
-    _say(f"Lorenz-63 series: {n_steps} steps (dt = {dt_series}), seed {config.seed}")
-    series = lorenz63(n_steps, dt=dt_series, seed=config.seed)
     _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
-         f"backend {config.backend}, variants {', '.join(variants)}")
-    outcomes = {}
-    for variant in variants:
-        outcome = one_step_prediction(config.replace(variant=variant), series, progress=_say, **steps)
-        outcomes[variant] = outcome
-        _say(f"{variant}: NRMSE {outcome['nrmse']:.4f}, {outcome['mean_rate_hz']:.3f} Hz, "
-             f"{outcome['wall_seconds']:.1f} s")
-    rows = {
-        variant: {
-            key: outcome[key]
-            for key in ("nrmse", "mean_rate_hz", "spikes_per_neuron", "training_mean_rate_hz", "wall_seconds")
-        }
-        for variant, outcome in outcomes.items()
-    }
-    table = format_table(rows)
-    print("\nOne-step prediction of Lorenz-63 (held-out NRMSE; lower is better)")
-    print(table)
-    record = {
-        "task": "lorenz63-one-step",
-        "series": {"dt": dt_series, **steps},
-        "variants": rows,
-        "predictions": {v: o["predictions"].tolist() for v, o in outcomes.items()},
-        "targets": next(iter(outcomes.values()))["targets"].tolist(),
-        "simulation": {v: {"trained": o["trained"].provenance, "frozen": o["frozen"].provenance}
-                       for v, o in outcomes.items()},
-        "provenance": provenance(seed=config.seed, backend=config.backend, config=config, variants=variants),
-    }
+         f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
+    try:
+        if args.task in PREDICTION_TASKS:
+            record, files = _prediction(args, config, variants, out)
+        else:
+            record, files = _classification(args, config, variants)
+    except (ValueError, DatasetError) as error:
+        print(f"hetnet run: {error}", file=sys.stderr)
+        return 2
+    record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
     (out / "results.json").write_text(json.dumps(record, indent=1, default=_json_default))
-    _plot(outcomes, out / "hrsnn_run.png", dt_series)
-    _say(f"wrote {out / 'results.json'} and {out / 'hrsnn_run.png'}")
+    _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0
 
 

@@ -234,8 +234,8 @@ def rossler_derivative(
 
     Examples
     --------
-    >>> rossler_derivative(0.0, [1.0, 0.0, 0.0])
-    array([ 0. ,  1. , -5.5])
+    >>> rossler_derivative(0.0, [1.0, 0.0, 1.0])
+    array([-1. ,  1. , -4.5])
     """
     x, y, z = state
     return np.array([-y - z, x + a * y, b + z * (x - c)])

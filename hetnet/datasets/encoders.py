@@ -87,15 +87,19 @@ def _concatenate(per_sample: Sequence[tuple], n_channels: int, config: InputConf
     )
 
 
-def _window(times_ms: np.ndarray, channels: np.ndarray, present_ms: float, time_scale: float):
-    """Scale times, keep those inside the window, drop duplicate (channel, tick) spikes."""
+def _window(times_ms, channels, present_ms: float, time_scale: float, resolution_ms: float):
+    """Scale times, keep those inside the window, snap them down to the
+    ``resolution_ms`` grid and drop duplicate (channel, tick) spikes."""
+    if not resolution_ms > 0:
+        raise EncodingError(f"resolution_ms must be > 0; got {resolution_ms}")
     times = np.asarray(times_ms, dtype=np.float64) * time_scale
     keep = (times >= 0) & (times < present_ms)
     times, channels = times[keep], np.asarray(channels, dtype=np.int64)[keep]
-    # one spike per channel per 0.1 ms tick (Brian2's SpikeGeneratorGroup refuses duplicates)
-    ticks = np.round(times * 10).astype(np.int64)
+    # one spike per channel per simulation step: Brian2's SpikeGeneratorGroup
+    # refuses two spikes of one neuron within a time step.
+    ticks = np.floor(times / resolution_ms + 1e-9).astype(np.int64)
     _, unique = np.unique(np.stack([channels, ticks]), axis=1, return_index=True)
-    return channels[unique], ticks[unique] / 10.0
+    return channels[unique], ticks[unique] * resolution_ms
 
 
 def encode_spike_samples(
@@ -105,14 +109,16 @@ def encode_spike_samples(
     channel_pool: int = 1,
     n_units: Optional[int] = None,
     time_scale: float = 1.0,
+    resolution_ms: float = 0.1,
 ) -> SpikeStimulus:
     """Pass spike samples (SHD/SSC) through, one after another.
 
     Each sample's spikes ``t * time_scale`` that fall in ``[0, present_ms)``
     are kept, shifted to the sample's slot, and followed by ``rest_ms`` of
     silence. Units are pooled by ``unit // channel_pool`` (700 SHD channels
-    with ``channel_pool=7`` give 100 channels). Spikes of one channel that
-    land on the same 0.1 ms tick are merged.
+    with ``channel_pool=7`` give 100 channels). Times are snapped down to
+    the ``resolution_ms`` grid (use the simulation ``dt_ms``) and spikes of
+    one channel on the same grid point are merged.
 
     Parameters
     ----------
@@ -142,7 +148,7 @@ def encode_spike_samples(
     per_sample = []
     for sample in samples:
         channels, times = _window(sample.times_ms, np.asarray(sample.units) // channel_pool,
-                                  config.present_ms, time_scale)
+                                  config.present_ms, time_scale, resolution_ms)
         per_sample.append((channels, times))
     return _concatenate(per_sample, n_channels, config)
 
@@ -156,6 +162,7 @@ def encode_event_samples(
     time_scale: float = 1.0,
     max_events_per_sample: Optional[int] = None,
     seed: int = 0,
+    resolution_ms: float = 0.1,
 ) -> SpikeStimulus:
     """Pass DVS events through, pooled onto a coarse grid of channels.
 
@@ -164,7 +171,8 @@ def encode_event_samples(
     ``ny = ceil(height / pool)``: 128x128x2 with ``pool=16`` gives 128
     channels. Times (ms) are multiplied by ``time_scale`` and cut to
     ``present_ms``; when ``max_events_per_sample`` is set a seeded random
-    subset of that many events is kept (uniform thinning).
+    subset of that many events is kept (uniform thinning). Times are
+    snapped to the ``resolution_ms`` grid as in :func:`encode_spike_samples`.
 
     Parameters
     ----------
@@ -207,7 +215,7 @@ def encode_event_samples(
         y = events[:, 1].astype(np.int64) // pool
         polarity = events[:, 2].astype(np.int64)
         channels = (x * ny + y) * polarities + polarity
-        per_sample.append(_window(events[:, 3], channels, config.present_ms, time_scale))
+        per_sample.append(_window(events[:, 3], channels, config.present_ms, time_scale, resolution_ms))
     return _concatenate(per_sample, nx * ny * polarities, config)
 
 

@@ -158,8 +158,9 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         "input": input_group,
         "recurrent": recurrent,
         "excitatory": recurrent[: instance.n_excitatory],
-        "inhibitory": recurrent[instance.n_excitatory:],
     }
+    if instance.n_inhibitory:
+        populations["inhibitory"] = recurrent[instance.n_excitatory:]
     namespace = {
         "w_min": config.weights.w_min,
         "w_max": config.weights.w_max,
@@ -170,8 +171,8 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     synapses = {}
     for name, (pre_population, post_population) in PATHWAYS.items():
         syn = instance.synapses[name]
-        if pre_population == "inhibitory" and instance.n_inhibitory == 0 or post_population == "inhibitory" and instance.n_inhibitory == 0:
-            continue
+        if pre_population not in populations or post_population not in populations:
+            continue  # no inhibitory neurons
         if syn.plastic:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], PLASTIC_SYNAPSE_EQUATIONS,

@@ -41,6 +41,12 @@ def connection_probability(distance, c: float, lambda_grid: float) -> np.ndarray
     return c * np.exp(-((np.asarray(distance, dtype=float) / lambda_grid) ** 2))
 
 
+def _concatenate(pre_list, post_list):
+    if not pre_list:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    return np.concatenate(pre_list).astype(np.int32), np.concatenate(post_list).astype(np.int32)
+
+
 def _blocks(n_pre: int, n_post: int):
     rows = max(1, _BLOCK_ENTRIES // max(1, n_post))
     for start in range(0, n_pre, rows):
@@ -79,7 +85,7 @@ def distance_connections(pre_positions, post_positions, c, lambda_grid, rng, *, 
         pre, post = np.nonzero(rng.random(probability.shape) < probability)
         pre_list.append(pre + start)
         post_list.append(post)
-    return np.concatenate(pre_list).astype(np.int32), np.concatenate(post_list).astype(np.int32)
+    return _concatenate(pre_list, post_list)
 
 
 def random_connections(n_pre: int, n_post: int, p: float, rng):
@@ -89,4 +95,4 @@ def random_connections(n_pre: int, n_post: int, p: float, rng):
         pre, post = np.nonzero(rng.random((stop - start, n_post)) < p)
         pre_list.append(pre + start)
         post_list.append(post)
-    return np.concatenate(pre_list).astype(np.int32), np.concatenate(post_list).astype(np.int32)
+    return _concatenate(pre_list, post_list)

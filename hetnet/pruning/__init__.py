@@ -1,0 +1,67 @@
+"""Lyapunov noise pruning (LNP) and its baselines (SPEC section 3).
+
+numpy, scipy and networkx only; no Brian2 (the activity-based baseline
+reaches the simulator through :mod:`hetnet.network` when it runs).
+
+=====================  ==========================================================
+step I (synapses)      :func:`noise_prune`, :func:`lyapunov_matrix`,
+                       :func:`linearise`, :func:`rate_covariance`,
+                       :func:`keep_probabilities`
+step II (neurons)      :func:`prune_nodes`, :func:`betweenness_centrality`
+step III (edges)       :func:`add_delocalizing_edges`, :func:`laplacian_ipr`
+step IV (timescales)   :func:`optimize_timescales`
+driver                 :func:`lyapunov_noise_pruning` -> :class:`PruningHistory`
+                       (final :class:`PrunedNetwork`)
+baselines              :func:`activity_pruning`, :func:`random_baseline`
+networks               :func:`grid_network`, :func:`erdos_renyi_network`,
+                       :func:`network_from_config`
+=====================  ==========================================================
+
+Example
+-------
+>>> from hetnet.pruning import grid_network, lyapunov_noise_pruning
+>>> history = lyapunov_noise_pruning(grid_network(60, mean_degree=8, seed=0), n_iterations=1,
+...                                  optimize_timescales=False)
+>>> history.records[-1].n_neurons
+59
+"""
+from hetnet.pruning.baselines import activity_pruning, random_baseline
+from hetnet.pruning.delocalize import DelocalizationResult, add_delocalizing_edges, laplacian_ipr, local_candidates
+from hetnet.pruning.driver import (
+    DEFAULT_LYAPUNOV_OPTIONS,
+    IterationRecord,
+    PrunedNetwork,
+    PruningHistory,
+    lyapunov_noise_pruning,
+    sops_estimate,
+)
+from hetnet.pruning.networks import erdos_renyi_network, grid_network, network_from_config
+from hetnet.pruning.noise import (
+    LinearisedNetwork,
+    NoisePruningResult,
+    keep_probabilities,
+    linearise,
+    lyapunov_matrix,
+    noise_prune,
+    noise_scores,
+    rate_covariance,
+)
+from hetnet.pruning.nodes import NodePruningResult, betweenness_centrality, prune_nodes
+from hetnet.pruning.timescales import TimescaleResult, optimize_timescales, quantile_timescales
+
+__all__ = [
+    # step I
+    "noise_prune", "NoisePruningResult", "lyapunov_matrix", "linearise", "LinearisedNetwork",
+    "rate_covariance", "noise_scores", "keep_probabilities",
+    # step II
+    "prune_nodes", "NodePruningResult", "betweenness_centrality",
+    # step III
+    "add_delocalizing_edges", "DelocalizationResult", "laplacian_ipr", "local_candidates",
+    # step IV
+    "optimize_timescales", "TimescaleResult", "quantile_timescales",
+    # driver
+    "lyapunov_noise_pruning", "PruningHistory", "IterationRecord", "PrunedNetwork", "sops_estimate",
+    "DEFAULT_LYAPUNOV_OPTIONS",
+    # baselines and networks
+    "activity_pruning", "random_baseline", "grid_network", "erdos_renyi_network", "network_from_config",
+]

@@ -61,7 +61,7 @@ Example
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 import numpy as np
@@ -450,6 +450,18 @@ class NoisePruningResult:
     covariance: np.ndarray
     seconds: dict = field(default_factory=dict)
 
+    def resample(self, seed=None) -> "NoisePruningResult":
+        """Another independent draw with the same keep probabilities (no new covariance).
+
+        >>> import numpy as np
+        >>> first = noise_prune(np.ones((6, 6)), np.full(6, 20.0), keep_fraction=0.5, seed=0)
+        >>> second = first.resample(seed=1)
+        >>> bool(np.array_equal(first.probabilities, second.probabilities))
+        True
+        """
+        pruned, kept, leak = _sample(self.system, self.probabilities, np.random.default_rng(seed))
+        return replace(self, weights=pruned, kept=kept, leak_per_s=leak)
+
     def pruned_system(self) -> LinearisedNetwork:
         """The linear model of the pruned network (same ``L`` and gain, corrected diagonal)."""
         weights = self.weights
@@ -460,6 +472,22 @@ class NoisePruningResult:
         scaled = sparse.csr_array((lyap_data * weights.data, weights.indices, weights.indptr), shape=weights.shape)
         coupling = sparse.csr_array(scaled.T * original.gain)
         return LinearisedNetwork(weights, lyap, self.leak_per_s, original.gain, coupling)
+
+
+def _sample(system, probabilities, rng):
+    """Draw the kept synapses, rescale them by 1/p, apply the homeostatic diagonal."""
+    matrix = system.weights
+    n = matrix.shape[0]
+    kept = rng.random(probabilities.size) < probabilities
+    pre = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    new_data = matrix.data[kept] / probabilities[kept]
+    pruned = sparse.csr_array((new_data, (pre[kept], matrix.indices[kept])), shape=matrix.shape)
+    pruned.sort_indices()
+    # homeostatic diagonal: D~_ii = D_ii - sum_j |K_ij| + sum_j |K~_ij| (inputs of neuron i = column i of W)
+    magnitude = system.gain * system.lyapunov.data * np.abs(matrix.data)
+    before = np.bincount(matrix.indices, weights=magnitude, minlength=n)
+    after = np.bincount(matrix.indices[kept], weights=magnitude[kept] / probabilities[kept], minlength=n)
+    return pruned, kept, system.leak_per_s - before + after
 
 
 def noise_prune(weights, leak_per_s, *, per_neuron_exponents_per_s=None, target_edges=None,
@@ -518,17 +546,7 @@ def noise_prune(weights, leak_per_s, *, per_neuron_exponents_per_s=None, target_
     clock = time.perf_counter()
     scores = noise_scores(system, covariance)
     probabilities, rho = keep_probabilities(scores, min(float(target_edges), float(np.count_nonzero(scores))))
-    kept = rng.random(probabilities.size) < probabilities
-    n = matrix.shape[0]
-    pre = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    new_data = matrix.data[kept] / probabilities[kept]
-    pruned = sparse.csr_array((new_data, (pre[kept], matrix.indices[kept])), shape=matrix.shape)
-    pruned.sort_indices()
-    # homeostatic diagonal: D~_ii = D_ii - sum_j |K_ij| + sum_j |K~_ij| (inputs of neuron i = column i of W)
-    magnitude = system.gain * system.lyapunov.data * np.abs(matrix.data)
-    before = np.bincount(matrix.indices, weights=magnitude, minlength=n)
-    after = np.bincount(matrix.indices[kept], weights=magnitude[kept] / probabilities[kept], minlength=n)
-    leak = system.leak_per_s - before + after
+    pruned, kept, leak = _sample(system, probabilities, rng)
     seconds["sample"] = time.perf_counter() - clock
     return NoisePruningResult(
         weights=pruned, leak_per_s=leak, probabilities=probabilities, kept=kept, rho=rho,

@@ -19,7 +19,9 @@ Choices:
   threshold, 13 mV for the default thresholds), as that function asks.
 * **Optimiser.** ``minimize`` is injectable with the
   ``skopt.gp_minimize`` signature; by default :func:`hetnet.bo.minimize`
-  (the project's GP with the Wasserstein-Matern kernel), or
+  (the project's GP with the Wasserstein-Matern kernel; it is told that
+  ``(shape_excitatory, mean_excitatory_ms)`` and
+  ``(shape_inhibitory, mean_inhibitory_ms)`` are two Gamma distributions), or
   ``skopt.gp_minimize`` when ``hetnet.bo`` cannot be imported.
 
 Example
@@ -225,8 +227,15 @@ def optimize_timescales(weights_mV, tau_m_ms, is_excitatory, *, target_exponent_
         return value
 
     initial_exponent = float(estimator(scaled, np.maximum(tau, 0.5), **options).max_exponent_per_s)
+    extra = {}
+    if optimiser_name == "hetnet.bo.minimize":
+        # the Wasserstein-Matern kernel compares the two Gamma distributions the point describes
+        extra["distributions"] = {
+            "tau_m_excitatory": ("gamma", ["shape_excitatory", "mean_excitatory_ms"]),
+            "tau_m_inhibitory": ("gamma", ["shape_inhibitory", "mean_inhibitory_ms"]),
+        }
     result = optimiser(objective, dimensions, n_calls=int(n_calls), n_initial_points=int(n_initial_points),
-                       random_state=int(seed))
+                       random_state=int(seed), **extra)
     best_tau, best_parameters = timescales(result.x)
     values = [value for _, value, _ in evaluations]
     best_x = np.asarray(result.x, dtype=float)

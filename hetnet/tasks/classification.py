@@ -139,6 +139,8 @@ def classify(
         keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
         train = train[keep]
     options = dict(encoder_options or {})
+    if data.kind in ("spikes", "events"):
+        options.setdefault("resolution_ms", config.dt_ms)
     report = progress or (lambda message: None)
     all_stimulus = encode_labelled(data, config.input, **options)
     train_stimulus = encode_labelled(data.subset(train), config.input, **options)

@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import time
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -54,18 +55,40 @@ class PredictionReadout:
     >>> import numpy as np
     >>> states = np.random.default_rng(0).normal(size=(50, 4))
     >>> readout = PredictionReadout(ridge=1e-6).fit(states, states @ [1.0, 2.0, 0.0, -1.0])
-    >>> bool(np.allclose(readout.predict(states[:3]), states[:3] @ [1.0, 2.0, 0.0, -1.0], atol=1e-3))
+    >>> bool(np.allclose(readout.predict(states[:3]).ravel(), states[:3] @ [1.0, 2.0, 0.0, -1.0], atol=1e-3))
     True
     """
 
-    def __init__(self, ridge: float = 1e-2):
-        self.ridge = float(ridge)
+    #: penalties tried when ``ridge`` is ``None``
+    RIDGE_GRID = tuple(10.0 ** k for k in range(-3, 5))
+
+    def __init__(self, ridge: float | None = None, validation_fraction: float = 0.2):
+        self.ridge = None if ridge is None else float(ridge)
+        self.validation_fraction = validation_fraction
 
     def fit(self, states, targets):
+        """Fit; with ``ridge=None`` pick the penalty on the last training rows first.
+
+        The selection is time-ordered: fit on the first ``1 - validation_fraction``
+        of the rows, score the rest, keep the penalty with the lowest error, refit on all.
+        """
         from hetnet.readout import ridge_readout
 
-        self.model_ = ridge_readout(alpha=self.ridge)
-        self.model_.fit(np.asarray(states, float), np.asarray(targets, float))
+        states, targets = np.asarray(states, float), np.asarray(targets, float)
+        alpha = self.ridge
+        if alpha is None:
+            split = int(len(states) * (1 - self.validation_fraction))
+            if split < 2 or split >= len(states):
+                raise ValueError("too few training rows to choose the ridge penalty; give ridge= explicitly")
+            errors = []
+            for candidate in self.RIDGE_GRID:
+                model = ridge_readout(alpha=candidate).fit(states[:split], targets[:split])
+                errors.append(np.mean((model.predict(states[split:]).reshape(len(states) - split, -1)
+                                       - targets[split:].reshape(len(states) - split, -1)) ** 2))
+            alpha = self.RIDGE_GRID[int(np.argmin(errors))]
+        self.alpha_ = alpha
+        self.model_ = ridge_readout(alpha=alpha)
+        self.model_.fit(states, targets)
         return self
 
     def predict(self, states) -> np.ndarray:
@@ -97,13 +120,14 @@ def predict_series(
     mode: str = "one-step",
     washout_steps: int = 50,
     context_steps: int = 50,
-    ridge: float = 1e-2,
+    ridge: Optional[float] = None,
     state_kind: str = "filtered",
     tau_ms: float = 20.0,
     readout: str = "ridge",
     dt: float = 1.0,
     lyapunov_exponent: Optional[float] = None,
     progress: Optional[Callable[[str], None]] = None,
+    backend: Optional[str] = None,
 ) -> dict:
     """Train on ``train_steps`` values, predict the next ``test_steps``.
 
@@ -121,8 +145,9 @@ def predict_series(
         First training steps left out of the readout fit.
     context_steps : int
         Free-running only: history length of each re-run.
-    ridge : float
-        Ridge penalty (states standardised).
+    ridge : float, optional
+        Ridge penalty (states standardised); ``None`` (default) chooses it
+        from 1e-3 .. 1e4 on the last 20 % of the training rows (time-ordered).
     state_kind, tau_ms :
         Passed to ``SimulationResult.state_matrix``.
     readout : {"ridge", "mlp"}
@@ -133,13 +158,17 @@ def predict_series(
         Gives the VPT in Lyapunov times.
     progress : callable, optional
         Called with a short message per stage.
+    backend : str, optional
+        Overrides ``config.backend`` (e.g. ``"cpp_standalone"``).
 
     Returns
     -------
     dict
         ``{variant: {"mode", "rmse", "nrmse", "vpt_steps", "vpt_time",
-        "vpt_lyapunov_times", "train_nrmse", "mean_rate_hz", "predictions",
-        "truth"}}`` with ``predictions`` / ``truth`` of shape
+        "vpt_lyapunov_times", "train_nrmse", "mean_rate_hz",
+        "spikes_per_neuron", "training_mean_rate_hz", "wall_seconds",
+        "predictions", "truth", "frozen"}}`` (``frozen``: the
+        :class:`~hetnet.result.SimulationResult` of the frozen run) with ``predictions`` / ``truth`` of shape
         ``(test_steps, dims)``.
     """
     from hetnet.network import generate_network, simulate
@@ -161,13 +190,14 @@ def predict_series(
     report = progress or (lambda message: None)
     results = {}
     for variant in variants:
+        start = time.perf_counter()
         variant_config = config.replace(variant=variant)
         full = encode_series(values[: train_steps + test_steps], variant_config.input, fit_steps=train_steps)
         network = generate_network(variant_config, n_input=full.n_channels)
         report(f"{variant}: STDP training on {train_steps} steps")
-        trained = simulate(network, full.slice_steps(0, train_steps), plastic=True)
+        trained = simulate(network, full.slice_steps(0, train_steps), plastic=True, backend=backend)
         report(f"{variant}: frozen run on {train_steps + test_steps} steps")
-        frozen = simulate(trained.final_network, full, plastic=False)
+        frozen = simulate(trained.final_network, full, plastic=False, backend=backend)
         states = frozen.state_matrix(kind=state_kind, tau_ms=tau_ms)
         fit_rows = np.arange(washout_steps, train_steps)
         model = _make_readout(readout, ridge, trained.final_network, variant_config.seed)
@@ -184,7 +214,7 @@ def predict_series(
                 stimulus = encode_series(
                     np.concatenate([values[:train_steps], window]), variant_config.input, fit_steps=train_steps
                 ).slice_steps(train_steps, train_steps + len(window))
-                run = simulate(trained.final_network, stimulus, plastic=False)
+                run = simulate(trained.final_network, stimulus, plastic=False, backend=backend)
                 state = run.state_matrix(kind=state_kind, tau_ms=tau_ms)[-1:]
                 predictions.append(model.predict(state)[0])
                 history.append(predictions[-1])
@@ -194,10 +224,15 @@ def predict_series(
         metrics = _metrics(truth, predictions, scale, dt, lyapunov_exponent)
         metrics.update(
             mode=mode,
+            ridge_alpha=getattr(model, "alpha_", None),
             train_nrmse=float(nrmse(values[fit_rows + 1], train_fit, norm=scale)),
             mean_rate_hz=float(frozen.mean_rate_hz),
+            spikes_per_neuron=float(frozen.spikes_per_neuron),
+            training_mean_rate_hz=float(trained.mean_rate_hz),
             predictions=predictions,
             truth=truth,
+            frozen=frozen,
+            wall_seconds=time.perf_counter() - start,
         )
         results[variant] = metrics
     return results

@@ -1,0 +1,285 @@
+"""Objectives for the optimiser: analytic ones on distributions, and network ones.
+
+Every objective is a picklable callable ``objective(point, seed) -> dict``
+with ``"objective"`` (a float to **maximise**), ``"metrics"`` (every metric
+it measured) and optionally ``"provenance"``. The campaign runner hands it
+to worker processes or Dask workers as is.
+
+Network objectives (:class:`NetworkObjective`; SPEC sections 2 and 4), one
+evaluation = one sampled network:
+
+* drive: i.i.d. ``u(t) ~ U[-1, 1]``, rate-coded (:func:`hetnet.encoding.encode_series`);
+  an STDP phase of ``train_steps`` steps on a separate drive (``plastic=True``),
+  then a frozen run of ``n_steps`` steps whose filtered spike trains are the states;
+* ``memory_capacity``: :func:`hetnet.analysis.memory_capacity` (``k_max``, ``washout``, ``ridge``);
+* ``spikes_per_neuron``: S, mean spike count per recurrent neuron over the frozen run;
+* ``efficiency``: E = MC / S (0 when the network is silent; ``silent`` flags it);
+* ``nrmse`` (objective ``"nrmse"`` only, a second frozen run): one-step
+  prediction of Lorenz-63 x(t+1) from the state driven by x(t), ridge readout, normalised
+  by the standard deviation of the target;
+* ``max_lyapunov_per_s``: largest exponent of the rate surrogate
+  (:func:`hetnet.analysis.network_lyapunov`, weights divided by
+  ``v_th - v_rest``); the ``"lyapunov"`` objective is ``-|lambda_max|``
+  (edge of chaos).
+
+Objective names: ``efficiency`` (default), ``memory-capacity``,
+``spike-count`` (maximises -S), ``nrmse`` (maximises -NRMSE), ``lyapunov``,
+and ``gamma-moments`` (:class:`AnalyticObjective`, no simulator).
+
+Example
+-------
+>>> from hetnet.bo.objectives import AnalyticObjective, analytic_space
+>>> from hetnet.distributions import Gamma
+>>> space = analytic_space()
+>>> objective = AnalyticObjective(space, {"excitatory.tau_m_ms": Gamma(6.25, 25.0)})
+>>> objective([6.25, 25.0, 3.0, 10.0], seed=0)["objective"]
+0.0
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from hetnet.bo.space import DistributionParameter, SearchSpace, network_search_space
+from hetnet.bo.wasserstein import wasserstein_1d_grid
+from hetnet.distributions import Distribution, Gamma, distribution_from_dict
+
+__all__ = [
+    "OBJECTIVES",
+    "NETWORK_OBJECTIVES",
+    "AnalyticObjective",
+    "NetworkObjective",
+    "analytic_space",
+    "analytic_targets",
+    "make_objective",
+]
+
+NETWORK_OBJECTIVES = ("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov")
+OBJECTIVES = NETWORK_OBJECTIVES + ("gamma-moments",)
+
+
+def analytic_space() -> SearchSpace:
+    """Two Gamma distributions (E and I membrane time constants): the analytic test space.
+
+    >>> analytic_space().names
+    ['excitatory.tau_m_ms.shape', 'excitatory.tau_m_ms.mean', 'inhibitory.tau_m_ms.shape', 'inhibitory.tau_m_ms.mean']
+    """
+    return SearchSpace([
+        DistributionParameter("excitatory.tau_m_ms", "gamma", {"shape": (1.0, 20.0), "mean": (5.0, 50.0)}),
+        DistributionParameter("inhibitory.tau_m_ms", "gamma", {"shape": (1.0, 20.0), "mean": (2.0, 30.0)}),
+    ])
+
+
+def analytic_targets() -> dict:
+    """Default targets of ``gamma-moments``: E tau_m mean 25 ms, std 10 ms; I mean 8 ms, std 4 ms."""
+    return {"excitatory.tau_m_ms": Gamma(shape=6.25, mean=25.0), "inhibitory.tau_m_ms": Gamma(shape=4.0, mean=8.0)}
+
+
+@dataclass
+class AnalyticObjective:
+    """An objective with a known optimum, defined on the candidate's distributions.
+
+    For each target distribution ``T_g`` (keyed by the configuration field it
+    matches in ``space``), with the candidate's distribution ``P_g``:
+
+    * ``criterion="moments"``: ``-sum_g ((mean_g - mean*_g) / mean*_g)^2 +
+      ((std_g - std*_g) / std*_g)^2``;
+    * ``criterion="w2"``: ``-sum_g (W2(P_g, T_g) / std*_g)^2``.
+
+    Both are 0 exactly at the targets and negative elsewhere. ``delay_s``
+    sleeps per evaluation (to exercise parallel engines and kills).
+
+    Example
+    -------
+    >>> objective = AnalyticObjective(analytic_space(), analytic_targets(), criterion="w2")
+    >>> round(objective([6.25, 25.0, 4.0, 8.0], 0)["objective"], 12)
+    -0.0
+    """
+
+    space: SearchSpace
+    targets: Mapping[str, Any]
+    criterion: str = "moments"
+    delay_s: float = 0.0
+
+    def __post_init__(self):
+        self.targets = {k: distribution_from_dict(v) for k, v in self.targets.items()}
+        known = [p.target for p in self.space.parameters if isinstance(p, DistributionParameter)]
+        missing = [k for k in self.targets if k not in known]
+        if missing:
+            raise ValueError(f"targets {missing} are not distributions of the space ({known})")
+        if self.criterion not in ("moments", "w2"):
+            raise ValueError(f"criterion must be 'moments' or 'w2'; got {self.criterion!r}")
+
+    def __call__(self, point, seed: int = 0) -> dict:
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        distributions = dict(zip([p.target for p in self.space.parameters], self.space.distributions(point)))
+        metrics, total = {}, 0.0
+        for name, target in self.targets.items():
+            candidate = distributions[name]
+            w2 = wasserstein_1d_grid(candidate, target)
+            metrics[f"{name}.mean"] = candidate.mean
+            metrics[f"{name}.std"] = candidate.std
+            metrics[f"{name}.w2_to_target"] = w2
+            if self.criterion == "moments":
+                total += ((candidate.mean - target.mean) / target.mean) ** 2 + ((candidate.std - target.std) / target.std) ** 2
+            else:
+                total += (w2 / target.std) ** 2
+        metrics["regret"] = total
+        return {"objective": -total, "metrics": metrics}
+
+    def to_options(self) -> dict:
+        return {"targets": {k: v.to_dict() for k, v in self.targets.items()}, "criterion": self.criterion,
+                "delay_s": self.delay_s}
+
+
+@dataclass
+class NetworkObjective:
+    """Simulate one sampled HRSNN per candidate and score it (see module docstring).
+
+    Parameters
+    ----------
+    space : SearchSpace
+    base_config : HRSNNConfig
+        Everything not searched (size, variant, backend, ...). The
+        evaluation seed replaces ``config.seed``.
+    objective : str
+        One of :data:`NETWORK_OBJECTIVES`.
+    n_steps, train_steps : int
+        Steps of the frozen (measured) run and of the STDP phase (0 skips it).
+    k_max, washout, ridge : memory-capacity settings.
+    state_tau_ms : float
+        Filter of the spike trains forming the states.
+    codegen_target : {"numpy", "cython"}
+        Runtime code generation (standalone backends come from the config).
+    lyapunov_steps : int
+        Measured steps of the rate surrogate (0 skips the Lyapunov metric
+        unless the objective needs it).
+    """
+
+    space: SearchSpace
+    base_config: Any = None
+    objective: str = "efficiency"
+    n_steps: int = 300
+    train_steps: int = 100
+    k_max: int = 20
+    washout: int = 20
+    ridge: float = 1e-4
+    state_tau_ms: float = 20.0
+    codegen_target: str = "numpy"
+    lyapunov_steps: int = 500
+
+    def __post_init__(self):
+        if self.objective not in NETWORK_OBJECTIVES:
+            raise ValueError(f"unknown network objective {self.objective!r}; allowed: {', '.join(NETWORK_OBJECTIVES)}")
+        if self.base_config is None:
+            from hetnet.config import HRSNNConfig
+
+            self.base_config = HRSNNConfig()
+
+    def _states(self, network, series, seed):
+        from hetnet.encoding import encode_series
+        from hetnet.network import simulate
+
+        stimulus = encode_series(series, network.config.input)
+        result = simulate(network, stimulus, plastic=False, seed=seed, codegen_target=self.codegen_target)
+        states = result.state_matrix(kind="filtered", tau_ms=self.state_tau_ms)[: len(series)]
+        return states, result
+
+    def __call__(self, point, seed: int = 0) -> dict:
+        from hetnet.analysis import mean_spike_count, memory_capacity, network_lyapunov
+        from hetnet.encoding import encode_series
+        from hetnet.network import generate_network, simulate
+        from hetnet.provenance import provenance
+
+        config = self.space.to_config(point, self.base_config).replace(seed=int(seed))
+        rng = np.random.default_rng(seed)
+        drive = rng.uniform(-1.0, 1.0, size=self.n_steps)
+        n_channels = encode_series(drive[:, None], config.input).n_channels
+        network = generate_network(config, n_input=n_channels)
+        metrics: dict = {"n_synapses": int(network.n_synapses)}
+        start = time.perf_counter()
+        if self.train_steps > 0:
+            training = rng.uniform(-1.0, 1.0, size=(self.train_steps, 1))
+            trained = simulate(network, encode_series(training, config.input), plastic=True, seed=seed + 1,
+                               codegen_target=self.codegen_target)
+            network = trained.final_network
+        states, frozen = self._states(network, drive[:, None], seed + 2)
+        capacity = memory_capacity(states, drive, self.k_max, washout=self.washout, ridge=self.ridge)
+        spikes = float(mean_spike_count(frozen.total_spike_counts()))
+        metrics["memory_capacity"] = float(capacity.total)
+        metrics["memory_capacity_curve"] = np.asarray(capacity.curve, dtype=float).tolist()
+        metrics["spikes_per_neuron"] = spikes
+        metrics["mean_rate_hz"] = spikes / (frozen.duration_ms / 1000.0)
+        metrics["silent"] = spikes == 0.0
+        metrics["efficiency"] = float(capacity.total) / spikes if spikes > 0 else 0.0
+        if self.objective == "nrmse":
+            metrics["nrmse"] = self._nrmse(network, seed)
+        if self.lyapunov_steps > 0 or self.objective == "lyapunov":
+            gap_mV = np.maximum(network.v_th_mV - network.v_rest_mV, 1e-3)
+            weights = network.recurrent_weights_mV().multiply(1.0 / gap_mV[None, :])   # [pre, post]: scale by the post neuron.tocsr()
+            spectrum = network_lyapunov(weights, network.tau_m_ms, n_exponents=min(5, network.n_neurons),
+                                        n_steps=max(self.lyapunov_steps, 200), warmup_steps=200, seed=seed)
+            metrics["max_lyapunov_per_s"] = float(spectrum.max_exponent_per_s)
+        metrics["simulation_wall_s"] = time.perf_counter() - start
+        value = {
+            "efficiency": metrics["efficiency"],
+            "memory-capacity": metrics["memory_capacity"],
+            "spike-count": -spikes,
+            "nrmse": -metrics.get("nrmse", np.inf),
+            "lyapunov": -abs(metrics.get("max_lyapunov_per_s", np.inf)),
+        }[self.objective]
+        return {
+            "objective": float(value),
+            "metrics": metrics,
+            "provenance": provenance(seed=int(seed), backend=config.backend, config=config,
+                                     objective=self.objective, codegen_target=self.codegen_target),
+        }
+
+    def _nrmse(self, network, seed: int) -> float:
+        from hetnet.analysis import nrmse
+        from hetnet.datasets.chaotic import lorenz63
+
+        series = lorenz63(self.n_steps + 1, seed=seed)
+        states, _ = self._states(network, series[:-1, :1], seed + 3)   # x(t) in, same channels as the MC drive
+        target = series[1:, 0]
+        usable = slice(self.washout, None)
+        X, y = states[usable], target[usable]
+        split = int(0.7 * len(y))
+        mean_x, mean_y = X[:split].mean(0), y[:split].mean()
+        Xc = X[:split] - mean_x
+        coefficients = np.linalg.solve(Xc.T @ Xc + self.ridge * np.eye(X.shape[1]), Xc.T @ (y[:split] - mean_y))
+        prediction = (X[split:] - mean_x) @ coefficients + mean_y
+        return float(nrmse(y[split:], prediction))
+
+    def to_options(self) -> dict:
+        return {"n_steps": self.n_steps, "train_steps": self.train_steps, "k_max": self.k_max,
+                "washout": self.washout, "ridge": self.ridge, "state_tau_ms": self.state_tau_ms,
+                "codegen_target": self.codegen_target, "lyapunov_steps": self.lyapunov_steps}
+
+
+def make_objective(name: str, space: SearchSpace | None = None, base_config=None, options: Mapping | None = None):
+    """Build the objective ``name`` with ``options`` (the JSON form stored in ``run.json``).
+
+    Returns ``(objective, space)``: ``gamma-moments`` defaults to
+    :func:`analytic_space`, network objectives to
+    :func:`~hetnet.bo.space.network_search_space`.
+
+    Example
+    -------
+    >>> objective, space = make_objective("gamma-moments")
+    >>> len(space.dimensions)
+    4
+    """
+    options = dict(options or {})
+    if name == "gamma-moments":
+        space = space or analytic_space()
+        targets = options.pop("targets", None) or analytic_targets()
+        return AnalyticObjective(space, targets, **options), space
+    if name in NETWORK_OBJECTIVES:
+        space = space or network_search_space(base_config)
+        return NetworkObjective(space, base_config, objective=name, **options), space
+    raise ValueError(f"unknown objective {name!r}; allowed: {', '.join(OBJECTIVES)}")

@@ -1,0 +1,209 @@
+"""``hetnet prune``: Lyapunov noise pruning and its baselines from the command line.
+
+Example
+-------
+``hetnet prune --method lnp random --iterations 100 --out runs/prune --seeds 0 1 2``
+writes ``runs/prune/results.json`` (records per method and seed, provenance),
+``runs/prune/<method>_seed<k>.npz`` (final networks, see
+:meth:`hetnet.pruning.PrunedNetwork.load`) and ``runs/prune/pruning.png``
+(neurons and synapses vs iteration, mean and spread over seeds, and the final
+tau_m distributions). Results already in ``results.json`` are kept, so the
+three methods may be run by separate commands and still share one figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["register", "run_prune", "plot_results"]
+
+METHODS = ("lnp", "ap", "random")
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``prune`` sub-command to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "prune",
+        help="prune a recurrent network: Lyapunov noise pruning (LNP), activity-based (AP) or random ER",
+        description=(
+            "Prune a randomly initialised HRSNN task-agnostically with Lyapunov noise pruning "
+            "(SPEC section 3: noise pruning of synapses, betweenness node pruning, delocalising "
+            "edges, Bayesian optimisation of tau_m at the end), or run a baseline: activity-based "
+            "pruning (simulate with STDP on a Lorenz-63 stimulus, drop the least active neurons, "
+            "retrain; needs Brian2) or Erdos-Renyi networks with LNP's neuron and synapse counts. "
+            "Writes results.json, one .npz network per method and seed, and pruning.png into --out."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--method", nargs="+", choices=METHODS, default=["lnp"], metavar="METHOD",
+                        help="one or more of: lnp, ap, random ('random' reuses or runs LNP for its counts)")
+    parser.add_argument("--iterations", type=int, default=100, help="pruning iterations")
+    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds (one run per seed and method)")
+    parser.add_argument("--n-neurons", type=int, default=2000, help="recurrent neurons of the unpruned network")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="TOML HRSNNConfig of the unpruned network (n_neurons and seed are overridden)")
+    parser.add_argument("--lambda-grid", type=float, default=None,
+                        help="connectivity length scale of the unpruned network (more synapses when larger)")
+    parser.add_argument("--synapse-keep-fraction", type=float, default=0.98, help="LNP step I keep fraction")
+    parser.add_argument("--node-prune-fraction", type=float, default=0.01,
+                        help="fraction of neurons removed per iteration (LNP step II and AP)")
+    parser.add_argument("--new-edge-fraction", type=float, default=0.005, help="LNP step III new edges per synapse")
+    parser.add_argument("--bo-calls", type=int, default=20, help="LNP step IV optimiser evaluations")
+    parser.add_argument("--ap-steps", type=int, default=200,
+                        help="AP: Lorenz-63 steps of the (re)training stimulus per iteration")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 100 neurons, 5 iterations, 6 BO calls, 20 AP stimulus steps")
+    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    parser.set_defaults(func=run_prune)
+    return parser
+
+
+def _progress(method, seed, total):
+    def report(record):
+        print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
+              f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
+              f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
+    return report
+
+
+def _config(args, seed):
+    from hetnet.config import HRSNNConfig, load_config
+
+    base = load_config(args.config) if args.config else HRSNNConfig()
+    changes = {"n_neurons": args.n_neurons, "seed": seed}
+    if args.lambda_grid is not None:
+        changes["connectivity"] = {"lambda_grid": args.lambda_grid}
+    return base.replace(**changes)
+
+
+def _stimulus(config, n_steps, seed):
+    from hetnet.datasets.chaotic import lorenz63
+    from hetnet.encoding import encode_series
+
+    series = lorenz63(int(n_steps), seed=seed)[:, :1]
+    return encode_series(series, config.input)
+
+
+def run_prune(args) -> int:
+    """Run the requested methods and seeds; write JSON, networks and the figure."""
+    from hetnet.provenance import provenance
+    from hetnet.pruning import (
+        activity_pruning,
+        lyapunov_noise_pruning,
+        network_from_config,
+        random_baseline,
+    )
+
+    if args.quick:
+        args.n_neurons = min(args.n_neurons, 100)
+        args.iterations = min(args.iterations, 5)
+        args.bo_calls = min(args.bo_calls, 6)
+        args.ap_steps = min(args.ap_steps, 20)
+    if args.iterations < 0 or args.n_neurons < 10:
+        print("error: --iterations must be >= 0 and --n-neurons >= 10", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results_path = out / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.is_file() else {"runs": {}}
+    results.setdefault("runs", {})
+    settings = {
+        "iterations": args.iterations, "n_neurons": args.n_neurons, "synapse_keep_fraction": args.synapse_keep_fraction,
+        "node_prune_fraction": args.node_prune_fraction, "new_edge_fraction": args.new_edge_fraction,
+        "bo_calls": args.bo_calls, "ap_steps": args.ap_steps, "quick": args.quick,
+    }
+    methods = [m for m in METHODS if m in args.method]
+    lnp_options = dict(n_iterations=args.iterations, synapse_keep_fraction=args.synapse_keep_fraction,
+                       node_prune_fraction=args.node_prune_fraction, new_edge_fraction=args.new_edge_fraction,
+                       timescale_options={"n_calls": args.bo_calls, "n_initial_points": min(5, args.bo_calls)})
+    for seed in args.seeds:
+        config = _config(args, seed)
+        stimulus = _stimulus(config, args.ap_steps, seed) if "ap" in methods else None
+        n_input = stimulus.n_channels if stimulus is not None else 2 * config.input.neurons_per_channel
+        instance, start = network_from_config(config, n_input=n_input)
+        print(f"seed {seed}: unpruned network {start.n_neurons} neurons, {start.n_synapses} synapses", flush=True)
+        lnp_history = None
+        for method in methods:
+            clock = time.perf_counter()
+            if method == "lnp" or (method == "random" and lnp_history is None):
+                lnp_history = lyapunov_noise_pruning(instance, seed=seed,
+                                                     callback=_progress("lnp", seed, args.iterations), **lnp_options)
+                history = lnp_history
+                if method == "random":
+                    print(f"[random seed {seed}] ran LNP first for its neuron and synapse counts", flush=True)
+                    _store(results, "lnp", seed, lnp_history, out, config, time.perf_counter() - clock, settings)
+                    clock = time.perf_counter()
+            if method == "random":
+                history = random_baseline(lnp_history, start, seed=seed,
+                                          callback=_progress("random", seed, args.iterations))
+            elif method == "ap":
+                history = activity_pruning(instance, stimulus, n_iterations=args.iterations,
+                                           prune_fraction=args.node_prune_fraction, seed=seed,
+                                           callback=_progress("ap", seed, args.iterations))
+            _store(results, method, seed, history, out, config, time.perf_counter() - clock, settings)
+            results_path.write_text(json.dumps(results, indent=1))
+    results["provenance"] = provenance(seed=list(args.seeds), config=_config(args, args.seeds[0]),
+                                       command_settings=settings)
+    results_path.write_text(json.dumps(results, indent=1))
+    print(f"results: {results_path}")
+    if not args.no_plot:
+        figure = plot_results(results, out / "pruning.png")
+        print(f"figure: {figure}")
+    return 0
+
+
+def _store(results, method, seed, history, out, config, seconds, settings):
+    from hetnet.provenance import provenance
+
+    entry = history.to_dict()
+    entry["seed"] = seed
+    entry["wall_seconds"] = seconds
+    entry["network_file"] = history.network.save(out / f"{method}_seed{seed}.npz").name
+    entry["provenance"] = provenance(seed=seed, config=config, method=method, command_settings=settings)
+    runs = results["runs"].setdefault(method, [])
+    runs[:] = [run for run in runs if run.get("seed") != seed] + [entry]
+
+
+def plot_results(results: dict, path) -> Path:
+    """Neurons and synapses vs iteration (mean, min-max band over seeds) and final tau_m histograms."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colours = {"lnp": "tab:blue", "ap": "tab:orange", "random": "tab:green"}
+    labels = {"lnp": "LNP", "ap": "activity-based", "random": "random ER"}
+    figure, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    for method in METHODS:
+        runs = results.get("runs", {}).get(method, [])
+        if not runs:
+            continue
+        for axis, quantity in zip(axes[:2], ("n_neurons", "n_synapses")):
+            length = min(len(run["records"]) for run in runs)
+            values = np.array([[record[quantity] for record in run["records"][:length]] for run in runs], float)
+            iterations = np.arange(length)
+            mean = values.mean(axis=0)
+            axis.plot(iterations, mean, color=colours[method], label=f"{labels[method]} (n={len(runs)})")
+            if len(runs) > 1:
+                axis.fill_between(iterations, mean - values.std(axis=0), mean + values.std(axis=0),
+                                  color=colours[method], alpha=0.25)
+        tau = np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in runs])
+        if tau.size:
+            axes[2].hist(tau, bins=40, density=True, histtype="step", color=colours[method], label=labels[method])
+    axes[0].set(xlabel="iteration", ylabel="neurons", title="neurons (mean ± std over seeds)")
+    axes[1].set(xlabel="iteration", ylabel="synapses", title="synapses (mean ± std over seeds)", yscale="log")
+    axes[2].set(xlabel="tau_m (ms)", ylabel="density", title="final membrane time constants")
+    for axis in axes:
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=8)
+    figure.tight_layout()
+    path = Path(path)
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path

@@ -1,0 +1,178 @@
+"""Baselines for LNP (SPEC section 3): activity-based pruning and random Erdos-Renyi networks.
+
+* **Activity-based pruning (AP)**: simulate the network on a stimulus with
+  STDP on (training / retraining), remove the least active neurons
+  (fewest spikes; ties at random), repeat on the trained, pruned network.
+  Runs through the simulator (:func:`hetnet.network.simulate`, injectable).
+  The SOPs record is measured: ``sum_i (spikes_i / duration) * out_degree_i``.
+* **Random ER**: at every LNP iteration a directed Erdos-Renyi G(n, m) graph
+  with LNP's numbers of neurons, excitatory neurons and synapses; weights
+  and tau_m bootstrapped from the unpruned network's.
+
+Example
+-------
+>>> from hetnet.pruning import grid_network, lyapunov_noise_pruning, random_baseline
+>>> start = grid_network(60, mean_degree=8, seed=0)
+>>> lnp = lyapunov_noise_pruning(start, n_iterations=2, optimize_timescales=False)
+>>> er = random_baseline(lnp, start, compute_lyapunov=False)
+>>> er.series("n_synapses").tolist() == lnp.series("n_synapses").tolist()
+True
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Optional
+
+import numpy as np
+
+from hetnet.pruning.driver import (
+    IterationRecord,
+    PrunedNetwork,
+    PruningHistory,
+    _lyapunov,
+    sops_estimate,
+)
+from hetnet.pruning.networks import erdos_renyi_network
+from hetnet.pruning.timescales import resolve_lyapunov
+
+__all__ = ["random_baseline", "activity_pruning"]
+
+
+def _pools(network: PrunedNetwork):
+    weights = network.weights_mV
+    rows = np.repeat(np.arange(network.n_neurons), np.diff(weights.indptr))
+    from_e = network.is_excitatory[rows]
+    weight_pool = {"excitatory": np.abs(weights.data[from_e]), "inhibitory": np.abs(weights.data[~from_e])}
+    for key, default in (("excitatory", 1.0), ("inhibitory", 2.0)):
+        if weight_pool[key].size == 0:
+            weight_pool[key] = np.array([default])
+    tau_pool = {"excitatory": network.tau_m_ms[network.is_excitatory], "inhibitory": network.tau_m_ms[~network.is_excitatory]}
+    for key, default in (("excitatory", 20.0), ("inhibitory", 10.0)):
+        if tau_pool[key].size == 0:
+            tau_pool[key] = np.array([default])
+    return weight_pool, tau_pool
+
+
+def random_baseline(reference: PruningHistory, original, *, rates_hz: float = 10.0, compute_lyapunov: bool = True,
+                    lyapunov_function: Optional[Callable] = None, lyapunov_options: Optional[dict] = None,
+                    weight_normalisation_mV: float = 13.0, seed: int = 0,
+                    callback: Optional[Callable] = None) -> PruningHistory:
+    """Erdos-Renyi networks with the neuron and synapse counts of ``reference`` at each iteration.
+
+    Parameters
+    ----------
+    reference : PruningHistory
+        Usually the LNP run; its records give ``n_neurons``, ``n_excitatory``
+        and ``n_synapses`` per iteration.
+    original : PrunedNetwork or hetnet.network.NetworkInstance
+        Unpruned network (weights and tau_m are bootstrapped from it).
+    rates_hz : float
+        Rate of every neuron for the SOPs estimate.
+    compute_lyapunov : bool
+        Record the largest Lyapunov exponent of each ER network.
+    seed : int
+
+    Returns
+    -------
+    PruningHistory
+        ``method == "random"``; ``network`` is the last ER network.
+    """
+    if not isinstance(original, PrunedNetwork):
+        original = PrunedNetwork.from_network_instance(original)
+    rng = np.random.default_rng(seed)
+    weight_pool, tau_pool = _pools(original)
+    estimator = resolve_lyapunov(lyapunov_function) if compute_lyapunov else None
+    records = []
+    network = original
+    for record in reference.records:
+        start = time.perf_counter()
+        network = erdos_renyi_network(record.n_neurons, record.n_synapses, n_excitatory=record.n_excitatory,
+                                      weight_pool=weight_pool, tau_pool=tau_pool, seed=rng)
+        exponent = float("nan")
+        if estimator is not None:
+            exponent = float(_lyapunov(estimator, network, lyapunov_options, weight_normalisation_mV, seed).max_exponent_per_s)
+        records.append(IterationRecord(record.iteration, network.n_neurons, network.n_synapses, network.n_excitatory,
+                                       sops_estimate(network.weights_mV, rates_hz), exponent,
+                                       time.perf_counter() - start))
+        if callback is not None:
+            callback(records[-1])
+    settings = {"reference": reference.method, "rates_hz": rates_hz, "seed": seed}
+    return PruningHistory("random", records, network, settings)
+
+
+def activity_pruning(instance, stimulus, *, n_iterations: int = 100, prune_fraction: float = 0.01,
+                     retrain: bool = True, simulate: Optional[Callable] = None, min_neurons: int = 10,
+                     compute_lyapunov: bool = True, lyapunov_function: Optional[Callable] = None,
+                     lyapunov_options: Optional[dict] = None, weight_normalisation_mV: float = 13.0,
+                     seed: int = 0, callback: Optional[Callable] = None) -> PruningHistory:
+    """Activity-based pruning: simulate, drop the least active neurons, retrain, repeat.
+
+    Parameters
+    ----------
+    instance : hetnet.network.NetworkInstance
+        The unpruned network.
+    stimulus : hetnet.encoding.RateStimulus or SpikeStimulus
+        Input of every (re)training run.
+    n_iterations : int
+    prune_fraction : float
+        Fraction of the current neurons removed per iteration (``ceil``).
+    retrain : bool
+        STDP on during each run (the paper retrains after each pruning step);
+        the next iteration starts from the run's ``final_network``.
+    simulate : callable, optional
+        ``simulate(network, stimulus, plastic=...) -> SimulationResult``;
+        default :func:`hetnet.network.simulate`.
+    min_neurons : int
+        Never go below this many neurons (nor remove every excitatory one).
+    compute_lyapunov : bool
+        Record the largest Lyapunov exponent (rate surrogate) each iteration.
+    seed : int
+        Tie-breaking among equally active neurons.
+
+    Returns
+    -------
+    PruningHistory
+        ``method == "ap"``; ``instance`` is the final trained, pruned network.
+    """
+    if simulate is None:
+        from hetnet.network import simulate as simulate_network
+
+        simulate = simulate_network
+    rng = np.random.default_rng(seed)
+    estimator = resolve_lyapunov(lyapunov_function) if compute_lyapunov else None
+    records = []
+    network = instance
+    for iteration in range(int(n_iterations) + 1):
+        start = time.perf_counter()
+        result = simulate(network, stimulus, plastic=retrain)
+        trained = result.final_network if (retrain and result.final_network is not None) else network
+        counts = np.asarray(result.total_spike_counts(), dtype=float)
+        duration_s = float(result.duration_ms) / 1000.0
+        view = PrunedNetwork.from_network_instance(trained)
+        exponent = float("nan")
+        if estimator is not None:
+            exponent = float(_lyapunov(estimator, view, lyapunov_options, weight_normalisation_mV, seed).max_exponent_per_s)
+        records.append(IterationRecord(
+            iteration, view.n_neurons, view.n_synapses, view.n_excitatory,
+            sops_estimate(view.weights_mV, counts / duration_s), exponent, 0.0,
+            {"simulate": time.perf_counter() - start},
+            {"mean_rate_hz": float(counts.sum() / max(view.n_neurons, 1) / duration_s)}))
+        if iteration == int(n_iterations):
+            network = trained
+            records[-1].seconds = time.perf_counter() - start
+            if callback is not None:
+                callback(records[-1])
+            break
+        n = view.n_neurons
+        count = min(int(np.ceil(prune_fraction * n - 1e-9)), max(0, n - int(min_neurons)))
+        order = np.lexsort((rng.random(n), counts))
+        remove = np.zeros(n, dtype=bool)
+        candidates = [index for index in order if not (view.is_excitatory[index] and
+                                                       view.n_excitatory - np.count_nonzero(remove & view.is_excitatory) <= 1)]
+        remove[np.asarray(candidates[:count], dtype=np.int64)] = True
+        network = trained.pruned(np.flatnonzero(~remove))
+        records[-1].seconds = time.perf_counter() - start
+        if callback is not None:
+            callback(records[-1])
+    settings = {"n_iterations": n_iterations, "prune_fraction": prune_fraction, "retrain": retrain, "seed": seed}
+    return PruningHistory("ap", records, PrunedNetwork.from_network_instance(network), settings, instance=network)

@@ -1,0 +1,178 @@
+"""Named tasks for ``hetnet run --task NAME``.
+
+``TASKS`` maps a task name to a callable with the signature of
+:func:`run_task`; :func:`format_task_table` prints the metrics.
+
+- prediction (one-step, ridge readout; train 500, test 100 steps, or
+  ``quick``: 150 / 40): ``lorenz63`` (dt 0.02), ``rossler`` (dt 0.1),
+  ``lorenz96`` (two-scale, dt 0.01, the 8 slow variables),
+  ``mackey-glass`` (dt 1), ``sunspots`` (yearly, standardised).
+- classification (each sample 100 ms then 100 ms rest; spike counts;
+  logistic readout): ``digits`` (scikit-learn, pooled 2x2 to 16 pixels),
+  ``spike-patterns`` (jittered templates), ``shd`` (``--data`` HDF5 file,
+  700 units pooled by 7, times squeezed x0.1 so 1 s fits 100 ms).
+
+``quick`` shrinks the data so a task runs in about a minute per variant on
+the numpy runtime with a small network.
+
+Examples
+--------
+>>> sorted(TASKS)[:3]
+['digits', 'lorenz63', 'lorenz96']
+>>> print(format_task_table({"lorenz63": {"HeNHeS": {"nrmse": 0.5, "vpt_steps": 3}}}))
+task      variant  nrmse   vpt_steps
+lorenz63  HeNHeS   0.5000  3
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from hetnet.config import HRSNNConfig
+
+__all__ = ["TASKS", "run_task", "format_task_table", "scalar_metrics", "task_series", "PREDICTION_TASKS", "CLASSIFICATION_TASKS"]
+
+PREDICTION_TASKS = ("lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots")
+CLASSIFICATION_TASKS = ("digits", "spike-patterns", "shd")
+
+
+def _series(name: str, n_steps: int, seed: int):
+    from hetnet.datasets import chaotic, packaged
+
+    if name == "lorenz63":
+        return chaotic.lorenz63(n_steps, seed=seed), 0.02, 0.906
+    if name == "rossler":
+        return chaotic.rossler(n_steps, seed=seed), 0.1, 0.0714
+    if name == "lorenz96":
+        return chaotic.lorenz96_two_scale(n_steps, seed=seed), 0.01, None
+    if name == "mackey-glass":
+        return chaotic.mackey_glass(n_steps, seed=seed), 1.0, 0.0086
+    if name == "sunspots":
+        values = packaged.load_sunspots()
+        return values, 1.0, None
+    raise KeyError(name)
+
+
+def scalar_metrics(metrics: dict) -> dict:
+    """The numbers and labels of a metrics dictionary (arrays and result objects dropped)."""
+    return {key: value for key, value in metrics.items()
+            if value is None or isinstance(value, (str, bool, int, float, np.number))}
+
+
+def task_series(name: str, n_steps: int, seed: int = 0):
+    """``(series, dt, largest Lyapunov exponent or None)`` of a prediction task."""
+    return _series(name, n_steps, seed)
+
+
+def run_task(
+    name: str,
+    config: HRSNNConfig,
+    *,
+    variants: Sequence[str] = ("HoNHoS", "HeNHeS"),
+    data_path=None,
+    quick: bool = False,
+    progress: Optional[Callable[[str], None]] = None,
+    seed: int = 0,
+    mode: str = "one-step",
+) -> dict:
+    """Run one named task and return its metrics per variant.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`TASKS`.
+    config : HRSNNConfig
+    variants : sequence of str
+    data_path : str or Path, optional
+        Required by ``shd`` (an SHD HDF5 file); ignored otherwise.
+    quick : bool
+        Smaller data for a fast check.
+    progress : callable, optional
+    seed : int
+        Seed of the data (generators, splits).
+    mode : {"one-step", "free-running"}
+        Prediction tasks only.
+
+    Returns
+    -------
+    dict
+        ``{variant: {metric: value}}`` (arrays removed).
+    """
+    from hetnet.tasks.classification import classify
+    from hetnet.tasks.prediction import predict_series
+
+    if name in PREDICTION_TASKS:
+        train_steps, test_steps = (150, 40) if quick else (500, 100)
+        series, dt, exponent = _series(name, train_steps + test_steps + 1, seed)
+        if len(series) < train_steps + test_steps + 1:
+            train_steps = len(series) - test_steps - 1
+        results = predict_series(
+            config, series, train_steps=train_steps, test_steps=test_steps, variants=variants,
+            mode=mode, dt=dt, lyapunov_exponent=exponent, washout_steps=min(50, train_steps // 4),
+            progress=progress,
+        )
+        return {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
+    if name == "digits":
+        from hetnet.datasets import load_digits, stratified_split
+
+        data = load_digits()
+        if quick:
+            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
+            data = data.subset(keep)
+        return classify(config, data, variants=variants, encoder_options={"pool": 2}, seed=seed, progress=progress)
+    if name == "spike-patterns":
+        from hetnet.tasks.spike_patterns import make_spike_patterns
+
+        data = make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
+                                   duration_ms=config.input.present_ms, seed=seed)
+        return classify(config, data, variants=variants, seed=seed, progress=progress)
+    if name == "shd":
+        from hetnet.datasets import load_shd, stratified_split
+
+        if data_path is None:
+            raise ValueError("task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
+        data = load_shd(data_path)
+        if quick and len(data) > 60:
+            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
+            data = data.subset(keep)
+        return classify(config, data, variants=variants, seed=seed, progress=progress,
+                        encoder_options={"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0})
+    raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
+
+
+#: Task name -> callable ``(config, *, variants, data_path, quick, progress, seed) -> dict``.
+TASKS = {name: partial(run_task, name) for name in PREDICTION_TASKS + CLASSIFICATION_TASKS}
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "-" if value is None else str(value)
+
+
+def format_task_table(results: dict) -> str:
+    """Plain-text table of ``{task: {variant: {metric: value}}}``.
+
+    A ``{variant: {metric: value}}`` mapping (one task) is accepted too.
+    """
+    if results and all(isinstance(value, dict) and all(isinstance(inner, dict) for inner in value.values())
+                       for value in results.values()):
+        nested = results
+    else:
+        nested = {"task": results}
+    metrics = []
+    for per_variant in nested.values():
+        for values in per_variant.values():
+            for key in values:
+                if key not in metrics and key not in ("mode",):
+                    metrics.append(key)
+    header = ["task", "variant"] + metrics
+    rows = [header]
+    for task, per_variant in nested.items():
+        for variant, values in per_variant.items():
+            rows.append([task, variant] + [_format(values.get(metric)) for metric in metrics])
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)

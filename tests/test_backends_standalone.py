@@ -1,0 +1,95 @@
+"""C++ standalone: agreement with the runtime, compile once and re-run with new values."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hetnet.config import HRSNNConfig
+from hetnet.encoding import RateStimulus
+from hetnet.network import generate_network, simulate
+
+pytestmark = pytest.mark.standalone
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("standalone-cache")
+    previous = os.environ.get("HETNET_CACHE")
+    os.environ["HETNET_CACHE"] = str(directory)
+    yield directory
+    if previous is None:
+        os.environ.pop("HETNET_CACHE", None)
+    else:
+        os.environ["HETNET_CACHE"] = previous
+
+
+@pytest.fixture(scope="module")
+def stimulus():
+    rng = np.random.default_rng(0)
+    return RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
+
+
+CONFIG = HRSNNConfig(n_neurons=150, seed=3)
+
+
+def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus):
+    heterogeneous = generate_network(CONFIG, stimulus.n_channels)
+    first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
+    build = first.provenance["build"]
+    assert build["compiled"] is True
+    binary = Path(build["directory"]) / "main"
+    binary_mtime = binary.stat().st_mtime_ns
+    runtime = simulate(heterogeneous, stimulus, plastic=True, backend="runtime")
+
+    # Statistically the same network: rates within 5 standard errors (Poisson counts).
+    n_standalone, n_runtime = first.spike_indices.size, runtime.spike_indices.size
+    assert n_runtime > 200
+    assert abs(n_standalone - n_runtime) < 5 * np.sqrt(n_standalone + n_runtime)
+    np.testing.assert_allclose(
+        first.final_network.synapses["ee"].w.mean(), runtime.final_network.synapses["ee"].w.mean(), rtol=0.05
+    )
+
+    # New heterogeneous parameters (another variant), new weights and another seed: same binary.
+    homogeneous = generate_network(CONFIG.replace(variant="HoNHoS"), stimulus.n_channels)
+    homogeneous = homogeneous.with_weights({"ee": homogeneous.synapses["ee"].w * 0.5})
+    second = simulate(homogeneous, stimulus, plastic=False, backend="cpp_standalone", seed=99)
+    assert second.provenance["build"]["compiled"] is False
+    assert second.provenance["build"]["key"] == build["key"]
+    assert binary.stat().st_mtime_ns == binary_mtime
+    # the new values took effect: frozen weights stay put and spikes differ
+    np.testing.assert_array_equal(second.final_network.synapses["ee"].w, homogeneous.synapses["ee"].w)
+    assert not np.array_equal(second.spike_times_ms[:100], first.spike_times_ms[:100])
+    # and a re-run with the first values reproduces the first run exactly (same seed)
+    again = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
+    np.testing.assert_array_equal(again.spike_indices, first.spike_indices)
+    np.testing.assert_array_equal(again.spike_times_ms, first.spike_times_ms)
+    # results directories are removed after reading
+    assert not list(Path(build["directory"]).glob("results-*"))
+
+
+def test_runtime_with_same_values_as_rerun_gives_same_rates(cache, stimulus):
+    network = generate_network(CONFIG.replace(variant="HeNHoS"), stimulus.n_channels)
+    standalone = simulate(network, stimulus, plastic=False, backend="cpp_standalone", seed=5)
+    assert standalone.provenance["build"]["compiled"] is False  # same structure as the test above
+    runtime = simulate(network, stimulus, plastic=False, backend="runtime", seed=5)
+    rate_s, rate_r = standalone.mean_rate_hz, runtime.mean_rate_hz
+    assert rate_r > 1.0
+    assert abs(rate_s - rate_r) < 5 * np.sqrt((standalone.spike_indices.size + runtime.spike_indices.size)) / (
+        network.n_neurons * standalone.duration_ms / 1000.0
+    )
+
+
+def test_structure_change_gives_new_build_key(stimulus):
+    from hetnet.backends.standalone import build_key
+
+    base = generate_network(CONFIG, stimulus.n_channels)
+    same_structure = generate_network(CONFIG.replace(variant="HoNHoS", stdp={"eta_post": 0.05}), stimulus.n_channels)
+    other_structure = generate_network(CONFIG.replace(connectivity={"c_ee": 0.2}), stimulus.n_channels)
+    bigger = generate_network(CONFIG.replace(n_neurons=160), stimulus.n_channels)
+    key = build_key(base, stimulus, "cpp_standalone", False)
+    assert build_key(same_structure, stimulus, "cpp_standalone", False) == key
+    assert build_key(other_structure, stimulus, "cpp_standalone", False) != key
+    assert build_key(bigger, stimulus, "cpp_standalone", False) != key
+    longer = RateStimulus(np.zeros((41, 30)), 10.0)
+    assert build_key(base, longer, "cpp_standalone", False) != key

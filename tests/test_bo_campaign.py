@@ -1,0 +1,127 @@
+"""Journal, resume after SIGKILL, engines (process pool, Dask) and the CLI."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hetnet.bo import Journal, read_journal, resume_campaign, run_campaign
+from hetnet.bo.engine import ProcessPoolEngine, evaluate_candidate
+from hetnet.bo.objectives import AnalyticObjective, analytic_space, analytic_targets
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _evaluations(directory):
+    return [e for e in read_journal(Path(directory) / "journal.jsonl") if e["type"] == "evaluation"]
+
+
+def test_journal_skips_and_repairs_a_truncated_last_line(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with Journal(path) as journal:
+        journal.append({"type": "evaluation", "index": 0})
+    with open(path, "a") as handle:
+        handle.write('{"type": "evaluation", "ind')        # a kill in the middle of a write
+    assert [e["index"] for e in read_journal(path)] == [0]
+    with Journal(path) as journal:
+        journal.append({"type": "evaluation", "index": 1})
+    assert [e["index"] for e in read_journal(path)] == [0, 1]
+
+
+def test_failed_evaluation_is_recorded_not_raised():
+    def broken(point, seed):
+        raise RuntimeError("simulator exploded")
+
+    record = evaluate_candidate(broken, [1.0], 5, 3)
+    assert record["status"] == "failed" and record["objective"] is None and "exploded" in record["error"]
+
+
+def test_campaign_records_everything_and_resume_completes_pending(tmp_path):
+    directory = tmp_path / "run"
+    results = run_campaign(directory, objective="gamma-moments", budget=6, batch=2, seed=3, n_initial_points=4,
+                           engine="serial", progress=None)
+    evaluations = _evaluations(directory)
+    assert [e["index"] for e in evaluations] == list(range(6))
+    for entry in evaluations:
+        assert {"x", "objective", "metrics", "seed", "wall_time_s", "status"} <= set(entry)
+        assert "regret" in entry["metrics"]
+    assert results["n_evaluations"] == 6 and (directory / "best_so_far.png").stat().st_size > 1000
+    assert results["best"]["objective"] == max(e["objective"] for e in evaluations)
+    # Simulate a crash after the proposals of a batch were journaled but before they finished.
+    settings = json.loads((directory / "run.json").read_text())
+    settings["budget"] = 8
+    (directory / "run.json").write_text(json.dumps(settings))
+    pending = [{"type": "proposal", "index": 6, "x": [6.0, 25.0, 4.0, 8.0], "seed": 123},
+               {"type": "proposal", "index": 7, "x": [2.0, 10.0, 2.0, 5.0], "seed": 456}]
+    with Journal(directory / "journal.jsonl") as journal:
+        for entry in pending:
+            journal.append(entry)
+    resume_campaign(directory, engine="serial", progress=None)
+    after = _evaluations(directory)
+    assert sorted(e["index"] for e in after) == list(range(8))
+    assert {e["index"]: (e["x"], e["seed"]) for e in after if e["index"] >= 6} == {
+        6: ([6.0, 25.0, 4.0, 8.0], 123), 7: ([2.0, 10.0, 2.0, 5.0], 456)}
+    assert after[:6] == evaluations
+    with pytest.raises(FileExistsError):
+        run_campaign(directory, objective="gamma-moments", budget=2, engine="serial", progress=None)
+
+
+def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(tmp_path):
+    directory = tmp_path / "killed"
+    command = [sys.executable, "-m", "hetnet.cli.main", "optimize", "--objective", "gamma-moments",
+               "--budget", "16", "--batch", "2", "--initial-points", "4", "--serial", "--seed", "5",
+               "--out", str(directory)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 90
+    while time.time() < deadline and len(_evaluations(directory)) < 5 and process.poll() is None:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    before = _evaluations(directory)
+    assert 5 <= len(before) < 16, "the run must be killed mid-way"
+    from hetnet.cli.main import main
+
+    assert main(["optimize", "--resume", str(directory), "--serial"]) == 0
+    after = _evaluations(directory)
+    indices = [e["index"] for e in after]
+    assert sorted(indices) == list(range(16))            # nothing lost, nothing repeated
+    assert after[: len(before)] == before                 # finished evaluations kept verbatim
+    results = json.loads((directory / "results.json").read_text())
+    assert results["n_evaluations"] == 16 and len(results["best_so_far"]) == 16
+
+
+def test_process_pool_engine_runs_picklable_objective():
+    objective = AnalyticObjective(analytic_space(), analytic_targets())
+    with ProcessPoolEngine(max_workers=2) as engine:
+        handles = [engine.submit(evaluate_candidate, objective, [6.25, 25.0, 4.0, 8.0], 1, i) for i in range(2)]
+        records = [record for _, record in engine.as_completed(handles)]
+    assert sorted(r["index"] for r in records) == [0, 1]
+    assert all(r["objective"] == pytest.approx(0.0, abs=1e-12) for r in records)
+
+
+def test_dask_cluster_by_address(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        results = run_campaign(tmp_path / "dask", objective="gamma-moments", budget=4, batch=2, n_initial_points=2,
+                               dask_address=cluster.scheduler_address, progress=None)
+    assert results["engine"]["engine"] == "dask" and results["engine"]["address"].startswith("tcp://127.0.0.1")
+    assert results["n_evaluations"] == 4
+
+
+def test_cli_help_and_run(tmp_path, capsys):
+    from hetnet.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["optimize", "--help"])
+    text = capsys.readouterr().out
+    assert "--resume" in text and "--dask" in text and "efficiency" in text
+    assert main(["optimize", "--objective", "gamma-moments", "--budget", "4", "--batch", "2", "--serial",
+                 "--out", str(tmp_path / "cli")]) == 0
+    out = capsys.readouterr().out
+    assert "[4/4]" in out and "best objective" in out
+    assert main(["optimize", "--resume", str(tmp_path / "nothing-here"), "--serial"]) == 2

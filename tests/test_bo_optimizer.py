@@ -1,0 +1,68 @@
+"""Expected improvement, the gp_minimize-style API and a small evidence run."""
+import numpy as np
+import pytest
+from skopt.acquisition import gaussian_ei
+from skopt.space import Integer, Real
+
+from hetnet.bo import expected_improvement, minimize
+from hetnet.bo.benchmark import analytic_problems, compare
+
+
+class _FakeModel:
+    def __init__(self, mean, std):
+        self.mean, self.std = mean, std
+
+    def predict(self, X, return_std=True):
+        return self.mean, self.std
+
+
+def test_expected_improvement_is_spec_formula_and_skopt_ei_of_negated_objective():
+    rng = np.random.default_rng(0)
+    mean, std = rng.normal(size=50), rng.uniform(0.01, 2.0, size=50)
+    best, xi = 0.3, 0.01
+    z = (mean - best - xi) / std
+    from scipy.stats import norm
+    spec = (mean - best - xi) * norm.cdf(z) + std * norm.pdf(z)
+    np.testing.assert_allclose(expected_improvement(mean, std, best, xi), spec)
+    # skopt minimises -f: its EI with y_opt = -best on the model (-mean, std) is the same number.
+    skopt_value = gaussian_ei(np.zeros((50, 1)), _FakeModel(-mean, std), y_opt=-best, xi=xi)
+    np.testing.assert_allclose(expected_improvement(mean, std, best, xi), skopt_value, rtol=1e-10)
+    assert expected_improvement([1.0], [0.0], best=0.5, xi=0.0)[0] == 0.5
+
+
+def _gamma_regret(x):
+    mean, std = x[1], x[1] / np.sqrt(x[0])
+    return ((mean - 20.0) / 20.0) ** 2 + ((std - 10.0) / 10.0) ** 2
+
+
+DIMS = [Real(1.0, 20.0, name="shape"), Real(5.0, 50.0, name="mean")]
+
+
+def test_minimize_result_fields_batches_and_callback():
+    seen = []
+    result = minimize(_gamma_regret, DIMS, n_calls=9, n_initial_points=4, random_state=1, batch_size=2,
+                      distributions={"tau": ("gamma", ["shape", "mean"])}, callback=lambda r: seen.append(len(r.x_iters)))
+    assert len(result.x_iters) == len(result.func_vals) == 9
+    assert result.fun == pytest.approx(min(result.func_vals))
+    assert result.x == result.x_iters[int(np.argmin(result.func_vals))]
+    assert seen == [2, 4, 6, 8, 9]
+    assert result.kernel.startswith("wasserstein-matern")
+    stopped = minimize(_gamma_regret, DIMS, n_calls=9, n_initial_points=3, kernel="matern",
+                       callback=lambda r: len(r.x_iters) >= 4)
+    assert len(stopped.x_iters) == 4
+
+
+def test_minimize_without_mapping_falls_back_to_matern_and_says_so():
+    with pytest.warns(UserWarning, match="plain Mat"):
+        result = minimize(lambda x: (x[0] - 0.2) ** 2 + 0.01 * x[1], [Real(0.0, 1.0), Integer(0, 5)],
+                          n_calls=5, n_initial_points=3)
+    assert result.kernel.startswith("matern")
+
+
+def test_distribution_bo_beats_random_search_small():
+    """Fast version of bench/bench_bo.py: 3 seeds, budget 15, one-Gamma problem."""
+    summary = compare(analytic_problems()["gamma-1"], seeds=range(3), budget=15, methods=("wasserstein", "random"),
+                      n_initial_points=5, threshold=0.01)
+    bo, random = summary["methods"]["wasserstein"], summary["methods"]["random"]
+    assert bo["median_final_regret"] < random["median_final_regret"]
+    assert bo["median_final_regret"] < 0.01

@@ -1,0 +1,64 @@
+"""The command line and the scripts in models/ and experiments/ run (quick mode)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hetnet.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_explains_every_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = capsys.readouterr().out
+    for command in ("run", "optimize", "prune"):
+        assert command in top
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--out", "--seed", "--backend", "--variants", "--task", "--data", "--quick", "--train-steps"):
+        assert option in text
+
+
+def test_run_quick_writes_table_json_and_png(tmp_path, capsys):
+    status = main(["run", "--quick", "--out", str(tmp_path), "--seed", "3"])
+    assert status == 0
+    output = capsys.readouterr().out
+    assert "HoNHoS" in output and "HeNHeS" in output and "NRMSE" in output
+    record = json.loads((tmp_path / "results.json").read_text())
+    assert set(record["variants"]) == {"HoNHoS", "HeNHeS"}
+    for row in record["variants"].values():
+        assert 0 < row["nrmse"] < 5 and row["mean_rate_hz"] > 0
+    assert record["provenance"]["seed"] == 3 and record["provenance"]["versions"]["brian2"]
+    assert record["provenance"]["config"]["n_neurons"] == 100
+    assert (tmp_path / "hrsnn_run.png").stat().st_size > 10_000
+
+
+def test_run_rejects_bad_input_cleanly(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("n_neurons = -4\n")
+    assert main(["run", str(bad), "--out", str(tmp_path)]) == 2
+    assert "n_neurons = -4" in capsys.readouterr().err
+    assert main(["run", "--variants", "HoNHoX", "--out", str(tmp_path)]) == 2
+    assert main(["run", "--task", "shd", "--quick", "--out", str(tmp_path)]) == 2
+    assert "--data" in capsys.readouterr().err
+
+
+def test_model_script_runs_in_quick_mode(tmp_path):
+    raster = tmp_path / "raster.png"
+    completed = subprocess.run([sys.executable, str(ROOT / "models" / "hrsnn.py"), "--quick", "--plot", str(raster)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "mean rate" in completed.stdout and raster.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "experiments").glob("*.py")))
+def test_experiment_scripts_run_in_quick_mode(script, tmp_path):
+    completed = subprocess.run([sys.executable, str(ROOT / "experiments" / script), "--quick", "--out", str(tmp_path)],
+                               capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert any(tmp_path.iterdir()), "an experiment writes its results"
