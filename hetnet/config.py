@@ -50,6 +50,7 @@ __all__ = [
     "InputConfig",
     "HRSNNConfig",
     "load_config",
+    "config_to_toml",
 ]
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
@@ -455,3 +456,32 @@ def load_config(path) -> HRSNNConfig:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("config file", str(path), f"is not valid TOML: {error}") from None
     return HRSNNConfig.from_dict(data)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return repr(value)
+
+
+def config_to_toml(config: HRSNNConfig) -> str:
+    """The TOML text of a configuration (what :func:`load_config` reads back).
+
+    >>> text = config_to_toml(HRSNNConfig(n_neurons=64))
+    >>> "n_neurons = 64" in text and "[excitatory]" in text
+    True
+    """
+    data = config.to_dict()
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()
+             if not isinstance(value, Mapping) and value is not None]
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            lines.append(f"\n[{key}]")
+            lines.extend(f"{name} = {_toml_value(item)}" for name, item in value.items())
+    return "\n".join(lines) + "\n"

@@ -212,6 +212,16 @@ def test_makefile_rewrite_sets_cxx17(monkeypatch):
     assert writer.source_files == {"main.cu"}
 
 
+def test_check_default_clock_names_objects_with_their_own_clock():
+    b2 = pytest.importorskip("brian2")
+    own = b2.NeuronGroup(2, "v : 1", dt=0.1 * b2.ms, name="own_clock_group")
+    shared = b2.NeuronGroup(2, "v : 1", name="default_clock_group")
+    with pytest.raises(ValueError, match="own_clock_group") as raised:
+        gpu.check_default_clock(b2.Network(own, shared))
+    assert "default_clock_group" not in str(raised.value)
+    gpu.check_default_clock(b2.Network(shared))
+
+
 # --------------------------------------------------------------------------- Brian2CUDA (brian2cuda + nvcc)
 
 

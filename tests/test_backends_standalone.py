@@ -93,3 +93,40 @@ def test_structure_change_gives_new_build_key(stimulus):
     assert build_key(bigger, stimulus, "cpp_standalone", False) != key
     longer = RateStimulus(np.zeros((41, 30)), 10.0)
     assert build_key(base, longer, "cpp_standalone", False) != key
+
+
+_WORKER = """
+import json, sys
+import numpy as np
+from hetnet.config import HRSNNConfig
+from hetnet.encoding import RateStimulus
+from hetnet.network import generate_network, simulate
+rng = np.random.default_rng(0)
+stimulus = RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
+variant, seed = sys.argv[1], int(sys.argv[2])
+network = generate_network(HRSNNConfig(n_neurons=150, seed=3, variant=variant), stimulus.n_channels)
+result = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=seed)
+print(json.dumps({"compiled": result.provenance["build"]["compiled"], "n_spikes": int(result.spike_indices.size),
+                  "checksum": float(result.spike_times_ms.sum())}))
+"""
+
+
+def test_processes_share_one_binary_without_recompiling(cache, stimulus):
+    """Two new processes re-use the cached build at once (own results folders, no rebuild)."""
+    import json
+    import subprocess
+    import sys
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    reference = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=21)
+    binary = Path(reference.provenance["build"]["directory"]) / "main"
+    mtime = binary.stat().st_mtime_ns
+    workers = [subprocess.Popen([sys.executable, "-c", _WORKER, variant, str(seed)], stdout=subprocess.PIPE, text=True,
+                                env=dict(os.environ))
+               for variant, seed in (("HeNHeS", 21), ("HoNHoS", 22))]
+    outputs = [json.loads(worker.communicate(timeout=600)[0].strip().splitlines()[-1]) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers)
+    assert [output["compiled"] for output in outputs] == [False, False]
+    assert binary.stat().st_mtime_ns == mtime  # code generation is deterministic: make found nothing to do
+    assert outputs[0]["n_spikes"] == reference.spike_indices.size
+    assert outputs[0]["checksum"] == pytest.approx(float(reference.spike_times_ms.sum()), rel=1e-12)

@@ -34,12 +34,12 @@ def test_optimizer_finds_the_edge_of_chaos_with_an_injected_optimizer():
         calls.append(options)
         return gp_minimize(objective, dimensions, acq_optimizer="sampling", n_points=300, **options)
 
-    result = optimize_timescales(network.weights_mV, network.tau_m_ms, network.is_excitatory, n_calls=15,
+    result = optimize_timescales(network.weights_mV, network.tau_m_ms, network.is_excitatory, n_calls=12,
                                  n_initial_points=5, minimize=optimiser, lyapunov_function=fake_lyapunov)
-    assert calls and calls[0]["n_calls"] == 15 and calls[0]["random_state"] == 0
+    assert calls and calls[0]["n_calls"] == 12 and calls[0]["random_state"] == 0
     assert abs(result.max_exponent_per_s) < 3.0
     assert abs(result.max_exponent_per_s) < abs(result.initial_max_exponent_per_s)
-    assert len(result.objective_values) == 15
+    assert len(result.objective_values) == 12
     assert result.optimizer == "injected"
     assert np.array_equal(np.argsort(result.tau_m_ms[network.is_excitatory]),
                           np.argsort(network.tau_m_ms[network.is_excitatory]))

@@ -247,7 +247,7 @@ class NetworkLyapunov:
     integrator: str
 
 
-def _prepare_weights(weights, n_neurons_hint=None):
+def _prepare_weights(weights):
     """Return ``W.T`` in the fastest form for ``W.T @ dense`` plus ``diag(W)``."""
     if scipy.sparse.issparse(weights):
         matrix = scipy.sparse.csr_array(weights, dtype=float)

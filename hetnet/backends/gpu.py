@@ -57,6 +57,7 @@ __all__ = [
     "find_curand",
     "cuda_seed_code",
     "build_cuda_project",
+    "check_default_clock",
     "DEFAULT_COMPUTE_CAPABILITY",
     "CUDA_SEED_CODE",
 ]
@@ -616,7 +617,8 @@ def configure_genn(use_gpu=True, genn_path=None, cuda_path=None) -> dict:
 
 
 def build_cuda_project(instance, stimulus, directory, *, compile=True, plastic=True, require_gpu=False,
-                       compute_capability=None, cuda_path=None, insert_seed_code=True, make_jobs=None) -> dict:
+                       compute_capability=None, cuda_path=None, insert_seed_code=True, make_jobs=None,
+                       builder=None) -> dict:
     """Generate (and compile with nvcc) the Brian2CUDA project of one HRSNN, without running it.
 
     This is the check that works on a machine without a GPU; running the
@@ -638,6 +640,17 @@ def build_cuda_project(instance, stimulus, directory, *, compile=True, plastic=T
         Insert :data:`CUDA_SEED_CODE` into ``main`` (checks that it compiles).
     make_jobs : int, optional
         ``make -j<make_jobs>`` (Brian2's default is an unbounded ``-j``).
+    builder : callable, optional
+        ``builder(instance, stimulus, plastic=...)`` returning an object with a
+        ``network`` attribute; default :func:`hetnet.network.brian.build_brian_network`.
+
+    Raises
+    ------
+    ValueError
+        An object of the network runs on a clock other than Brian2's
+        ``defaultclock``: Brian2CUDA 1.0b1's synapse template refers to
+        ``defaultclock`` by name, so nvcc would fail with ``identifier
+        "defaultclock" is undefined`` after minutes of compilation.
 
     Returns
     -------
@@ -662,7 +675,8 @@ def build_cuda_project(instance, stimulus, directory, *, compile=True, plastic=T
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
         start = time.perf_counter()
-        built = build_brian_network(instance, stimulus, plastic=plastic)
+        built = (builder or build_brian_network)(instance, stimulus, plastic=plastic)
+        check_default_clock(built.network)
         if insert_seed_code:
             b2.device.insert_code("main", CUDA_SEED_CODE)
         built.network.run(stimulus.duration_ms * b2.ms, namespace={})
@@ -688,3 +702,23 @@ def build_cuda_project(instance, stimulus, directory, *, compile=True, plastic=T
         "compiled": bool(compile and binary.is_file()),
         "setup": setup,
     }
+
+
+def check_default_clock(network) -> None:
+    """Raise ValueError unless every object of ``network`` runs on ``brian2.defaultclock``.
+
+    Brian2CUDA 1.0b1 (``templates/synapses.cu``: ``defaultclock.timestep[0]``,
+    and ``main.cu``'s ``dt``) and Brian2GeNN ("Multiple clocks are not supported
+    for the genn device") both assume one clock, Brian2's ``defaultclock``: set
+    ``brian2.defaultclock.dt`` and create the objects without ``dt=``.
+    """
+    import brian2 as b2
+
+    default = b2.get_device().defaultclock  # brian2.defaultclock is a proxy for this
+    others = sorted({obj.name for obj in network.objects if getattr(obj, "clock", default) is not default})
+    if others:
+        raise ValueError(
+            "Brian2CUDA and Brian2GeNN need every object on brian2.defaultclock (Brian2CUDA's synapse code "
+            "refers to 'defaultclock' by name); these have their own clock: " + ", ".join(others)
+            + ". Set brian2.defaultclock.dt = dt and create the objects without dt=."
+        )

@@ -28,7 +28,7 @@ Example
 ...     return ((mean - 20) / 20) ** 2 + ((std - 10) / 10) ** 2
 >>> result = minimize(f, dims, n_calls=12, random_state=0,
 ...                   distributions={"tau": ("gamma", ["shape", "mean"])})
->>> len(result.func_vals), result.fun <= min(result.func_vals[:5])
+>>> len(result.func_vals), bool(result.fun <= min(result.func_vals[:5]))
 (12, True)
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ Example
 -------
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="hetnet")
->>> register(parser.add_subparsers(dest="command"))
+>>> _ = register(parser.add_subparsers(dest="command"))
 >>> parser.parse_args(["optimize", "--objective", "gamma-moments", "--budget", "4"]).budget
 4
 """

@@ -180,6 +180,10 @@ def plot_results(results: dict, path) -> Path:
     colours = {"lnp": "tab:blue", "ap": "tab:orange", "random": "tab:green"}
     labels = {"lnp": "LNP", "ap": "activity-based", "random": "random ER"}
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    all_tau = [np.asarray(run["final"]["tau_m_ms"], float) for method in METHODS
+               for run in results.get("runs", {}).get(method, [])]
+    all_tau = np.concatenate(all_tau) if all_tau else np.array([1.0, 100.0])
+    bins = np.geomspace(max(all_tau.min(), 0.1), max(all_tau.max(), 1.0) * 1.01, 40)
     for method in METHODS:
         runs = results.get("runs", {}).get(method, [])
         if not runs:
@@ -195,10 +199,10 @@ def plot_results(results: dict, path) -> Path:
                                   color=colours[method], alpha=0.25)
         tau = np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in runs])
         if tau.size:
-            axes[2].hist(tau, bins=40, density=True, histtype="step", color=colours[method], label=labels[method])
+            axes[2].hist(tau, bins=bins, density=True, histtype="step", color=colours[method], label=labels[method])
     axes[0].set(xlabel="iteration", ylabel="neurons", title="neurons (mean ± std over seeds)")
     axes[1].set(xlabel="iteration", ylabel="synapses", title="synapses (mean ± std over seeds)", yscale="log")
-    axes[2].set(xlabel="tau_m (ms)", ylabel="density", title="final membrane time constants")
+    axes[2].set(xlabel="tau_m (ms)", ylabel="density", title="final membrane time constants", xscale="log")
     for axis in axes:
         if axis.get_legend_handles_labels()[0]:
             axis.legend(fontsize=8)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, load_config
+from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, config_to_toml, load_config
 
 __all__ = ["register", "run_command", "format_table"]
 
@@ -207,6 +207,8 @@ def run_command(args) -> int:
         return 2
     record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
     (out / "results.json").write_text(json.dumps(record, indent=1, default=_json_default))
+    (out / "config.toml").write_text(config_to_toml(config))
+    files.append("config.toml")
     _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0
 

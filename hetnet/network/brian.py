@@ -130,10 +130,12 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         Also record the input spikes.
     """
     config = instance.config
-    dt = config.dt_ms * ms
+    # One clock for everything (the default clock): several clocks sit in a set whose order
+    # changes between processes, which would make standalone code generation non-deterministic.
+    b2.defaultclock.dt = config.dt_ms * ms
     recurrent = b2.NeuronGroup(
         instance.n_neurons, NEURON_EQUATIONS, threshold="v > v_th", reset="v = v_reset",
-        refractory="t_ref", method="exact", dt=dt, name="recurrent", namespace={},
+        refractory="t_ref", method="exact", name="recurrent", namespace={},
     )
     stimulus_array = None
     if isinstance(stimulus, RateStimulus):
@@ -141,7 +143,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
             raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
         stimulus_array = b2.TimedArray(stimulus.rates_hz * Hz, dt=stimulus.step_ms * ms, name="stimulus_rates")
         input_group = b2.PoissonGroup(
-            instance.n_input, rates="stimulus_rates(t, i)", dt=dt, name="input",
+            instance.n_input, rates="stimulus_rates(t, i)", name="input",
             namespace={"stimulus_rates": stimulus_array},
         )
     elif isinstance(stimulus, SpikeStimulus):
@@ -149,7 +151,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
             raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
         input_group = b2.SpikeGeneratorGroup(
             instance.n_input, stimulus.indices, _round_to_grid(stimulus.times_ms, config.dt_ms) * ms,
-            dt=dt, name="input", sorted=True,
+            name="input", sorted=True,
         )
     else:
         raise TypeError(f"stimulus must be a RateStimulus or SpikeStimulus; got {type(stimulus).__name__}")
@@ -171,18 +173,18 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     synapses = {}
     for name, (pre_population, post_population) in PATHWAYS.items():
         syn = instance.synapses[name]
-        if pre_population not in populations or post_population not in populations:
-            continue  # no inhibitory neurons
+        if pre_population not in populations or post_population not in populations or syn.n_synapses == 0:
+            continue  # no inhibitory neurons, or no synapse drawn
         if syn.plastic:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], PLASTIC_SYNAPSE_EQUATIONS,
                 on_pre=_ON_PRE_PLASTIC[bounds], on_post=_ON_POST_PLASTIC[bounds], method="exact",
-                dt=dt, name=f"synapses_{name}", namespace=dict(namespace),
+                name=f"synapses_{name}", namespace=dict(namespace),
             )
         else:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], STATIC_SYNAPSE_EQUATIONS,
-                on_pre=_ON_PRE_STATIC, dt=dt, name=f"synapses_{name}", namespace={},
+                on_pre=_ON_PRE_STATIC, name=f"synapses_{name}", namespace={},
             )
         group.connect(i=syn.pre, j=syn.post)
         synapses[name] = group

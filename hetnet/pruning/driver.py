@@ -54,7 +54,7 @@ from typing import Callable, Optional
 import numpy as np
 import scipy.sparse as sparse
 
-from hetnet.pruning.delocalize import add_delocalizing_edges, laplacian_ipr
+from hetnet.pruning.delocalize import add_delocalizing_edges
 from hetnet.pruning.graph import as_sparse_weights, out_degrees, subnetwork_weights
 from hetnet.pruning.noise import noise_prune
 from hetnet.pruning.nodes import prune_nodes
@@ -400,6 +400,7 @@ def lyapunov_noise_pruning(network, *, n_iterations: int = 100, synapse_keep_fra
                       "degree_variance_after": added.degree_variance_after})
         if report_ipr:
             extra.update({"ipr_before": added.ipr_before, "ipr_after": added.ipr_after})
+        extra.update({"tau_m_mean_ms": float(network.tau_m_ms.mean()), "tau_m_std_ms": float(network.tau_m_ms.std())})
         steps["steps_1_to_3"] = time.perf_counter() - start
         # step IV (optional, periodic)
         if timescale_every and iteration % int(timescale_every) == 0 and iteration != n_iterations:

@@ -44,6 +44,7 @@ from hetnet.distributions import Gamma
 
 __all__ = [
     "DEFAULT_BOUNDS",
+    "MIN_TAU_MS",
     "quantile_timescales",
     "resolve_minimize",
     "resolve_lyapunov",
@@ -51,11 +52,15 @@ __all__ = [
     "optimize_timescales",
 ]
 
-#: search box: (shape_E, mean_E ms, shape_I, mean_I ms)
+#: smallest time constant step IV assigns (ms)
+MIN_TAU_MS = 1.0
+
+#: search box: (shape_E, mean_E ms, shape_I, mean_I ms); shape >= 2 keeps the
+#: lowest quantiles away from 0 ms (shape 1 is an exponential distribution)
 DEFAULT_BOUNDS = {
-    "shape_excitatory": (1.0, 20.0),
+    "shape_excitatory": (2.0, 20.0),
     "mean_excitatory_ms": (5.0, 60.0),
-    "shape_inhibitory": (1.0, 20.0),
+    "shape_inhibitory": (2.0, 20.0),
     "mean_inhibitory_ms": (2.0, 40.0),
 }
 
@@ -214,8 +219,8 @@ def optimize_timescales(weights_mV, tau_m_ms, is_excitatory, *, target_exponent_
         if (~excitatory).any():
             new_tau[~excitatory] = quantile_timescales(tau[~excitatory], shape=parameters["shape_inhibitory"],
                                                        mean=parameters["mean_inhibitory_ms"])
-        # a time constant below the integration step would make the surrogate meaningless
-        return np.maximum(new_tau, 0.5), parameters
+        # floor: a time constant near the integration step would make the surrogate meaningless
+        return np.maximum(new_tau, MIN_TAU_MS), parameters
 
     evaluations = []
 
@@ -226,7 +231,7 @@ def optimize_timescales(weights_mV, tau_m_ms, is_excitatory, *, target_exponent_
         evaluations.append((np.asarray(values, dtype=float), value, exponent))
         return value
 
-    initial_exponent = float(estimator(scaled, np.maximum(tau, 0.5), **options).max_exponent_per_s)
+    initial_exponent = float(estimator(scaled, np.maximum(tau, MIN_TAU_MS), **options).max_exponent_per_s)
     extra = {}
     if optimiser_name == "hetnet.bo.minimize":
         # the Wasserstein-Matern kernel compares the two Gamma distributions the point describes

@@ -1,0 +1,489 @@
+"""Benchmark of issue 4: hetnet on C++ standalone vs a plain hand-written Brian2 script.
+
+Measures, in one run, for N = 500, 2000, 5000 recurrent neurons (100 Poisson
+inputs, 1 s of biological time, dt = 0.1 ms):
+
+1. synaptic events per second, static (plasticity frozen) and plastic (trace
+   STDP on), for hetnet's network on ``cpp_standalone`` and for a plain
+   Brian2 ``cpp_standalone`` script of the *same* network (same neurons,
+   same synapse lists, same LIF / trace-STDP equations, same per-neuron and
+   per-synapse values, same input rate and duration), with the ratio
+   hetnet / plain;
+2. compile time vs re-run time: hetnet's first ``simulate`` (build +
+   compile) vs a second call with new heterogeneous parameters (another
+   variant, same seed, hence same structure) that must not recompile;
+3. the per-run overhead of hetnet's Python side after the build,
+   ``wall_seconds - simulation_seconds``, as a fraction of the simulation
+   time (median over the re-runs), plus a breakdown of where it goes.
+
+Synaptic events = presynaptic spikes x out-degree (all pathways, the input
+pathway included) and, when plastic, + postsynaptic spikes x in-degree of the
+plastic synapses. Events/s = events / binary run time, where the binary run
+time is the wall time of Brian2's ``device.run`` (hetnet:
+``provenance["simulation_seconds"]``; plain: timed around ``device.run``).
+The time the network loop itself reports (``device._last_run_time``) is
+recorded too.
+
+Each plain-script measurement runs in its own process
+(``python bench/bench_backends.py --plain ...``) and prints JSON; hetnet's
+builds go to a temporary ``HETNET_CACHE`` so they are fresh.
+
+Usage::
+
+    .venv/bin/python bench/bench_backends.py [--sizes 500 2000 5000] [--quick]
+        [--rate 12] [--repeats 3] [--out bench/results/backends.json]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+N_INPUT = 100
+DURATION_STEPS = 100  # x 10 ms = 1 s of biological time
+STEP_MS = 10.0
+PATHWAY_NAMES = ("input", "ee", "ei", "ie", "ii")
+
+
+def log(message: str):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------
+# event counting (shared by both sides)
+# ---------------------------------------------------------------------------
+
+def count_events(arrays: dict, rec_counts: np.ndarray, input_counts: np.ndarray, plastic: bool) -> dict:
+    """Synaptic events of one run from per-neuron spike counts and the synapse lists.
+
+    ``arrays[f"{name}_pre"]`` / ``[f"{name}_post"]`` are global endpoints
+    (input channels for the input pathway's ``pre``).
+    """
+    pre_events = 0
+    post_events = 0
+    for name in PATHWAY_NAMES:
+        pre, post = arrays[f"{name}_pre"], arrays[f"{name}_post"]
+        source = input_counts if name == "input" else rec_counts
+        pre_events += int(source[pre].sum())  # sum over synapses of the pre neuron's spikes
+        if plastic and bool(arrays[f"{name}_plastic"]):
+            post_events += int(rec_counts[post].sum())
+    return {"pre_events": pre_events, "post_events": post_events, "events": pre_events + post_events}
+
+
+def network_arrays(network) -> dict:
+    """Everything the plain script needs, as plain numpy arrays (global indices)."""
+    config = network.config
+    data = {
+        "n_neurons": network.n_neurons, "n_excitatory": network.n_excitatory, "n_input": network.n_input,
+        "dt_ms": config.dt_ms, "w_min": config.weights.w_min, "w_max": config.weights.w_max,
+        "xpre_increment": config.stdp.trace_increment_pre, "xpost_increment": config.stdp.trace_increment_post,
+        "tau_m_ms": network.tau_m_ms, "v_th_mV": network.v_th_mV, "v_rest_mV": network.v_rest_mV,
+        "v_reset_mV": network.v_reset_mV, "t_ref_ms": network.t_ref_ms, "initial_v_mV": network.initial_v_mV,
+    }
+    if config.stdp.bounds != "soft":
+        raise SystemExit("the plain script implements soft-bound STDP only")
+    for name in PATHWAY_NAMES:
+        syn = network.synapses[name]
+        pre, post = network.global_endpoints(name)
+        data[f"{name}_pre"] = np.asarray(pre, dtype=np.int64)
+        data[f"{name}_post"] = np.asarray(post, dtype=np.int64)
+        data[f"{name}_w"] = syn.w
+        data[f"{name}_scale_mV"] = syn.scale_mV
+        data[f"{name}_plastic"] = syn.plastic
+        if syn.plastic:
+            data[f"{name}_tau_pre_ms"] = syn.tau_pre_ms
+            data[f"{name}_tau_post_ms"] = syn.tau_post_ms
+            data[f"{name}_eta_pre"] = syn.eta_pre
+            data[f"{name}_eta_post"] = syn.eta_post
+    return data
+
+
+# ---------------------------------------------------------------------------
+# the plain hand-written Brian2 script (runs in its own process)
+# ---------------------------------------------------------------------------
+
+def plain_main(args) -> int:
+    """Plain Brian2 cpp_standalone script of the same network; prints one JSON line."""
+    import brian2 as b2
+    from brian2 import Hz, mV, ms
+
+    b2.prefs.logging.file_log = False
+    data = dict(np.load(args.arrays))
+    plastic = args.mode == "plastic"
+    build_dir = args.build_dir
+    b2.set_device("cpp_standalone", build_on_run=False, directory=build_dir)
+    dt = float(data["dt_ms"]) * ms
+    b2.defaultclock.dt = dt
+    b2.seed(args.seed)
+    n, n_input = int(data["n_neurons"]), int(data["n_input"])
+
+    start_codegen = time.perf_counter()
+    neurons = b2.NeuronGroup(
+        n,
+        """
+        dv/dt = (v_rest - v) / tau_m : volt (unless refractory)
+        tau_m : second (constant)
+        v_th : volt (constant)
+        v_rest : volt (constant)
+        v_reset : volt (constant)
+        t_ref : second (constant)
+        """,
+        threshold="v > v_th", reset="v = v_reset", refractory="t_ref", method="exact", namespace={},
+    )
+    neurons.tau_m = data["tau_m_ms"] * ms
+    neurons.v_th = data["v_th_mV"] * mV
+    neurons.v_rest = data["v_rest_mV"] * mV
+    neurons.v_reset = data["v_reset_mV"] * mV
+    neurons.t_ref = data["t_ref_ms"] * ms
+    neurons.v = data["initial_v_mV"] * mV
+    inputs = b2.PoissonGroup(n_input, rates=args.rate * Hz, namespace={})
+
+    constants = {"w_min": float(data["w_min"]), "w_max": float(data["w_max"]),
+                 "xpre_increment": float(data["xpre_increment"]), "xpost_increment": float(data["xpost_increment"])}
+    synapses = []
+    for name in PATHWAY_NAMES:
+        source = inputs if name == "input" else neurons
+        namespace = dict(constants, psp_scale=float(data[f"{name}_scale_mV"]) * mV)
+        if plastic and bool(data[f"{name}_plastic"]):
+            syn = b2.Synapses(
+                source, neurons,
+                """
+                w : 1
+                taupre : second (constant)
+                taupost : second (constant)
+                etapre : 1 (constant)
+                etapost : 1 (constant)
+                dxpre/dt = -xpre / taupre : 1 (event-driven)
+                dxpost/dt = -xpost / taupost : 1 (event-driven)
+                """,
+                on_pre="""
+                v_post += w * psp_scale
+                xpre += xpre_increment
+                w = clip(w - etapre * xpost * (w - w_min), w_min, w_max)
+                """,
+                on_post="""
+                xpost += xpost_increment
+                w = clip(w + etapost * xpre * (w_max - w), w_min, w_max)
+                """,
+                method="exact", namespace=namespace, name=f"plain_{name}",
+            )
+            syn.connect(i=data[f"{name}_pre"], j=data[f"{name}_post"])
+            syn.taupre = data[f"{name}_tau_pre_ms"] * ms
+            syn.taupost = data[f"{name}_tau_post_ms"] * ms
+            syn.etapre = data[f"{name}_eta_pre"]
+            syn.etapost = data[f"{name}_eta_post"]
+        else:
+            syn = b2.Synapses(source, neurons, "w : 1", on_pre="v_post += w * psp_scale",
+                              namespace=namespace, name=f"plain_{name}")
+            syn.connect(i=data[f"{name}_pre"], j=data[f"{name}_post"])
+        syn.w = data[f"{name}_w"]
+        synapses.append(syn)
+    recurrent_monitor = b2.SpikeMonitor(neurons)
+    input_monitor = b2.SpikeMonitor(inputs)
+    net = b2.Network(neurons, inputs, *synapses, recurrent_monitor, input_monitor)
+    net.run(args.duration_ms * ms, namespace={})
+    codegen_seconds = time.perf_counter() - start_codegen
+    start = time.perf_counter()
+    b2.device.build(directory=build_dir, compile=True, run=False, with_output=False)
+    compile_seconds = time.perf_counter() - start
+
+    runs = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        b2.device.run(directory=build_dir, with_output=False)
+        run_seconds = time.perf_counter() - start
+        rec_counts = np.bincount(np.asarray(recurrent_monitor.i[:]), minlength=n)
+        input_counts = np.bincount(np.asarray(input_monitor.i[:]), minlength=n_input)
+        events = count_events(data, rec_counts, input_counts, plastic)
+        runs.append({
+            "run_seconds": run_seconds,
+            "binary_seconds": b2.device.timers.get("run_binary"),
+            "network_loop_seconds": b2.device._last_run_time,
+            "recurrent_rate_hz": float(rec_counts.sum() / n / (args.duration_ms / 1000.0)),
+            "input_rate_hz": float(input_counts.sum() / n_input / (args.duration_ms / 1000.0)),
+            **events,
+        })
+    print("PLAIN-JSON " + json.dumps({"mode": args.mode, "codegen_seconds": codegen_seconds,
+                                      "compile_seconds": compile_seconds, "runs": runs}), flush=True)
+    return 0
+
+
+def run_plain(arrays_path: Path, mode: str, build_dir: Path, *, rate: float, repeats: int, seed: int) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--plain", "--arrays", str(arrays_path),
+               "--mode", mode, "--build-dir", str(build_dir), "--rate", str(rate), "--repeats", str(repeats),
+               "--seed", str(seed), "--duration-ms", str(DURATION_STEPS * STEP_MS)]
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError(f"plain script failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("PLAIN-JSON "))
+    record = json.loads(line[len("PLAIN-JSON "):])
+    record["process_wall_seconds"] = time.perf_counter() - start
+    shutil.rmtree(build_dir, ignore_errors=True)
+    return record
+
+
+# ---------------------------------------------------------------------------
+# hetnet side
+# ---------------------------------------------------------------------------
+
+def hetnet_run_record(result, arrays: dict, plastic: bool) -> dict:
+    import brian2 as b2
+
+    prov = result.provenance
+    n = int(arrays["n_neurons"])
+    rec_counts = np.bincount(result.spike_indices, minlength=n)
+    input_counts = np.bincount(result.input_spike_indices, minlength=int(arrays["n_input"]))
+    events = count_events(arrays, rec_counts, input_counts, plastic)
+    duration_s = DURATION_STEPS * STEP_MS / 1000.0
+    return {
+        "wall_seconds": prov["wall_seconds"],
+        "simulation_seconds": prov["simulation_seconds"],
+        "binary_seconds": b2.device.timers.get("run_binary"),
+        "network_loop_seconds": getattr(b2.device, "_last_run_time", None),
+        "python_overhead_seconds": prov["wall_seconds"] - prov["simulation_seconds"],
+        "compiled": prov["build"]["compiled"],
+        "build_seconds": prov["build"]["build_seconds"],
+        "recurrent_rate_hz": float(rec_counts.sum() / n / duration_s),
+        "input_rate_hz": float(input_counts.sum() / input_counts.size / duration_s),
+        **events,
+    }
+
+
+def overhead_breakdown(network, stimulus) -> dict:
+    """Time the pieces of hetnet's Python side around the binary (one extra re-run, profiled)."""
+    from hetnet.backends.standalone import StandaloneBuild, build_key
+    from hetnet.network import simulate
+    from hetnet.provenance import provenance
+
+    def timed(function, repeats=5):
+        values = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            function()
+            values.append(time.perf_counter() - start)
+        return float(np.median(values))
+
+    build = StandaloneBuild._current
+    parts = {
+        "structure_key": timed(network.structure_key),
+        "build_key (hashes the structure again)": timed(lambda: build_key(network, stimulus, "cpp_standalone", True)),
+        "provenance()": timed(lambda: provenance(seed=1, backend="cpp_standalone", config=network.config,
+                                                 structure_key="x")),
+        "run_values (Quantity arrays)": timed(lambda: build.brian_network.run_values(network, stimulus, True)),
+        "with_weights (copy of final weights)": timed(
+            lambda: network.with_weights({k: v.w for k, v in network.synapses.items()})),
+    }
+    profile = cProfile.Profile()
+    profile.enable()
+    simulate(network, stimulus, plastic=True, backend="cpp_standalone", record_input=True)
+    profile.disable()
+    stats = pstats.Stats(profile)
+    rows = []
+    for (filename, line, function), (_, _, _, cumulative, _) in stats.stats.items():
+        rows.append((cumulative, f"{Path(filename).name}:{line}({function})"))
+    rows.sort(reverse=True)
+    interesting = ("run_values", "structure_key", "build_key", "provenance", "package_versions", "with_weights",
+                   "rmtree", "_prepare_variableview_run_arg", "get_value", "call", "remove", "obtain",
+                   "__getitem__", "_check_", "run(", "tofile", "sha", "FileLock")
+    top = [{"function": name, "cumulative_seconds": round(seconds, 4)} for seconds, name in rows[:40]
+           if any(key in name for key in interesting)]
+    return {"direct_timings_seconds": parts, "profile_of_one_rerun_top": top[:20]}
+
+
+def bench_size(n: int, args, workdir: Path) -> dict:
+    from hetnet.config import HRSNNConfig, NeuronConfig
+    from hetnet.distributions import Gamma
+    from hetnet.encoding import RateStimulus
+    from hetnet.network import generate_network, simulate
+
+    record = {"n_neurons": n, "n_input": N_INPUT}
+    stimulus = RateStimulus(np.full((DURATION_STEPS, N_INPUT), args.rate), step_ms=STEP_MS)
+    start = time.perf_counter()
+    network = generate_network(HRSNNConfig(n_neurons=n, seed=0), n_input=N_INPUT)
+    record["generate_seconds"] = time.perf_counter() - start
+    record["synapses"] = {name: syn.n_synapses for name, syn in network.synapses.items()}
+    record["synapses_total"] = int(sum(record["synapses"].values()))
+    arrays = network_arrays(network)
+    arrays_path = workdir / f"network-{n}.npz"
+    np.savez(arrays_path, **arrays)
+
+    # 2. compile vs re-run ---------------------------------------------------
+    log(f"N={n}: hetnet first simulate (build + compile), {record['synapses_total']} synapses")
+    first = simulate(network, stimulus, plastic=True, backend="cpp_standalone", record_input=True)
+    first_rec = hetnet_run_record(first, arrays, True)
+    log(f"N={n}: compiled={first_rec['compiled']} build {first_rec['build_seconds']:.1f} s, "
+        f"wall {first_rec['wall_seconds']:.1f} s, rate {first_rec['recurrent_rate_hz']:.1f} Hz")
+    # new heterogeneous parameters, same structure: another variant (homogeneous STDP) and another
+    # distribution of the excitatory membrane time constants, same seed
+    other_config = HRSNNConfig(n_neurons=n, seed=0, variant="HeNHoS",
+                               excitatory=NeuronConfig(tau_m_ms=Gamma(shape=5.0, mean=25.0)))
+    other = generate_network(other_config, n_input=N_INPUT)
+    if other.structure_key() != network.structure_key():
+        raise RuntimeError("the second variant has a different structure")
+    changed = float(np.mean(other.tau_m_ms != network.tau_m_ms))
+    second = simulate(other, stimulus, plastic=True, backend="cpp_standalone", record_input=True)
+    second_rec = hetnet_run_record(second, network_arrays(other), True)
+    log(f"N={n}: second call (HeNHoS, new tau_m): compiled={second_rec['compiled']} wall {second_rec['wall_seconds']:.2f} s")
+    record["compile_vs_rerun"] = {
+        "first_call": {"variant": network.config.variant, **first_rec},
+        "second_call": {"variant": other.config.variant, "change": "excitatory tau_m ~ Gamma(5, mean 25 ms), "
+                        "homogeneous STDP", "fraction_of_tau_m_changed": changed,
+                        "same_structure_key": True, **second_rec},
+        "build_seconds_over_rerun_wall": first_rec["build_seconds"] / second_rec["wall_seconds"],
+    }
+
+    # 1 + 3. re-runs: events/s and overhead ------------------------------------
+    for plastic in (True, False):
+        mode = "plastic" if plastic else "static"
+        runs = []
+        for repeat in range(args.repeats):
+            result = simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", record_input=True)
+            runs.append(hetnet_run_record(result, arrays, plastic))
+            if runs[-1]["compiled"]:
+                raise RuntimeError("a re-run recompiled")
+        log(f"N={n} hetnet {mode}: runs {[round(r['simulation_seconds'], 3) for r in runs]} s, "
+            f"overhead {[round(r['python_overhead_seconds'], 3) for r in runs]} s, "
+            f"rate {runs[0]['recurrent_rate_hz']:.1f} Hz")
+        log(f"N={n}: plain {mode} script (subprocess: build + {args.repeats} runs)")
+        plain = run_plain(arrays_path, mode, workdir / f"plain-{mode}-{n}", rate=args.rate,
+                          repeats=args.repeats, seed=args.seed)
+        log(f"N={n} plain {mode}: compile {plain['compile_seconds']:.1f} s, runs "
+            f"{[round(r['run_seconds'], 3) for r in plain['runs']]} s, rate {plain['runs'][0]['recurrent_rate_hz']:.1f} Hz")
+        record[mode] = summarise(runs, plain)
+        log(f"N={n} {mode}: hetnet {record[mode]['hetnet']['events_per_second']:.3g} ev/s, plain "
+            f"{record[mode]['plain']['events_per_second']:.3g} ev/s, ratio {record[mode]['ratio_hetnet_over_plain']:.2f}")
+
+    log(f"N={n}: overhead breakdown (one profiled re-run)")
+    record["overhead_breakdown"] = overhead_breakdown(network, stimulus)
+    return record
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return float(np.median(values)) if values else None
+
+
+def summarise(hetnet_runs: list, plain: dict) -> dict:
+    def side(runs, time_key):
+        events = _median([r["events"] for r in runs])
+        seconds = _median([r[time_key] for r in runs])
+        loop = _median([r["network_loop_seconds"] for r in runs])
+        return {
+            "median_events": events,
+            "median_run_seconds": seconds,
+            "median_network_loop_seconds": loop,
+            "events_per_second": _median([r["events"] / r[time_key] for r in runs]),
+            "events_per_second_network_loop": _median([r["events"] / r["network_loop_seconds"] for r in runs
+                                                       if r["network_loop_seconds"]]),
+            "median_recurrent_rate_hz": _median([r["recurrent_rate_hz"] for r in runs]),
+            "median_input_rate_hz": _median([r["input_rate_hz"] for r in runs]),
+            "runs": runs,
+        }
+
+    het = side(hetnet_runs, "simulation_seconds")
+    het["median_python_overhead_seconds"] = _median([r["python_overhead_seconds"] for r in hetnet_runs])
+    het["median_overhead_fraction"] = _median([r["python_overhead_seconds"] / r["simulation_seconds"]
+                                               for r in hetnet_runs])
+    het["median_wall_seconds"] = _median([r["wall_seconds"] for r in hetnet_runs])
+    pl = side(plain["runs"], "run_seconds")
+    pl["compile_seconds"] = plain["compile_seconds"]
+    pl["codegen_seconds"] = plain["codegen_seconds"]
+    return {
+        "hetnet": het,
+        "plain": pl,
+        "ratio_hetnet_over_plain": het["events_per_second"] / pl["events_per_second"],
+        "ratio_hetnet_over_plain_network_loop": (het["events_per_second_network_loop"]
+                                                 / pl["events_per_second_network_loop"]
+                                                 if pl["events_per_second_network_loop"] else None),
+        "overhead_target_met": het["median_overhead_fraction"] <= 0.10,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--quick", action="store_true", help="N = 500 only")
+    parser.add_argument("--rate", type=float, default=12.0, help="input rate per channel (Hz)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1, help="Poisson seed of the plain script")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="skip sizes not started after this many seconds of wall time")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "backends.json"))
+    # internal: the plain script
+    parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--arrays", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("static", "plastic"), help=argparse.SUPPRESS)
+    parser.add_argument("--build-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--duration-ms", type=float, default=DURATION_STEPS * STEP_MS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.plain:
+        return plain_main(args)
+    sizes = [500] if args.quick else args.sizes
+
+    workdir = Path(tempfile.mkdtemp(prefix="hetnet-bench-"))
+    os.environ["HETNET_CACHE"] = str(workdir / "cache")  # fresh builds
+    from hetnet.provenance import provenance
+
+    started = time.perf_counter()
+    output = {
+        "benchmark": "issue 4: hetnet cpp_standalone vs plain hand-written Brian2 cpp_standalone script",
+        "provenance": provenance(backend="cpp_standalone"),
+        "load_average_at_start": os.getloadavg(),
+        "backend": "cpp_standalone",
+        "settings": {
+            "sizes": sizes, "n_input": N_INPUT, "input_rate_hz": args.rate,
+            "biological_time_ms": DURATION_STEPS * STEP_MS, "dt_ms": 0.1, "repeats": args.repeats,
+            "config": "HRSNNConfig(n_neurons=N, seed=0) (variant HeNHeS, soft-bound trace STDP)",
+            "events": "pre spikes x out-degree (all pathways incl. input) [+ post spikes x in-degree of "
+                      "plastic synapses when plastic]",
+            "events_per_second": "events / wall time of Brian2 device.run (hetnet: provenance simulation_seconds)",
+            "static": "hetnet: simulate(plastic=False) (same binary, plasticity = 0, STDP code still runs); "
+                      "plain: Synapses without STDP",
+            "record_input": True,
+        },
+        "sizes": {},
+    }
+    try:
+        for n in sizes:
+            if args.time_limit is not None and time.perf_counter() - started > args.time_limit:
+                output["sizes"][str(n)] = {"skipped": f"time limit of {args.time_limit:.0f} s reached before N={n}"}
+                log(f"N={n}: skipped (time limit)")
+                continue
+            size_start = time.perf_counter()
+            output["sizes"][str(n)] = bench_size(n, args, workdir)
+            output["sizes"][str(n)]["bench_wall_seconds"] = time.perf_counter() - size_start
+    finally:
+        output["total_wall_seconds"] = time.perf_counter() - started
+        output["load_average_at_end"] = os.getloadavg()
+        shutil.rmtree(workdir, ignore_errors=True)
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(output, indent=2, default=float) + "\n")
+        log(f"wrote {out}")
+    for n, record in output["sizes"].items():
+        if "static" in record:
+            log(f"N={n}: static ratio {record['static']['ratio_hetnet_over_plain']:.2f}, plastic ratio "
+                f"{record['plastic']['ratio_hetnet_over_plain']:.2f}, overhead "
+                f"{record['plastic']['hetnet']['median_overhead_fraction']:.1%} (plastic) "
+                f"{record['static']['hetnet']['median_overhead_fraction']:.1%} (static), compile "
+                f"{record['compile_vs_rerun']['first_call']['build_seconds']:.1f} s vs re-run "
+                f"{record['compile_vs_rerun']['second_call']['wall_seconds']:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Shared command line and output of the experiment scripts (not an experiment itself)."""
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hetnet.provenance import provenance
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny networks and data: a smoke test, not the result")
+    parser.add_argument("--out", default="experiment-results", help="output folder (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="base seed (default: %(default)s)")
+    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default: 3, quick: 1)")
+    return parser
+
+
+def say(message: str):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def save(out, name: str, record: dict, figure=None, **provenance_fields):
+    """Write ``name.json`` (with provenance) and ``name.png`` into ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    record["provenance"] = provenance(**provenance_fields)
+    (out / f"{name}.json").write_text(json.dumps(record, indent=1, default=_default))
+    if figure is not None:
+        figure.tight_layout()
+        figure.savefig(out / f"{name}.png", dpi=110)
+    say(f"wrote {out / (name + '.json')}" + (f" and {name}.png" if figure is not None else ""))
+
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def mean_and_spread(values):
+    values = np.asarray(values, dtype=float)
+    return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
+
+
+def _default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

@@ -1,0 +1,51 @@
+"""Fig. 5 (Frontiers 2023): accuracy of HoNHoS and HeNHeS as the network shrinks.
+
+Classification of jittered spike patterns (the built-in spatio-temporal
+benchmark: fixed random spike templates, jittered copies, one class per
+template; each sample 100 ms then 100 ms rest; spike-count states; logistic
+readout) for several network sizes. The paper's claim: the accuracy gap
+HeNHeS - HoNHoS grows as N shrinks.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import mean_and_spread, parser, pyplot, save, say  # noqa: E402
+
+from hetnet.config import HRSNNConfig  # noqa: E402
+from hetnet.tasks.classification import classify  # noqa: E402
+from hetnet.tasks.spike_patterns import make_spike_patterns  # noqa: E402
+
+VARIANTS = ("HoNHoS", "HeNHeS")
+
+
+def main(argv=None):
+    args = parser(__doc__).parse_args(argv)
+    n_seeds = args.seeds or (1 if args.quick else 3)
+    sizes = (30, 60) if args.quick else (100, 200, 500, 1000, 2000)
+    per_class = 6 if args.quick else 25
+    accuracy = {variant: {} for variant in VARIANTS}
+    for size in sizes:
+        runs = {variant: [] for variant in VARIANTS}
+        for seed in range(args.seed, args.seed + n_seeds):
+            config = HRSNNConfig(n_neurons=size, seed=seed)
+            data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
+            results = classify(config, data, variants=VARIANTS, seed=seed)
+            for variant in VARIANTS:
+                runs[variant].append(results[variant]["accuracy"])
+        for variant in VARIANTS:
+            accuracy[variant][size] = mean_and_spread(runs[variant])
+        say(f"N = {size}: " + ", ".join(f"{v} {accuracy[v][size][0]:.3f}" for v in VARIANTS))
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for variant in VARIANTS:
+        axis.errorbar(sizes, [accuracy[variant][s][0] for s in sizes], yerr=[accuracy[variant][s][1] for s in sizes],
+                      marker="o", capsize=3, label=variant)
+    axis.set(xscale="log", xlabel="recurrent neurons N", ylabel="test accuracy", title="spike-pattern classification")
+    axis.legend()
+    save(args.out, "fig5_accuracy_vs_size", {"sizes": sizes, "seeds": n_seeds, "accuracy": accuracy}, figure,
+         seed=args.seed, backend="runtime")
+
+
+if __name__ == "__main__":
+    main()

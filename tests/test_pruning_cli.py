@@ -1,0 +1,31 @@
+"""``hetnet prune`` command (hetnet.cli.prune)."""
+import json
+
+import pytest
+
+from hetnet.cli.main import build_parser, main
+
+
+def test_prune_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["prune", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--method", "--iterations", "--out", "--seeds", "--n-neurons", "--quick"):
+        assert option in text
+
+
+def test_quick_lnp_and_random_run_writes_results_and_figure(tmp_path, capsys):
+    status = main(["prune", "--method", "lnp", "random", "--quick", "--iterations", "2", "--bo-calls", "3",
+                   "--out", str(tmp_path), "--seeds", "0", "1"])
+    assert status == 0
+    output = capsys.readouterr().out
+    assert "[lnp seed 1] iteration 2/2" in output and "[random seed 0] iteration 2/2" in output
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert {"lnp", "random"} <= set(results["runs"])
+    assert sorted(run["seed"] for run in results["runs"]["lnp"]) == [0, 1]
+    assert results["provenance"]["versions"]["numpy"]
+    lnp, er = results["runs"]["lnp"][0], results["runs"]["random"][0]
+    assert [r["n_synapses"] for r in lnp["records"]] == [r["n_synapses"] for r in er["records"]]
+    assert lnp["provenance"]["config"]["n_neurons"] == 100
+    assert (tmp_path / "pruning.png").stat().st_size > 10_000
+    assert (tmp_path / lnp["network_file"]).is_file()
