@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,7 @@ def main(argv=None):
         "binary_bytes": Path(binary).stat().st_size if binary else None,
         "binary_runpath": _command_output(["sh", "-c", f"readelf -d {binary} | grep -i path"]) if binary else None,
         "binary_curand": _command_output(["sh", "-c", f"ldd {binary} | grep -i curand"]) if binary else None,
+        "load_average_after": list(os.getloadavg()),
         "ran_on_gpu": False,
         "setup": setup,
         "error": None if error is None else f"{type(error).__name__}: {error}",

@@ -9,6 +9,7 @@ Example
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.metadata
 import os
 import platform
@@ -22,8 +23,12 @@ _PACKAGES = (
 )
 
 
+@functools.lru_cache(maxsize=8)
 def package_versions(packages=_PACKAGES) -> dict:
-    """Installed versions of the packages hetnet depends on (``None`` when absent)."""
+    """Installed versions of the packages hetnet depends on (``None`` when absent).
+
+    Read once per process (the metadata look-ups cost about 20 ms).
+    """
     versions = {"python": platform.python_version()}
     for name in packages:
         try:
@@ -33,6 +38,7 @@ def package_versions(packages=_PACKAGES) -> dict:
     return versions
 
 
+@functools.lru_cache(maxsize=1)
 def machine() -> dict:
     """Host name, platform, processor count."""
     return {
@@ -61,8 +67,8 @@ def provenance(*, seed=None, backend=None, config=None, **extra) -> dict:
         "seed": seed,
         "backend": backend,
         "config": config,
-        "versions": package_versions(),
-        "machine": machine(),
+        "versions": dict(package_versions()),
+        "machine": dict(machine()),
         "command": " ".join(sys.argv),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

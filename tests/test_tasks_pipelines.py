@@ -18,7 +18,7 @@ def small_config():
 def test_one_step_prediction_lorenz63(small_config):
     series = lorenz63(101, seed=1)
     results = predict_series(small_config, series, train_steps=80, test_steps=20, washout_steps=10,
-                             variants=("HeNHeS",), dt=0.02, lyapunov_exponent=0.906)
+                             variants=("HeNHeS",), dt=0.02, lyapunov_exponent=0.906, ridge=1e-2)
     metrics = results["HeNHeS"]
     assert metrics["predictions"].shape == (20, 3)
     np.testing.assert_array_equal(metrics["truth"], series[81:101])
@@ -55,3 +55,14 @@ def test_spike_pattern_classification_and_training_fraction(small_config):
     assert 0.0 <= metrics["accuracy"] <= 1.0 and metrics["train_accuracy"] == 1.0
     limited = classify(config, data, variants=("HeNHeS",), train_fraction=0.5, training_fraction=0.5)
     assert limited["HeNHeS"]["n_train"] == 4 and limited["HeNHeS"]["n_test"] == 8
+
+
+def test_ridge_penalty_is_chosen_on_held_out_training_rows():
+    from hetnet.tasks.prediction import PredictionReadout
+
+    rng = np.random.default_rng(0)
+    states = rng.normal(size=(300, 20))
+    informative = states @ rng.normal(size=20) + 0.01 * rng.normal(size=300)
+    assert PredictionReadout().fit(states, informative).alpha_ <= 1.0
+    noise = rng.normal(size=300)
+    assert PredictionReadout().fit(states, noise).alpha_ >= 100.0

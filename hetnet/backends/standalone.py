@@ -5,7 +5,8 @@ parameters and weights, the input rates (a ``TimedArray``), the plasticity
 switch and the random seed — is handed to the compiled binary through
 Brian2's ``run_args`` (and the ``HETNET_SEED`` environment variable read by a
 few lines of code inserted into ``main``). Only what the binary fixes —
-sizes, connectivity, stimulus shape, integration step and the model's code —
+sizes, connectivity, stimulus shape, integration step, plastic or frozen
+synapses and the model's code —
 goes into the build key, so a new seed or new heterogeneous parameters reuse
 the binary, and a new structure gets a new build directory in the cache.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -50,7 +52,7 @@ def cache_root() -> Path:
     return Path(root)
 
 
-def build_key(instance, stimulus, device_name: str, record_input: bool) -> str:
+def build_key(instance, stimulus, device_name: str, record_input: bool, plastic: bool = True) -> str:
     """Hash of everything compiled into the binary (not the per-run values)."""
     from hetnet.encoding import RateStimulus
     import brian2
@@ -68,6 +70,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool) -> str:
         "w_max": config.weights.w_max,
         "trace_increments": [config.stdp.trace_increment_pre, config.stdp.trace_increment_post],
         "record_input": record_input,
+        "plastic": bool(plastic),
         "stimulus": type(stimulus).__name__,
         "n_steps": stimulus.n_steps,
         "step_ms": stimulus.step_ms,
@@ -110,21 +113,25 @@ class StandaloneBuild:
         self.n_runs = 0
 
     @classmethod
-    def obtain(cls, instance, stimulus, *, device_name="cpp_standalone", record_input=False, device_setup=None):
+    def obtain(cls, instance, stimulus, *, plastic=True, device_name="cpp_standalone", record_input=False, device_setup=None):
         """The build for ``instance``'s structure: in this process, in the cache, or new."""
         import brian2 as b2
         from hetnet.network.brian import build_brian_network
 
-        key = build_key(instance, stimulus, device_name, record_input)
+        key = build_key(instance, stimulus, device_name, record_input, plastic)
         if cls._current is not None and cls._current.key == key:
             return cls._current
         directory = cache_root() / key
+        # Brian2 names code objects uniquely among the objects alive; free the previous
+        # build's objects first, or the new code would be named "..._2" and recompile.
+        cls._current = None
+        gc.collect()
         start = time.perf_counter()
         setup_info = device_setup() if device_setup is not None else {}
         b2.set_device(device_name, build_on_run=False)
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
-        built = build_brian_network(instance, stimulus, plastic=True, record_input=record_input)
+        built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input)
         b2.device.insert_code("main", _SEED_CODE)
         duration = stimulus.n_steps * stimulus.step_ms if hasattr(stimulus, "rates_hz") else stimulus.duration_ms
         built.network.run(duration * b2.ms, namespace={})
@@ -188,7 +195,8 @@ def run_standalone(instance, stimulus, *, plastic, seed, record_input=False, kee
     ``build_seconds``).
     """
     build = StandaloneBuild.obtain(
-        instance, stimulus, device_name=device_name, record_input=record_input, device_setup=device_setup
+        instance, stimulus, plastic=plastic, device_name=device_name, record_input=record_input,
+        device_setup=device_setup,
     )
     first_run = build.n_runs == 0
     output = build.run(instance, stimulus, plastic=plastic, seed=seed, keep_results=keep_results)

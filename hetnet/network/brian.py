@@ -15,8 +15,9 @@ Trace STDP on E->E, E->I and input->recurrent, per synapse::
     on pre:  w = clip(w - plasticity * eta_pre  * x_post * (w - w_min), w_min, w_max)
     on post: w = clip(w + plasticity * etapost * xpre  * (w_max - w), w_min, w_max)
 
-``plasticity`` is a shared variable (1 while learning, 0 when frozen) so a
-compiled standalone binary can switch learning off without a rebuild. Every
+``plasticity`` is a shared variable (1 while learning, 0 to pause learning
+in a plastic build); a frozen run (``plastic=False``) builds static synapses
+instead, which run at the speed of a network without STDP. Every
 parameter that may change between runs is a state variable, not a literal.
 """
 from __future__ import annotations
@@ -99,7 +100,7 @@ class BrianNetwork:
             syn = instance.synapses[name]
             values[group.w] = syn.w
             values[group.psp_scale] = syn.scale_mV * mV
-            if syn.plastic:
+            if "taupre" in group.variables:
                 values[group.taupre] = syn.tau_pre_ms * ms
                 values[group.taupost] = syn.tau_post_ms * ms
                 values[group.etapre] = syn.eta_pre
@@ -125,7 +126,9 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     instance : NetworkInstance
     stimulus : RateStimulus or SpikeStimulus
     plastic : bool
-        STDP on (``plasticity = 1``) or frozen.
+        STDP on, or frozen: a frozen network is built with static synapses
+        only (no traces, no weight updates, no postsynaptic pathway), so
+        it runs as fast as a network that never had STDP.
     record_input : bool
         Also record the input spikes.
     """
@@ -175,7 +178,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         syn = instance.synapses[name]
         if pre_population not in populations or post_population not in populations or syn.n_synapses == 0:
             continue  # no inhibitory neurons, or no synapse drawn
-        if syn.plastic:
+        if syn.plastic and plastic:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], PLASTIC_SYNAPSE_EQUATIONS,
                 on_pre=_ON_PRE_PLASTIC[bounds], on_post=_ON_POST_PLASTIC[bounds], method="exact",

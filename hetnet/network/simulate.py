@@ -15,6 +15,7 @@ Example
 """
 from __future__ import annotations
 
+import gc
 import time
 
 import numpy as np
@@ -43,6 +44,7 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
         b2.set_device("runtime")
     b2.prefs.codegen.target = codegen_target
     b2.seed(seed)
+    gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
     built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
     built.apply(built.run_values(network, stimulus, plastic))
     duration = stimulus.n_steps * stimulus.step_ms if isinstance(stimulus, RateStimulus) else stimulus.duration_ms

@@ -128,6 +128,7 @@ def predict_series(
     lyapunov_exponent: Optional[float] = None,
     progress: Optional[Callable[[str], None]] = None,
     backend: Optional[str] = None,
+    networks: Optional[dict] = None,
 ) -> dict:
     """Train on ``train_steps`` values, predict the next ``test_steps``.
 
@@ -160,13 +161,19 @@ def predict_series(
         Called with a short message per stage.
     backend : str, optional
         Overrides ``config.backend`` (e.g. ``"cpp_standalone"``).
+    networks : dict of NetworkInstance, optional
+        Run these networks (e.g. pruned ones) instead of generating one per
+        variant: ``{label: network}``; ``variants`` and ``config`` are then
+        ignored (each network carries its configuration). Their ``n_input``
+        must match the encoded series.
 
     Returns
     -------
     dict
         ``{variant: {"mode", "rmse", "nrmse", "vpt_steps", "vpt_time",
         "vpt_lyapunov_times", "train_nrmse", "mean_rate_hz",
-        "spikes_per_neuron", "training_mean_rate_hz", "wall_seconds",
+        "spikes_per_neuron", "n_neurons", "n_synapses", "recurrent_sops" (synaptic
+        operations of the frozen run over the whole series), "training_mean_rate_hz", "wall_seconds",
         "predictions", "truth", "frozen"}}`` (``frozen``: the
         :class:`~hetnet.result.SimulationResult` of the frozen run) with ``predictions`` / ``truth`` of shape
         ``(test_steps, dims)``.
@@ -189,11 +196,17 @@ def predict_series(
     truth = values[train_steps + 1: train_steps + test_steps + 1]
     report = progress or (lambda message: None)
     results = {}
-    for variant in variants:
+    jobs = [(variant, None) for variant in variants] if networks is None else list(networks.items())
+    for variant, given in jobs:
         start = time.perf_counter()
-        variant_config = config.replace(variant=variant)
+        variant_config = config.replace(variant=variant) if given is None else given.config
         full = encode_series(values[: train_steps + test_steps], variant_config.input, fit_steps=train_steps)
-        network = generate_network(variant_config, n_input=full.n_channels)
+        if given is None:
+            network = generate_network(variant_config, n_input=full.n_channels)
+        elif given.n_input != full.n_channels:
+            raise ValueError(f"network {variant!r} has n_input = {given.n_input}; the encoded series has {full.n_channels} channels")
+        else:
+            network = given
         report(f"{variant}: STDP training on {train_steps} steps")
         trained = simulate(network, full.slice_steps(0, train_steps), plastic=True, backend=backend)
         report(f"{variant}: frozen run on {train_steps + test_steps} steps")
@@ -219,7 +232,7 @@ def predict_series(
                 predictions.append(model.predict(state)[0])
                 history.append(predictions[-1])
             predictions = np.array(predictions)
-        from hetnet.analysis import nrmse
+        from hetnet.analysis import nrmse, synaptic_operations
 
         metrics = _metrics(truth, predictions, scale, dt, lyapunov_exponent)
         metrics.update(
@@ -228,6 +241,10 @@ def predict_series(
             train_nrmse=float(nrmse(values[fit_rows + 1], train_fit, norm=scale)),
             mean_rate_hz=float(frozen.mean_rate_hz),
             spikes_per_neuron=float(frozen.spikes_per_neuron),
+            n_neurons=int(network.n_neurons),
+            n_synapses=int(network.n_synapses),
+            recurrent_sops=float(synaptic_operations(frozen.total_spike_counts(),
+                                                     trained.final_network.recurrent_weights_mV()).recurrent),
             training_mean_rate_hz=float(trained.mean_rate_hz),
             predictions=predictions,
             truth=truth,
