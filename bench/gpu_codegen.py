@@ -32,26 +32,6 @@ def _command_output(command):
         return None
 
 
-def _single_clock_builder(dt_ms):
-    """``build_brian_network`` from a copy of its module with ``dt=dt`` removed (objects on defaultclock)."""
-    import types
-
-    import brian2 as b2
-    import hetnet.network.brian as original
-
-    source = Path(original.__file__).read_text().replace(", dt=dt", "").replace("dt=dt, ", "")
-    module = types.ModuleType("hetnet_network_brian_single_clock")
-    module.__file__ = original.__file__
-    sys.modules[module.__name__] = module  # dataclasses look their module up there
-    exec(compile(source, original.__file__, "exec"), module.__dict__)
-
-    def build(instance, stimulus, **keywords):
-        b2.defaultclock.dt = dt_ms * b2.ms
-        return module.build_brian_network(instance, stimulus, **keywords)
-
-    return build
-
-
 def main(argv=None):
     """Command-line entry point; returns the record written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -62,9 +42,6 @@ def main(argv=None):
     parser.add_argument("--make-jobs", type=int, default=2)
     parser.add_argument("--directory", default=None, help="project folder (default: a temporary one, removed)")
     parser.add_argument("--output", default="bench/results/gpu_codegen.json")
-    parser.add_argument("--single-clock-copy", action="store_true",
-                        help="build with a copy of hetnet.network.brian whose objects use defaultclock "
-                             "(no dt=), until the builder itself does (Brian2CUDA needs defaultclock)")
     arguments = parser.parse_args(argv)
 
     from hetnet.backends.gpu import build_cuda_project, detect_gpus
@@ -77,13 +54,11 @@ def main(argv=None):
     stimulus = RateStimulus(np.full((100, arguments.n_input), 20.0), step_ms=10.0)
     network = generate_network(config, n_input=arguments.n_input)
     directory = Path(arguments.directory or tempfile.mkdtemp(prefix="hetnet_cuda_"))
-    builder = _single_clock_builder(config.dt_ms) if arguments.single_clock_copy else None
     start = time.perf_counter()
     error = None
     try:
         result = build_cuda_project(network, stimulus, directory, compile=True, require_gpu=False,
-                                    compute_capability=arguments.compute_capability, make_jobs=arguments.make_jobs,
-                                    builder=builder)
+                                    compute_capability=arguments.compute_capability, make_jobs=arguments.make_jobs)
     except Exception as exception:  # recorded, then re-raised after writing
         result, error = None, exception
     total_seconds = time.perf_counter() - start
@@ -105,8 +80,7 @@ def main(argv=None):
             "simulated_ms": stimulus.duration_ms,
         },
         "make_jobs": arguments.make_jobs,
-        "builder": ("copy of hetnet.network.brian with every dt=dt removed and defaultclock.dt set (single clock)"
-                    if arguments.single_clock_copy else "hetnet.network.brian.build_brian_network"),
+        "builder": "hetnet.network.brian.build_brian_network",
         "codegen_seconds": result["codegen_seconds"] if result else None,
         "compile_seconds": result["compile_seconds"] if result else None,
         "total_seconds": total_seconds,

@@ -23,7 +23,7 @@ import numpy as np
 
 from hetnet.config import InputConfig
 
-__all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "EncodingError"]
+__all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "poisson_spikes", "EncodingError"]
 
 
 class EncodingError(ValueError):
@@ -196,3 +196,24 @@ def encode_images(images, config: InputConfig, *, max_value: float | None = None
     rates[on] = np.repeat(_rates_from_unit(unit, config), present_steps, axis=0)
     starts = np.arange(len(pixels)) * per_sample
     return RateStimulus(rates, step * tick, np.stack([starts, starts + present_steps], axis=1))
+
+
+def poisson_spikes(stimulus: RateStimulus, dt_ms: float, seed: int) -> SpikeStimulus:
+    """Draw the Poisson spikes of a rate stimulus in numpy (one Bernoulli draw per time step).
+
+    For devices without ``TimedArray`` support (Brian2GeNN): a spike of
+    channel ``c`` in time step ``t`` with probability ``rate * dt``, the
+    same rule as Brian2's ``PoissonGroup``.
+    """
+    rng = np.random.default_rng(seed)
+    steps_per_stimulus_step = int(round(stimulus.step_ms / dt_ms))
+    if steps_per_stimulus_step < 1 or abs(steps_per_stimulus_step * dt_ms - stimulus.step_ms) > 1e-9:
+        raise EncodingError(f"step_ms = {stimulus.step_ms} must be a multiple of dt_ms = {dt_ms}")
+    indices, times = [], []
+    for step, rates in enumerate(stimulus.rates_hz):
+        fired = rng.random((steps_per_stimulus_step, stimulus.n_channels)) < rates * dt_ms / 1000.0
+        tick, channel = np.nonzero(fired)
+        indices.append(channel)
+        times.append((step * steps_per_stimulus_step + tick) * dt_ms)
+    return SpikeStimulus(np.concatenate(indices), np.concatenate(times), stimulus.n_channels,
+                         stimulus.duration_ms, stimulus.step_ms, stimulus.sample_steps)

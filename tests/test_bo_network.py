@@ -45,3 +45,23 @@ def test_efficiency_objective_on_tiny_network_records_every_metric():
     expected = metrics["memory_capacity"] / metrics["spikes_per_neuron"] if metrics["spikes_per_neuron"] else 0.0
     assert record["objective"] == pytest.approx(expected)
     assert record["provenance"]["seed"] == 4
+
+
+@pytest.mark.standalone
+def test_fixed_structure_reuses_the_compiled_binaries(tmp_path, monkeypatch):
+    """Distribution-only search on cpp_standalone: compile for the first candidate, re-run after."""
+    monkeypatch.setenv("HETNET_CACHE", str(tmp_path))
+    base = HRSNNConfig(n_neurons=60, backend="cpp_standalone", seed=3)
+    objective, space = make_objective("efficiency", base_config=base,
+                                      options={**TINY, "lyapunov_steps": 0, "fixed_structure": True,
+                                               "search_architecture": False})
+    assert "connectivity.c_scale" not in space.names
+    first_point = space.default_point()
+    second_point = list(first_point)
+    second_point[space.names.index("excitatory.tau_m_ms.mean")] = 35.0
+    first = evaluate_candidate(objective, first_point, seed=1, index=0)
+    second = evaluate_candidate(objective, second_point, seed=2, index=1)
+    assert first["status"] == second["status"] == "ok", (first.get("error"), second.get("error"))
+    assert first["metrics"]["structure_key"] == second["metrics"]["structure_key"]
+    assert first["metrics"]["compiled"] is True and second["metrics"]["compiled"] is False
+    assert first["metrics"]["spikes_per_neuron"] != second["metrics"]["spikes_per_neuron"]

@@ -178,3 +178,15 @@ def test_pruned_network_runs_and_keeps_dale_law():
     assert result.spike_counts().shape == (10, 50)
     with pytest.raises(ValueError, match="Dale"):
         network.pruned(keep, -np.abs(weights))
+
+
+def test_poisson_spikes_follow_the_rates():
+    from hetnet.encoding import poisson_spikes
+
+    stimulus = RateStimulus(np.array([[50.0, 0.0], [200.0, 10.0]]).repeat(50, axis=0), step_ms=10.0)
+    spikes = poisson_spikes(stimulus, dt_ms=0.1, seed=1)
+    for channel, step_slice, rate in ((0, slice(0, 500), 50.0), (0, slice(500, 1000), 200.0), (1, slice(500, 1000), 10.0)):
+        window = (spikes.indices == channel) & (spikes.times_ms >= step_slice.start) & (spikes.times_ms < step_slice.stop)
+        expected = rate * 0.5
+        assert abs(window.sum() - expected) < 4 * np.sqrt(expected)
+    assert not np.any((spikes.indices == 1) & (spikes.times_ms < 500))

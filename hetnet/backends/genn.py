@@ -1,12 +1,15 @@
 """Brian2GeNN backend: generate, build and run through GeNN on every run.
 
-Brian2GeNN (1.7) has no ``run_args``, so each run regenerates and rebuilds
-the project (FACTS: about 25 s per run of the test network on a CPU-only
-GeNN, against about 1.6 s for a cpp_standalone re-run). Set
-``HETNET_GENN_CPU=1`` to use GeNN's CPU-only mode (no GPU needed).
+Brian2GeNN (1.7) has no ``run_args`` and no ``TimedArray``: each run
+regenerates and rebuilds the project (FACTS: about 25 s per run of the test
+network on a CPU-only GeNN, against about 1.6 s for a cpp_standalone
+re-run), and rate input is drawn as Poisson spikes in numpy
+(:func:`hetnet.encoding.poisson_spikes`) and fed through a spike generator.
+Set ``HETNET_GENN_CPU=1`` to use GeNN's CPU-only mode (no GPU needed).
 :func:`hetnet.backends.gpu.configure_genn` checks the environment first and
 raises one :class:`~hetnet.backends.gpu.BackendUnavailable` naming what is
 missing (brian2genn, a compatible brian2 / numpy, ``GENN_PATH``, a GPU).
+Not run on this project's machines (no GeNN source tree is installable here).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ __all__ = ["run_genn"]
 def run_genn(network, stimulus, *, plastic, seed, record_input=False):
     """Build and run ``network`` with Brian2GeNN; returns the raw output dictionary."""
     from hetnet.backends.gpu import configure_genn
+    from hetnet.encoding import RateStimulus, poisson_spikes
 
     use_gpu = os.environ.get("HETNET_GENN_CPU", "") not in ("1", "true", "yes")
     info = configure_genn(use_gpu=use_gpu)
@@ -31,18 +35,17 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
 
     from hetnet.network.brian import build_brian_network
 
+    if isinstance(stimulus, RateStimulus):
+        stimulus = poisson_spikes(stimulus, network.config.dt_ms, seed)
     directory = tempfile.mkdtemp(prefix="hetnet-genn-")
     try:
-        b2.set_device("genn", build_on_run=False, **info.get("set_device_options", {}))
+        b2.set_device("genn", directory=directory, build_on_run=True, **info.get("set_device_options", {}))
         b2.device.reinit()
-        b2.device.activate(build_on_run=False, **info.get("set_device_options", {}))
-        b2.seed(seed)
+        b2.device.activate(directory=directory, build_on_run=True, **info.get("set_device_options", {}))
         built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
         built.apply(built.run_values(network, stimulus, plastic))
-        duration = stimulus.n_steps * stimulus.step_ms if hasattr(stimulus, "rates_hz") else stimulus.duration_ms
-        built.network.run(duration * b2.ms, namespace={})
         start = time.perf_counter()
-        b2.device.build(directory=directory, compile=True, run=True, with_output=False)
+        built.network.run(stimulus.duration_ms * b2.ms, namespace={})   # builds and runs
         output = {
             "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
             "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),

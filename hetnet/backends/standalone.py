@@ -71,6 +71,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
         "trace_increments": [config.stdp.trace_increment_pre, config.stdp.trace_increment_post],
         "record_input": record_input,
         "plastic": bool(plastic),
+        "float_dtype": str(np.dtype(brian2.prefs.core.default_float_dtype)),
         "stimulus": type(stimulus).__name__,
         "n_steps": stimulus.n_steps,
         "step_ms": stimulus.step_ms,
@@ -118,6 +119,11 @@ class StandaloneBuild:
         import brian2 as b2
         from hetnet.network.brian import build_brian_network
 
+        if not hasattr(b2.devices.cpp_standalone.device.CPPStandaloneDevice, "apply_run_args"):
+            raise RuntimeError(
+                f"brian2 {b2.__version__} has no run_args (needs brian2 >= 2.6): re-running a compiled "
+                "binary with new values is impossible; use backend='runtime' or upgrade brian2"
+            )
         key = build_key(instance, stimulus, device_name, record_input, plastic)
         if cls._current is not None and cls._current.key == key:
             return cls._current
@@ -132,7 +138,12 @@ class StandaloneBuild:
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
         built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input)
-        b2.device.insert_code("main", _SEED_CODE)
+        if device_name == "cuda_standalone":
+            from hetnet.backends.gpu import CUDA_SEED_CODE
+
+            b2.device.insert_code("main", CUDA_SEED_CODE)  # Brian2CUDA seeds cuRAND, not brian::_random_generators
+        else:
+            b2.device.insert_code("main", _SEED_CODE)
         duration = stimulus.n_steps * stimulus.step_ms if hasattr(stimulus, "rates_hz") else stimulus.duration_ms
         built.network.run(duration * b2.ms, namespace={})
         with _directory_lock(directory):

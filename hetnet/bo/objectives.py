@@ -158,6 +158,13 @@ class NetworkObjective:
     lyapunov_steps : int
         Measured steps of the rate surrogate (0 skips the Lyapunov metric
         unless the objective needs it).
+    fixed_structure : bool
+        Keep ``base_config.seed`` for every candidate (same grid positions,
+        connectivity and random draws of the heterogeneous parameters, i.e.
+        common random numbers), the evaluation seed only driving the input.
+        With a standalone backend and no architecture scalar in the space,
+        every evaluation then re-runs the same compiled binaries (``run_args``)
+        instead of compiling.
     """
 
     space: SearchSpace
@@ -171,6 +178,7 @@ class NetworkObjective:
     state_tau_ms: float = 20.0
     codegen_target: str = "numpy"
     lyapunov_steps: int = 500
+    fixed_structure: bool = False
 
     def __post_init__(self):
         if self.objective not in NETWORK_OBJECTIVES:
@@ -195,7 +203,9 @@ class NetworkObjective:
         from hetnet.network import generate_network, simulate
         from hetnet.provenance import provenance
 
-        config = self.space.to_config(point, self.base_config).replace(seed=int(seed))
+        config = self.space.to_config(point, self.base_config)
+        if not self.fixed_structure:
+            config = config.replace(seed=int(seed))
         rng = np.random.default_rng(seed)
         drive = rng.uniform(-1.0, 1.0, size=self.n_steps)
         n_channels = encode_series(drive[:, None], config.input).n_channels
@@ -225,6 +235,9 @@ class NetworkObjective:
                                         n_steps=max(self.lyapunov_steps, 200), warmup_steps=200, seed=seed)
             metrics["max_lyapunov_per_s"] = float(spectrum.max_exponent_per_s)
         metrics["simulation_wall_s"] = time.perf_counter() - start
+        metrics["structure_key"] = network.structure_key()
+        build = frozen.provenance.get("build") or {}
+        metrics["compiled"] = bool(build.get("compiled", False))
         value = {
             "efficiency": metrics["efficiency"],
             "memory-capacity": metrics["memory_capacity"],
@@ -258,7 +271,8 @@ class NetworkObjective:
     def to_options(self) -> dict:
         return {"n_steps": self.n_steps, "train_steps": self.train_steps, "k_max": self.k_max,
                 "washout": self.washout, "ridge": self.ridge, "state_tau_ms": self.state_tau_ms,
-                "codegen_target": self.codegen_target, "lyapunov_steps": self.lyapunov_steps}
+                "codegen_target": self.codegen_target, "lyapunov_steps": self.lyapunov_steps,
+                "fixed_structure": self.fixed_structure}
 
 
 def make_objective(name: str, space: SearchSpace | None = None, base_config=None, options: Mapping | None = None):
@@ -280,6 +294,7 @@ def make_objective(name: str, space: SearchSpace | None = None, base_config=None
         targets = options.pop("targets", None) or analytic_targets()
         return AnalyticObjective(space, targets, **options), space
     if name in NETWORK_OBJECTIVES:
-        space = space or network_search_space(base_config)
+        architecture = options.pop("search_architecture", True)
+        space = space or network_search_space(base_config, include_architecture=architecture)
         return NetworkObjective(space, base_config, objective=name, **options), space
     raise ValueError(f"unknown objective {name!r}; allowed: {', '.join(OBJECTIVES)}")

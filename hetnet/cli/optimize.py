@@ -83,6 +83,12 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--initial-points", type=int, default=None,
                         help="random evaluations before the GP drives the search (default: min(10, budget/3))")
     parser.add_argument("--xi", type=float, default=0.01, help="expected-improvement margin xi (default 0.01)")
+    parser.add_argument("--backend", choices=("runtime", "cpp_standalone", "cuda_standalone", "genn"), default=None,
+                        help="code-generation backend of the evaluations (default: the config's, 'runtime')")
+    parser.add_argument("--distributions-only", action="store_true",
+                        help="search the parameter distributions only (no C, lambda, p_in, w_scale) on one fixed "
+                             "network structure (the config's seed): with a standalone backend every evaluation "
+                             "re-runs the same compiled binaries instead of compiling")
     parser.add_argument("--quick", action="store_true",
                         help="small and short: 100 neurons, 150-step drive, budget 10 unless --budget is given")
     parser.set_defaults(func=run_optimize)
@@ -110,6 +116,10 @@ def run_optimize(args) -> int:
             if args.quick and args.objective != "gamma-moments":
                 config = (config or HRSNNConfig()).replace(n_neurons=100)
                 options = dict(QUICK_OPTIONS)
+            if args.backend is not None:
+                config = (config or HRSNNConfig()).replace(backend=args.backend)
+            if args.distributions_only and args.objective != "gamma-moments":
+                options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
             budget = args.budget if args.budget is not None else (10 if args.quick else 50)
             directory = args.out or f"hetnet-results/optimize-{args.objective}-seed{args.seed}"
             results = run_campaign(directory, objective=args.objective, config=config, budget=budget,
