@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.provenance import provenance
+from hetnet.provenance import json_default, provenance
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def save(out, name: str, record: dict, figure=None, **provenance_fields):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     record["provenance"] = provenance(**provenance_fields)
-    (out / f"{name}.json").write_text(json.dumps(record, indent=1, default=_default))
+    (out / f"{name}.json").write_text(json.dumps(record, indent=1, default=json_default))
     if figure is not None:
         figure.tight_layout()
         figure.savefig(out / f"{name}.png", dpi=110)
@@ -48,9 +48,33 @@ def mean_and_spread(values):
     return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
 
 
-def _default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
+def classification_sweep(values, make_run, variants, n_seeds, base_seed, label):
+    """Mean and spread of test accuracy per variant over ``values`` and seeds.
+
+    ``make_run(value, seed)`` returns the ``classify`` results of one seed.
+    """
+    accuracy = {variant: {} for variant in variants}
+    for value in values:
+        runs = {variant: [] for variant in variants}
+        for seed in range(base_seed, base_seed + n_seeds):
+            results = make_run(value, seed)
+            for variant in variants:
+                runs[variant].append(results[variant]["accuracy"])
+        for variant in variants:
+            accuracy[variant][value] = mean_and_spread(runs[variant])
+        say(f"{label} {value}: " + ", ".join(f"{v} {accuracy[v][value][0]:.3f}" for v in variants))
+    return accuracy
+
+
+def accuracy_plot(values, accuracy, xlabel, title, log_x=False):
+    """Accuracy with error bars against ``values``, one line per variant."""
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for variant, by_value in accuracy.items():
+        axis.errorbar(values, [by_value[v][0] for v in values], yerr=[by_value[v][1] for v in values],
+                      marker="o", capsize=3, label=variant)
+    axis.set(xlabel=xlabel, ylabel="test accuracy", title=title)
+    if log_x:
+        axis.set_xscale("log")
+    axis.legend()
+    return figure

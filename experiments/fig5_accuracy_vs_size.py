@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import mean_and_spread, parser, pyplot, save, say  # noqa: E402
+from _common import accuracy_plot, classification_sweep, parser, save  # noqa: E402
 
 from hetnet.config import HRSNNConfig  # noqa: E402
 from hetnet.tasks.classification import classify  # noqa: E402
@@ -24,25 +24,14 @@ def main(argv=None):
     n_seeds = args.seeds or (1 if args.quick else 3)
     sizes = (30, 60) if args.quick else (100, 200, 500, 1000, 2000)
     per_class = 6 if args.quick else 25
-    accuracy = {variant: {} for variant in VARIANTS}
-    for size in sizes:
-        runs = {variant: [] for variant in VARIANTS}
-        for seed in range(args.seed, args.seed + n_seeds):
-            config = HRSNNConfig(n_neurons=size, seed=seed)
-            data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
-            results = classify(config, data, variants=VARIANTS, seed=seed)
-            for variant in VARIANTS:
-                runs[variant].append(results[variant]["accuracy"])
-        for variant in VARIANTS:
-            accuracy[variant][size] = mean_and_spread(runs[variant])
-        say(f"N = {size}: " + ", ".join(f"{v} {accuracy[v][size][0]:.3f}" for v in VARIANTS))
-    plt = pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
-    for variant in VARIANTS:
-        axis.errorbar(sizes, [accuracy[variant][s][0] for s in sizes], yerr=[accuracy[variant][s][1] for s in sizes],
-                      marker="o", capsize=3, label=variant)
-    axis.set(xscale="log", xlabel="recurrent neurons N", ylabel="test accuracy", title="spike-pattern classification")
-    axis.legend()
+
+    def run(size, seed):
+        config = HRSNNConfig(n_neurons=size, seed=seed)
+        data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
+        return classify(config, data, variants=VARIANTS, seed=seed)
+
+    accuracy = classification_sweep(sizes, run, VARIANTS, n_seeds, args.seed, "N =")
+    figure = accuracy_plot(sizes, accuracy, "recurrent neurons N", "spike-pattern classification", log_x=True)
     save(args.out, "fig5_accuracy_vs_size", {"sizes": sizes, "seeds": n_seeds, "accuracy": accuracy}, figure,
          seed=args.seed, backend="runtime")
 

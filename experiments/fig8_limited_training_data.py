@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import mean_and_spread, parser, pyplot, save, say  # noqa: E402
+from _common import accuracy_plot, classification_sweep, parser, save  # noqa: E402
 
 from hetnet.config import HRSNNConfig  # noqa: E402
 from hetnet.tasks.classification import classify  # noqa: E402
@@ -22,25 +22,14 @@ def main(argv=None):
     n_seeds = args.seeds or (1 if args.quick else 3)
     fractions = (0.5, 1.0) if args.quick else (0.2, 0.4, 0.6, 0.8, 1.0)
     size, per_class = (40, 8) if args.quick else (500, 40)
-    accuracy = {variant: {} for variant in VARIANTS}
-    for fraction in fractions:
-        runs = {variant: [] for variant in VARIANTS}
-        for seed in range(args.seed, args.seed + n_seeds):
-            config = HRSNNConfig(n_neurons=size, seed=seed)
-            data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
-            results = classify(config, data, variants=VARIANTS, training_fraction=fraction, seed=seed)
-            for variant in VARIANTS:
-                runs[variant].append(results[variant]["accuracy"])
-        for variant in VARIANTS:
-            accuracy[variant][fraction] = mean_and_spread(runs[variant])
-        say(f"fraction {fraction}: " + ", ".join(f"{v} {accuracy[v][fraction][0]:.3f}" for v in VARIANTS))
-    plt = pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
-    for variant in VARIANTS:
-        axis.errorbar(fractions, [accuracy[variant][f][0] for f in fractions],
-                      yerr=[accuracy[variant][f][1] for f in fractions], marker="o", capsize=3, label=variant)
-    axis.set(xlabel="fraction of training data", ylabel="test accuracy", title="limited training data")
-    axis.legend()
+
+    def run(fraction, seed):
+        config = HRSNNConfig(n_neurons=size, seed=seed)
+        data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
+        return classify(config, data, variants=VARIANTS, training_fraction=fraction, seed=seed)
+
+    accuracy = classification_sweep(fractions, run, VARIANTS, n_seeds, args.seed, "fraction")
+    figure = accuracy_plot(fractions, accuracy, "fraction of training data", "limited training data")
     save(args.out, "fig8_limited_training_data", {"fractions": fractions, "n_neurons": size, "seeds": n_seeds,
                                                   "accuracy": accuracy}, figure, seed=args.seed, backend="runtime")
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from hetnet.distributions import (
-    Constant,
     Distribution,
     DistributionError,
     Gamma,

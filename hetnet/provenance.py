@@ -15,7 +15,7 @@ import os
 import platform
 import sys
 
-__all__ = ["provenance", "package_versions", "machine"]
+__all__ = ["provenance", "package_versions", "machine", "json_default"]
 
 _PACKAGES = (
     "hetnet", "brian2", "numpy", "scipy", "sympy", "networkx", "POT", "scikit-optimize",
@@ -74,3 +74,14 @@ def provenance(*, seed=None, backend=None, config=None, **extra) -> dict:
     }
     record.update(extra)
     return record
+
+
+def json_default(value):
+    """``json.dumps(..., default=json_default)``: numpy scalars and arrays as numbers and lists."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

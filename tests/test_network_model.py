@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from hetnet.config import HRSNNConfig
-from hetnet.distributions import Constant
 from hetnet.encoding import RateStimulus, SpikeStimulus
 from hetnet.network import SynapseArrays, generate_network, simulate
 from hetnet.network.connectivity import connection_probability, distance_connections, grid_positions

@@ -164,7 +164,7 @@ class StandaloneBuild:
             b2.set_device(self.device_name, build_on_run=False)  # a runtime run came in between
         values = self.brian_network.run_values(instance, stimulus, plastic)
         results_name = f"results-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        b2.device.run_environment_variables["HETNET_SEED"] = str(int(seed))
+        os.environ["HETNET_SEED"] = str(int(seed))  # read by the seed code inserted into main (inherited by the binary)
         start = time.perf_counter()
         b2.device.run(directory=str(self.directory), results_directory=results_name, with_output=False, run_args=values)
         run_seconds = time.perf_counter() - start
@@ -179,10 +179,7 @@ class StandaloneBuild:
         if self.brian_network.input_monitor is not None:
             output["input_spike_indices"] = np.asarray(self.brian_network.input_monitor.i[:], dtype=np.int64)
             output["input_spike_times_ms"] = np.asarray(self.brian_network.input_monitor.t[:] / b2.ms)
-        for name in list(b2.device.run_args_arrays):  # per-run value files
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.directory / "static_arrays" / name)
-                os.remove(self.directory / "static_arrays" / (name + ".lock"))
+        _prune_value_files(self.directory / "static_arrays")
         results_path = self.directory / results_name
         if keep_results:
             output["results_directory"] = str(results_path)
@@ -190,6 +187,24 @@ class StandaloneBuild:
             shutil.rmtree(results_path, ignore_errors=True)
         self.n_runs += 1
         return output
+
+
+#: run_args value files kept per build (named by the hash of their content, so a value that
+#: does not change between runs is written once and re-read)
+MAX_VALUE_FILES = 256
+#: never delete a value file younger than this: another process may be about to read it
+VALUE_FILE_MIN_AGE_SECONDS = 600
+
+
+def _prune_value_files(folder: Path):
+    """Keep the newest :data:`MAX_VALUE_FILES` run_args value files of a build."""
+    files = sorted(folder.glob("init_*.dat"), key=lambda path: path.stat().st_mtime, reverse=True)
+    now = time.time()
+    for path in files[MAX_VALUE_FILES:]:
+        with contextlib.suppress(FileNotFoundError):
+            if now - path.stat().st_mtime > VALUE_FILE_MIN_AGE_SECONDS:
+                path.unlink()
+                Path(str(path) + ".lock").unlink(missing_ok=True)
 
 
 def _binary_mtime(directory: Path):

@@ -45,7 +45,7 @@ import numpy as np
 
 from hetnet.bo.space import DistributionParameter, SearchSpace, network_search_space
 from hetnet.bo.wasserstein import wasserstein_1d_grid
-from hetnet.distributions import Distribution, Gamma, distribution_from_dict
+from hetnet.distributions import Gamma, distribution_from_dict
 
 __all__ = [
     "OBJECTIVES",

@@ -40,8 +40,6 @@ import numpy as np
 from skopt import Optimizer
 from skopt.learning import GaussianProcessRegressor
 from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
-from skopt.space import Space
-from skopt.utils import normalize_dimensions
 
 from hetnet.bo.acquisition import DEFAULT_XI
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern

@@ -180,7 +180,7 @@ def _classification(args, config, variants):
 
 def run_command(args) -> int:
     from hetnet.datasets import DatasetError
-    from hetnet.provenance import provenance
+    from hetnet.provenance import json_default, provenance
     from hetnet.tasks.registry import PREDICTION_TASKS
 
     try:
@@ -206,16 +206,8 @@ def run_command(args) -> int:
         print(f"hetnet run: {error}", file=sys.stderr)
         return 2
     record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
-    (out / "results.json").write_text(json.dumps(record, indent=1, default=_json_default))
+    (out / "results.json").write_text(json.dumps(record, indent=1, default=json_default))
     (out / "config.toml").write_text(config_to_toml(config))
     files.append("config.toml")
     _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-from typing import Optional
 
 import numpy as np
 from scipy import sparse
