@@ -28,9 +28,14 @@ METRICS = ("n_neurons", "n_synapses", "recurrent_sops", "rmse", "nrmse")
 
 
 def main(argv=None):
-    args = parser(__doc__).parse_args(argv)
+    arguments = parser(__doc__)
+    arguments.add_argument("--iterations", type=int, default=None, help="pruning iterations (default 50; quick 3)")
+    arguments.add_argument("--n-neurons", type=int, default=None, help="unpruned size (default 500; quick 60)")
+    args = arguments.parse_args(argv)
     n_seeds = args.seeds or (1 if args.quick else 3)
     size, iterations, train, test = (60, 3, 100, 30) if args.quick else (500, 50, 500, 100)
+    size = args.n_neurons or size
+    iterations = args.iterations or iterations
     runs = {"unpruned": [], "AP": [], "LNP": []}
     for seed in range(args.seed, args.seed + n_seeds):
         config = HRSNNConfig(n_neurons=size, seed=seed)

@@ -62,3 +62,26 @@ def test_experiment_scripts_run_in_quick_mode(script, tmp_path):
                                capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert any(tmp_path.iterdir()), "an experiment writes its results"
+
+
+def test_run_task_classification_prints_accuracy(tmp_path, capsys):
+    status = main(["run", "--task", "spike-patterns", "--quick", "--n-neurons", "40", "--out", str(tmp_path)])
+    assert status == 0
+    assert "accuracy" in capsys.readouterr().out
+    record = json.loads((tmp_path / "results.json").read_text())
+    assert record["task"] == "spike-patterns"
+    for row in record["variants"].values():
+        assert 0.0 <= row["accuracy"] <= 1.0 and row["n_test"] > 0
+
+
+@pytest.mark.standalone
+def test_run_on_cpp_standalone_compiles_once_for_both_variants(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HETNET_CACHE", str(tmp_path / "cache"))
+    status = main(["run", "--quick", "--n-neurons", "40", "--backend", "cpp_standalone", "--out", str(tmp_path)])
+    assert status == 0
+    record = json.loads((tmp_path / "results.json").read_text())
+    builds = {variant: run["build"] for variant, run in record["simulation"].items()}
+    assert builds["HoNHoS"]["compiled"] is True       # first variant: frozen-network binary compiled
+    assert builds["HeNHeS"]["compiled"] is False      # second variant: same structure, re-run only
+    assert builds["HoNHoS"]["key"] == builds["HeNHeS"]["key"]
+    assert record["provenance"]["backend"] == "cpp_standalone"
