@@ -7,13 +7,13 @@ from scipy import sparse
 from hetnet.tasks import (
     MLPReadout,
     TASKS,
-    betweenness_centrality,
     format_task_table,
     make_spike_patterns,
     run_task,
     top_betweenness_neurons,
 )
 from hetnet.config import HRSNNConfig
+from hetnet.pruning import betweenness_centrality
 
 
 def test_betweenness_star_and_path():
@@ -25,8 +25,9 @@ def test_betweenness_star_and_path():
     scores = betweenness_centrality(weights)
     assert scores.argmax() == 0 and np.allclose(scores[1:], 0)
     np.testing.assert_array_equal(top_betweenness_neurons(sparse.csr_matrix(weights), 0.1), [0])
-    sampled = betweenness_centrality(weights, exact_limit=4, k_samples=8, seed=1)
+    sampled = betweenness_centrality(weights, n_sources=4, seed=1)
     assert sampled.argmax() == 0
+    np.testing.assert_array_equal(top_betweenness_neurons(weights, 0.1, exact_limit=4, n_sources=8), [0])
 
 
 def test_mlp_readout_classification_and_regression():

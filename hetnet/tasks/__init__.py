@@ -8,7 +8,7 @@ True
 """
 
 from hetnet.tasks.classification import classify, encode_labelled, sample_states
-from hetnet.tasks.mlp_readout import MLPReadout, betweenness_centrality, top_betweenness_neurons
+from hetnet.tasks.mlp_readout import MLPReadout, top_betweenness_neurons
 from hetnet.tasks.prediction import predict_series
 from hetnet.tasks.registry import TASKS, format_task_table, run_task
 from hetnet.tasks.spike_patterns import make_spike_patterns
@@ -20,7 +20,6 @@ __all__ = [
     "sample_states",
     "make_spike_patterns",
     "MLPReadout",
-    "betweenness_centrality",
     "top_betweenness_neurons",
     "TASKS",
     "run_task",

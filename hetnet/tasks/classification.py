@@ -86,9 +86,9 @@ def _readout(kind: str, network, seed: int):
 
         return logistic_readout()
     if kind == "mlp":
-        from hetnet.tasks.mlp_readout import MLPReadout, recurrent_weight_matrix
+        from hetnet.tasks.mlp_readout import MLPReadout
 
-        return MLPReadout(recurrent_weight_matrix(network), task="classification", seed=seed)
+        return MLPReadout(network.recurrent_weights_mV(), task="classification", seed=seed)
     raise ValueError(f"readout must be 'logistic' or 'mlp'; got {kind!r}")
 
 

@@ -259,7 +259,7 @@ def _make_readout(kind: str, ridge: float, network, seed: int):
     if kind == "ridge":
         return PredictionReadout(ridge)
     if kind == "mlp":
-        from hetnet.tasks.mlp_readout import MLPReadout, recurrent_weight_matrix
+        from hetnet.tasks.mlp_readout import MLPReadout
 
-        return MLPReadout(recurrent_weight_matrix(network), task="regression", seed=seed)
+        return MLPReadout(network.recurrent_weights_mV(), task="regression", seed=seed)
     raise ValueError(f"readout must be 'ridge' or 'mlp'; got {kind!r}")
