@@ -10,10 +10,15 @@ Synaptic input is a current pulse (delta synapse): a presynaptic spike moves
 positive for excitatory and input synapses, negative for inhibitory ones.
 Trace STDP on E->E, E->I and input->recurrent, per synapse::
 
-    dx_pre/dt  = -x_pre / tau_pre    (event-driven)   on pre:  x_pre  += A_pre
-    dxpost/dt = -xpost / taupost  (event-driven)   on post: x_post += A_post
-    on pre:  w = clip(w - plasticity * eta_pre  * x_post * (w - w_min), w_min, w_max)
+    dxpre/dt  = -xpre / taupre    (event-driven)   on pre:  xpre  += A_pre
+    dxpost/dt = -xpost / taupost  (event-driven)   on post: xpost += A_post
+    on pre:  w = clip(w - plasticity * etapre  * xpost * (w - w_min), w_min, w_max)
     on post: w = clip(w + plasticity * etapost * xpre  * (w_max - w), w_min, w_max)
+
+(Brian2 reserves the suffixes ``_pre`` / ``_post`` for pre- and postsynaptic
+variables, hence ``xpre``, ``taupre``, ``etapre`` for SPEC's x_pre, tau_pre,
+eta_pre. No two names differ only by case, which would make standalone code
+generation non-deterministic.)
 
 ``plasticity`` is a shared variable (1 while learning, 0 to pause learning
 in a plastic build); a frozen run (``plastic=False``) builds static synapses
