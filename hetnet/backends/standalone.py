@@ -104,8 +104,10 @@ class StandaloneBuild:
 
     _current: "StandaloneBuild | None" = None
 
-    def __init__(self, key: str, directory: Path, brian_network, device_name: str, build_seconds: float, compiled: bool):
+    def __init__(self, key: str, directory: Path, brian_network, device_name: str, build_seconds: float,
+                 compiled: bool, setup_info: dict | None = None):
         self.key = key
+        self.setup_info = setup_info or {}
         self.directory = directory
         self.brian_network = brian_network
         self.device_name = device_name
@@ -150,8 +152,7 @@ class StandaloneBuild:
             binary_before = _binary_mtime(directory)
             b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
             compiled = _binary_mtime(directory) != binary_before
-        build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled)
-        build.setup_info = setup_info
+        build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
         cls._current = build
         return build
 
@@ -231,6 +232,6 @@ def run_standalone(instance, stimulus, *, plastic, seed, record_input=False, kee
         "directory": str(build.directory),
         "compiled": bool(build.compiled and first_run),
         "build_seconds": build.build_seconds if first_run else 0.0,
-        "device_setup": getattr(build, "setup_info", {}),
+        "device_setup": build.setup_info,
     }
     return output
