@@ -44,6 +44,10 @@ duration = 2 * second
 seed_value = 1
 
 # --- equations ----------------------------------------------------------------
+# The textbook Brian2 form. hetnet's library (hetnet/network/brian.py) runs the
+# same model with the leak's exact propagator exp(-dt / tau_m) computed once per
+# neuron instead of at every step, and 1/tau in the traces: same spikes to
+# rounding, 2-3x faster in C++ standalone (bench/bench_backends.py).
 neuron_equations = """
 dv/dt = (v_rest - v) / tau_m : volt (unless refractory)
 tau_m : second (constant)

@@ -305,3 +305,35 @@ def test_genn_configure_cpu_only_with_a_genn_tree(tmp_path, monkeypatch):
 
     assert prefs.devices.genn.path == str(tmp_path)
     assert info["genn_version"] == "4.9.0" and info["set_device_options"] == {"use_GPU": False}
+
+
+@pytest.mark.skipif(not _has_brian2genn(), reason="needs brian2genn (its own environment: hetnet[genn])")
+def test_genn_generates_the_hrsnn_project_and_a_failed_build_is_explained(tmp_path, monkeypatch):
+    """The real run_genn path up to GeNN: Brian2GeNN writes the whole project of the HRSNN
+    (rate input as Poisson spikes, ODE neuron form, STDP); a GeNN tree whose
+    genn-buildmodel.sh fails gives one GeNNBuildError, not Brian2GeNN's traceback."""
+    import numpy as np
+
+    from hetnet.backends.genn import GeNNBuildError, run_genn
+    from hetnet.config import HRSNNConfig
+    from hetnet.encoding import RateStimulus
+    from hetnet.network import generate_network
+
+    tree = tmp_path / "genn"
+    (tree / "bin").mkdir(parents=True)
+    (tree / "bin" / "genn-buildmodel.sh").write_text("#!/bin/sh\necho 'stub genn-buildmodel' >&2\nexit 3\n")
+    (tree / "bin" / "genn-buildmodel.sh").chmod(0o755)
+    (tree / "version.txt").write_text("4.9.0\n")
+    monkeypatch.setenv("GENN_PATH", str(tree))
+    monkeypatch.setenv("HETNET_GENN_CPU", "1")
+    monkeypatch.setenv("HETNET_GENN_KEEP", "1")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    network = generate_network(HRSNNConfig(n_neurons=30, seed=1), n_input=3)
+    stimulus = RateStimulus(np.full((3, 3), 20.0), step_ms=10.0)
+    with pytest.raises(GeNNBuildError, match="GENN_PATH"):
+        run_genn(network, stimulus, plastic=True, seed=1)
+    (project,) = list(tmp_path.glob("hetnet-genn-*"))
+    model = (project / "magicnetwork_model.cpp").read_text()
+    assert "inv_taupre" in model and "xpost" in model  # the STDP synapses
+    assert "tau_m" in model  # the ODE neuron form (no run_regularly for GeNN)
+    assert (project / "main.cpp").exists() and (project / "engine.cpp").exists()

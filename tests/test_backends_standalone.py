@@ -68,8 +68,34 @@ def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus
     again = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
     np.testing.assert_array_equal(again.spike_indices, first.spike_indices)
     np.testing.assert_array_equal(again.spike_times_ms, first.spike_times_ms)
-    # results directories are removed after reading
+    # results directories are removed after reading (in the background)
+    from hetnet.backends.standalone import wait_for_cleanup
+
+    wait_for_cleanup()
     assert not list(Path(build["directory"]).glob("results-*"))
+    # the network loop reads the CPU clock once, after the loop, not at every step
+    network_cpp = (Path(build["directory"]) / "network.cpp").read_text()
+    step_end = network_cpp.index("clock = next_clocks();", network_cpp.index("while(clock"))
+    rest_of_step = network_cpp[step_end:network_cpp.index("\n    }\n", step_end)]
+    assert "std::clock()" not in rest_of_step and "elapsed_realtime = " not in rest_of_step
+    import brian2
+
+    assert brian2.device._last_run_time > 0  # still measured
+
+
+def test_lean_network_source_leaves_other_sources_alone():
+    from hetnet.backends.standalone import lean_network_source
+
+    loop = ("    while(clock)\n    {\n        clock = next_clocks();\n\n"
+            "        current = std::clock();\n"
+            "        elapsed_realtime = (double)(current - start)/(1 * CLOCKS_PER_SEC);\n\n    }\n"
+            "    Network::_globally_running = false;\n")
+    lean = lean_network_source(loop)
+    assert lean.index("elapsed_realtime = ") > lean.index("    }\n")  # moved after the loop
+    assert lean.count("std::clock()") == 1
+    with_limit = loop.replace("\n\n    }", "\n        if(elapsed_realtime>10.0) break;\n    }")
+    assert lean_network_source(with_limit) == with_limit  # maximum_run_time needs the per-step clock
+    assert lean_network_source("int main() {}") == "int main() {}"
 
 
 def test_runtime_with_same_values_as_rerun_gives_same_rates(cache, stimulus):

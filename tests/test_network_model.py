@@ -79,7 +79,7 @@ def test_lif_membrane_trajectory_matches_analytic_solution():
     b2.set_device("runtime")
     b2.prefs.codegen.target = "numpy"
     built = build_brian_network(network, stimulus, plastic=False)
-    built.apply(built.run_values(network, stimulus, plastic=False))
+    built.apply(built.run_value_pairs(network, stimulus, plastic=False))
     monitor = b2.StateMonitor(built.recurrent, "v", record=[0], name="v_monitor")
     built.network.add(monitor)
     built.network.run(40 * b2.ms, namespace={})
@@ -189,3 +189,52 @@ def test_poisson_spikes_follow_the_rates():
         expected = rate * 0.5
         assert abs(window.sum() - expected) < 4 * np.sqrt(expected)
     assert not np.any((spikes.indices == 1) & (spikes.times_ms < 500))
+
+
+def _run_runtime_form(network, stimulus, neuron_update):
+    import brian2 as b2
+    from hetnet.network.brian import build_brian_network
+
+    b2.set_device("runtime")
+    b2.prefs.codegen.target = "numpy"
+    b2.start_scope()
+    built = build_brian_network(network, stimulus, plastic=True, neuron_update=neuron_update)
+    built.apply(built.run_value_pairs(network, stimulus, plastic=True))
+    monitor = b2.StateMonitor(built.recurrent, "v", record=True, name="v_monitor")
+    built.network.add(monitor)
+    built.network.run(stimulus.duration_ms * b2.ms, namespace={})
+    return (np.asarray(built.recurrent_monitor.i[:]), np.asarray(built.recurrent_monitor.t[:] / b2.ms),
+            np.asarray(monitor.v[:] / b2.mV), {name: np.array(g.w[:]) for name, g in built.synapses.items()})
+
+
+def test_propagator_neuron_update_equals_brian2_exact_ode():
+    """The default leak update (precomputed exp(-dt/tau_m)) reproduces Brian2's ``(unless refractory)`` ODE."""
+    config = HRSNNConfig(n_neurons=60, variant="HeNHeS", seed=3)
+    network = generate_network(config, n_input=8)
+    rng = np.random.default_rng(0)
+    slots = np.sort(rng.choice(1500 * 8, 600, replace=False))  # distinct (step, channel) pairs
+    stimulus = SpikeStimulus(slots % 8, (slots // 8) * config.dt_ms, n_channels=8, duration_ms=150.0, step_ms=10.0)
+    i_ode, t_ode, v_ode, w_ode = _run_runtime_form(network, stimulus, "ode")
+    i_prop, t_prop, v_prop, w_prop = _run_runtime_form(network, stimulus, "propagator")
+    assert i_ode.size > 100  # enough spikes (and refractory periods hit by input) to matter
+    np.testing.assert_array_equal(i_prop, i_ode)
+    np.testing.assert_allclose(t_prop, t_ode, atol=1e-12)
+    assert np.max(np.abs(v_prop - v_ode)) < 1e-9
+    for name in w_ode:
+        np.testing.assert_allclose(w_prop[name], w_ode[name], rtol=1e-9, atol=1e-12)
+    # input that arrives while a neuron is refractory must be blocked in both forms: v sits at
+    # v_reset for the refractory steps after each spike
+    dt = config.dt_ms
+    first = int(round(t_prop[0] / dt))
+    neuron = i_prop[0]
+    refractory_steps = int(round(network.t_ref_ms[neuron] / dt))
+    assert np.all(v_prop[neuron, first + 1: first + refractory_steps] == network.v_reset_mV[neuron])
+
+
+def test_neuron_update_must_be_known():
+    from hetnet.network.brian import build_brian_network
+
+    network = generate_network(HRSNNConfig(n_neurons=10, seed=1), n_input=2)
+    stimulus = SpikeStimulus([0], [1.0], n_channels=2, duration_ms=10.0, step_ms=10.0)
+    with pytest.raises(ValueError, match="neuron_update"):
+        build_brian_network(network, stimulus, neuron_update="euler")

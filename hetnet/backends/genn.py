@@ -5,11 +5,14 @@ regenerates and rebuilds the project (FACTS: about 25 s per run of the test
 network on a CPU-only GeNN, against about 1.6 s for a cpp_standalone
 re-run), and rate input is drawn as Poisson spikes in numpy
 (:func:`hetnet.encoding.poisson_spikes`) and fed through a spike generator.
-Set ``HETNET_GENN_CPU=1`` to use GeNN's CPU-only mode (no GPU needed).
+Set ``HETNET_GENN_CPU=1`` to use GeNN's CPU-only mode (no GPU needed) and
+``HETNET_GENN_KEEP=1`` to keep the generated project folder.
 :func:`hetnet.backends.gpu.configure_genn` checks the environment first and
 raises one :class:`~hetnet.backends.gpu.BackendUnavailable` naming what is
 missing (brian2genn, a compatible brian2 / numpy, ``GENN_PATH``, a GPU).
-Not run on this project's machines (no GeNN source tree is installable here).
+Code generation of the real network is tested with a stub GeNN tree (in an
+environment with brian2genn); GeNN itself has not run on this project's
+machines (no GeNN source tree is installable here).
 """
 from __future__ import annotations
 
@@ -20,7 +23,11 @@ import time
 
 import numpy as np
 
-__all__ = ["run_genn"]
+__all__ = ["GeNNBuildError", "run_genn"]
+
+
+class GeNNBuildError(RuntimeError):
+    """GeNN could not build or run the project Brian2GeNN generated."""
 
 
 def run_genn(network, stimulus, *, plastic, seed, record_input=False):
@@ -42,10 +49,21 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
         b2.set_device("genn", directory=directory, build_on_run=True, **info.get("set_device_options", {}))
         b2.device.reinit()
         b2.device.activate(directory=directory, build_on_run=True, **info.get("set_device_options", {}))
-        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-        built.apply(built.run_values(network, stimulus, plastic))
+        # the textbook ODE form: Brian2GeNN runs run_regularly operations on the host
+        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, neuron_update="ode")
+        built.apply(built.run_value_pairs(network, stimulus, plastic))
         start = time.perf_counter()
-        built.network.run(stimulus.duration_ms * b2.ms, namespace={})   # builds and runs
+        try:
+            built.network.run(stimulus.duration_ms * b2.ms, namespace={})   # builds and runs
+        except RuntimeError as error:
+            if not os.path.exists(os.path.join(directory, "magicnetwork_model.cpp")):
+                raise
+            raise GeNNBuildError(
+                f"Brian2GeNN generated the GeNN project in {directory}, but building or running it failed "
+                f"({error}). GeNN's own output is printed above. Check that GENN_PATH={info.get('genn_path')} "
+                "is a complete GeNN 4.x tree (genn-buildmodel.sh runs there, with a C++ compiler and, for "
+                "the GPU, CUDA). Set HETNET_GENN_KEEP=1 to keep the project folder for inspection."
+            ) from None
         output = {
             "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
             "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
@@ -58,4 +76,5 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
             output["input_spike_times_ms"] = np.asarray(built.input_monitor.t[:] / b2.ms)
         return output
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        if os.environ.get("HETNET_GENN_KEEP", "") not in ("1", "true", "yes"):
+            shutil.rmtree(directory, ignore_errors=True)

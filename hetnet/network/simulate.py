@@ -46,7 +46,7 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
     b2.seed(seed)
     gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
     built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-    built.apply(built.run_values(network, stimulus, plastic))
+    built.apply(built.run_value_pairs(network, stimulus, plastic))
     duration = stimulus.n_steps * stimulus.step_ms if isinstance(stimulus, RateStimulus) else stimulus.duration_ms
     start = time.perf_counter()
     built.network.run(duration * b2.ms, namespace={}, report=report)
