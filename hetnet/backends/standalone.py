@@ -64,6 +64,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
     digest = hashlib.sha256()
     fixed = {
         "hetnet": __version__,
+        "model_source": _model_source_digest(),
         "brian2": brian2.__version__,
         "device": device_name,
         "structure": instance.structure_key(),
@@ -85,6 +86,17 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
         digest.update(np.ascontiguousarray(stimulus.times_ms).tobytes())
         digest.update(repr(stimulus.duration_ms).encode())
     return f"{device_name}-{instance.n_neurons}n-{digest.hexdigest()[:16]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _model_source_digest() -> str:
+    """Hash of the code that generates the C++ (two checkouts of one version may differ)."""
+    from hetnet.network import brian
+
+    digest = hashlib.sha256()
+    for path in (Path(brian.__file__), Path(__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @contextlib.contextmanager
