@@ -444,9 +444,8 @@ def bench_size(n: int, args, workdir: Path) -> dict:
         for extra in ablation:  # the plain script with hetnet's speed-ups added one at a time
             summary = summarise_plain(extra)
             summary["speedup_over_plain"] = summary["events_per_second"] / record[mode]["plain"]["events_per_second"]
-            summary["speedup_over_plain_paired_rounds_median"] = _median([
-                a["events"] / a["run_seconds"] / (p["events"] / p["run_seconds"])
-                for a, p in zip(extra["runs"], plain["runs"])])
+            summary["speedup_over_plain_paired_rounds_median"] = _median(
+                _paired(_rates(extra["runs"], "run_seconds"), _rates(plain["runs"], "run_seconds")))
             record[mode]["ablation"][extra["variant"]] = summary
             log(f"N={n} plain {mode} + {extra['variant']}: {summary['events_per_second']:.3g} ev/s "
                 f"({summary['speedup_over_plain']:.2f}x plain)")
@@ -466,14 +465,23 @@ def _median(values):
     return float(np.median(values)) if values else None
 
 
+def _rates(runs, time_key):
+    """Events per second of each run (``None`` where the time is missing)."""
+    return [r["events"] / r[time_key] if r[time_key] else None for r in runs]
+
+
+def _paired(rates, reference_rates):
+    """Ratios of round-by-round rates (the runs were interleaved: same load in a round)."""
+    return [a / b for a, b in zip(rates, reference_rates) if a is not None and b is not None]
+
+
 def _side(runs, time_key):
     return {
         "median_events": _median([r["events"] for r in runs]),
         "median_run_seconds": _median([r[time_key] for r in runs]),
         "median_network_loop_seconds": _median([r["network_loop_seconds"] for r in runs]),
-        "events_per_second": _median([r["events"] / r[time_key] for r in runs]),
-        "events_per_second_network_loop": _median([r["events"] / r["network_loop_seconds"] for r in runs
-                                                   if r["network_loop_seconds"]]),
+        "events_per_second": _median(_rates(runs, time_key)),
+        "events_per_second_network_loop": _median(_rates(runs, "network_loop_seconds")),
         "median_recurrent_rate_hz": _median([r["recurrent_rate_hz"] for r in runs]),
         "median_input_rate_hz": _median([r["input_rate_hz"] for r in runs]),
         "runs": runs,
@@ -494,11 +502,8 @@ def summarise(hetnet_runs: list, plain: dict) -> dict:
                                                for r in hetnet_runs])
     het["median_wall_seconds"] = _median([r["wall_seconds"] for r in hetnet_runs])
     pl = summarise_plain(plain)
-    # runs were interleaved: round r of each side ran back to back, under the same load
-    paired = [h["events"] / h["simulation_seconds"] / (p["events"] / p["run_seconds"])
-              for h, p in zip(hetnet_runs, plain["runs"])]
-    paired_loop = [h["events"] / h["network_loop_seconds"] / (p["events"] / p["network_loop_seconds"])
-                   for h, p in zip(hetnet_runs, plain["runs"]) if h["network_loop_seconds"] and p["network_loop_seconds"]]
+    paired = _paired(_rates(hetnet_runs, "simulation_seconds"), _rates(plain["runs"], "run_seconds"))
+    paired_loop = _paired(_rates(hetnet_runs, "network_loop_seconds"), _rates(plain["runs"], "network_loop_seconds"))
     return {
         "hetnet": het,
         "plain": pl,

@@ -38,7 +38,6 @@ Examples
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -47,6 +46,8 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
 __all__ = [
     "BackendUnavailable",
@@ -318,32 +319,17 @@ def _install_makefile_patch():
     """Make brian2cuda write ``-std=<standard>`` into its makefile (idempotent)."""
     from brian2cuda.device import CUDAStandaloneDevice
 
-    original = CUDAStandaloneDevice.generate_makefile
-    if getattr(original, "_hetnet_patched", False):
-        return
-
-    @functools.wraps(original)
-    def generate_makefile(self, writer, *args, **kwargs):
-        return original(self, _MakefileRewritingWriter(writer), *args, **kwargs)
-
-    generate_makefile._hetnet_patched = True
-    CUDAStandaloneDevice.generate_makefile = generate_makefile
+    wrap_writer(CUDAStandaloneDevice, "generate_makefile", lambda device, writer: _MakefileRewritingWriter(writer))
 
 
-class _MakefileRewritingWriter:
+class _MakefileRewritingWriter(WriterProxy):
     """Wraps brian2cuda's writer; rewrites ``-std=c++NN`` in the makefile it writes."""
-
-    def __init__(self, writer):
-        self._writer = writer
 
     def write(self, filename, contents):
         standard = _makefile_settings["cxx_standard"]
         if filename == "makefile" and standard is not None and isinstance(contents, str):
             contents = re.sub(r"-std=c\+\+\d+", f"-std={standard}", contents)
         return self._writer.write(filename, contents)
-
-    def __getattr__(self, name):
-        return getattr(self._writer, name)
 
 
 def _replace_added(preference_list, key, new_items):

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from hetnet import __version__
+from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
 __all__ = ["StandaloneBuild", "cache_root", "build_key", "run_standalone", "wait_for_cleanup"]
 
@@ -163,7 +164,7 @@ class StandaloneBuild:
             b2.device.insert_code("main", _SEED_CODE)
         duration = stimulus.n_steps * stimulus.step_ms if hasattr(stimulus, "rates_hz") else stimulus.duration_ms
         built.network.run(duration * b2.ms, namespace={})
-        with _directory_lock(directory), _lean_network_loop(device_name):
+        with _directory_lock(directory), _lean_network_loop():
             binary_before = _binary_mtime(directory)
             b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
             compiled = _binary_mtime(directory) != binary_before
@@ -233,48 +234,30 @@ def lean_network_source(cpp: str) -> str:
     return cpp.replace(_AFTER_LOOP, once + _AFTER_LOOP)
 
 
-class _LeanNetworkWriter:
+class _LeanNetworkWriter(WriterProxy):
     """Wraps Brian2's writer; writes ``network.cpp`` through :func:`lean_network_source`."""
 
-    def __init__(self, writer):
-        self._writer = writer
-
     def write(self, filename, contents):
-        if filename == "network.*":
-            self._writer.write("network.cpp", lean_network_source(str(contents.cpp_file)))
-            self._writer.write("network.h", contents.h_file)
-        else:
-            self._writer.write(filename, contents)
-
-    def __getattr__(self, name):
-        return getattr(self._writer, name)
+        if filename != "network.*":
+            return self._writer.write(filename, contents)
+        self._writer.write("network.cpp", lean_network_source(str(contents.cpp_file)))
+        self._writer.write("network.h", contents.h_file)
 
 
-def _install_network_source_patch():
+def _lean_writer(device, writer):
     from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
 
-    original = CPPStandaloneDevice.generate_network_source
-    if getattr(original, "_hetnet_patched", False):
-        return
-
-    @functools.wraps(original)
-    def generate_network_source(self, writer, *args, **kwargs):
-        if _lean_loop_active and type(self) is CPPStandaloneDevice:
-            writer = _LeanNetworkWriter(writer)
-        return original(self, writer, *args, **kwargs)
-
-    generate_network_source._hetnet_patched = True
-    CPPStandaloneDevice.generate_network_source = generate_network_source
+    # only hetnet's own cpp_standalone builds (not Brian2CUDA's subclass, not users' scripts)
+    return _LeanNetworkWriter(writer) if _lean_loop_active and type(device) is CPPStandaloneDevice else writer
 
 
 @contextlib.contextmanager
-def _lean_network_loop(device_name: str):
-    """While hetnet builds on ``cpp_standalone``, generate the lean network loop."""
+def _lean_network_loop():
+    """While hetnet builds, generate the lean network loop (cpp_standalone only)."""
     global _lean_loop_active
-    if device_name != "cpp_standalone":
-        yield
-        return
-    _install_network_source_patch()
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+    wrap_writer(CPPStandaloneDevice, "generate_network_source", _lean_writer)
     _lean_loop_active = True
     try:
         yield

@@ -60,7 +60,6 @@ from hetnet.encoding import RateStimulus, SpikeStimulus
 from hetnet.network.instance import PATHWAYS, NetworkInstance
 
 
-
 def _stop_brian_debug_log():
     """Stop Brian2's debug log file (``brian_debug_*.log`` in the temp folder).
 
@@ -159,7 +158,6 @@ class BrianNetwork:
     recurrent_monitor: b2.SpikeMonitor
     input_monitor: object
     stimulus_array: object
-    neuron_update: str = "propagator"
 
     def run_values(self, instance: NetworkInstance, stimulus, plastic: bool) -> dict:
         """``{variable_view: values}`` for every per-run quantity (standalone ``run_args``, Brian2 >= 2.6)."""
@@ -172,7 +170,7 @@ class BrianNetwork:
         a ``VariableView``.
         """
         recurrent = self.recurrent
-        if self.neuron_update == "propagator":
+        if "v_decay" in recurrent.variables:  # the propagator form
             leak = (recurrent.v_decay, np.exp(-instance.config.dt_ms / np.asarray(instance.tau_m_ms, dtype=float)))
         else:
             leak = (recurrent.tau_m, instance.tau_m_ms * ms)
@@ -201,8 +199,6 @@ class BrianNetwork:
 
     def apply(self, values):
         """Set the values directly (runtime mode); ``values`` from :meth:`run_value_pairs`."""
-        if isinstance(values, dict):
-            values = values.items()
         for view, value in values:
             if isinstance(view, b2.TimedArray):
                 continue  # built with its values already
@@ -233,18 +229,13 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     # One clock for everything (the default clock): several clocks sit in a set whose order
     # changes between processes, which would make standalone code generation non-deterministic.
     b2.defaultclock.dt = config.dt_ms * ms
-    if neuron_update == "propagator":
-        recurrent = b2.NeuronGroup(
-            instance.n_neurons, NEURON_EQUATIONS, threshold="v > v_th", reset="v = v_reset",
-            refractory="t_ref", name="recurrent", namespace={},
-        )
-        # after Brian2's state updater (order 0), which sets not_refractory for this step
+    propagator = neuron_update == "propagator"
+    recurrent = b2.NeuronGroup(
+        instance.n_neurons, NEURON_EQUATIONS if propagator else ODE_NEURON_EQUATIONS, threshold="v > v_th",
+        reset="v = v_reset", refractory="t_ref", method="exact", name="recurrent", namespace={},
+    )
+    if propagator:  # after Brian2's state updater (order 0), which sets not_refractory for this step
         recurrent.run_regularly(LEAK_UPDATE, when="groups", order=1, name="recurrent_leak")
-    else:
-        recurrent = b2.NeuronGroup(
-            instance.n_neurons, ODE_NEURON_EQUATIONS, threshold="v > v_th", reset="v = v_reset",
-            refractory="t_ref", method="exact", name="recurrent", namespace={},
-        )
     stimulus_array = None
     if isinstance(stimulus, RateStimulus):
         if stimulus.n_channels != instance.n_input:
@@ -303,8 +294,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     if input_monitor is not None:
         objects.append(input_monitor)
     network = b2.Network(*objects, name="hrsnn")
-    return BrianNetwork(network, recurrent, input_group, synapses, recurrent_monitor, input_monitor, stimulus_array,
-                        neuron_update)
+    return BrianNetwork(network, recurrent, input_group, synapses, recurrent_monitor, input_monitor, stimulus_array)
 
 
 def _round_to_grid(times_ms, dt_ms):
