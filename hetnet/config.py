@@ -47,6 +47,7 @@ __all__ = [
     "ConnectivityConfig",
     "WeightConfig",
     "InputConfig",
+    "INPUT_MODES",
     "HRSNNConfig",
     "load_config",
     "config_to_toml",
@@ -143,6 +144,8 @@ class NeuronConfig(_Section):
 
     Under a homogeneous-neuron variant (HoN...) every neuron takes each
     distribution's mean; under HeN... each neuron draws its own value.
+    ``bias_mV`` is the background drive ``R * I_bg``: the depolarisation above
+    ``v_rest`` at which a neuron would settle without any other input.
     """
 
     tau_m_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
@@ -150,11 +153,12 @@ class NeuronConfig(_Section):
     v_rest_mV: Any = -65.0
     v_reset_mV: Any = -65.0
     t_ref_ms: Any = 2.0
+    bias_mV: Any = 0.0
 
     def validate(self, prefix: str):
         for name in ("tau_m_ms", "t_ref_ms"):
             object.__setattr__(self, name, _distribution(prefix + name, getattr(self, name), positive=True))
-        for name in ("v_th_mV", "v_rest_mV", "v_reset_mV"):
+        for name in ("v_th_mV", "v_rest_mV", "v_reset_mV", "bias_mV"):
             object.__setattr__(self, name, _distribution(prefix + name, getattr(self, name)))
         if self.v_th_mV.lower_bound <= max(self.v_rest_mV.mean, self.v_reset_mV.mean):
             raise ConfigError(
@@ -223,11 +227,15 @@ class ConnectivityConfig(_Section):
 
 @dataclass(frozen=True)
 class WeightConfig(_Section):
-    """Synaptic weights: dimensionless ``w`` in ``[w_min, w_max]`` times a PSP scale.
+    """Synaptic weights and currents: dimensionless ``w`` in ``[w_min, w_max]`` times a scale.
 
-    A spike of an excitatory (or input) neuron moves the postsynaptic
-    membrane by ``+w * scale`` mV, an inhibitory one by ``-w * scale`` mV
-    (stored as a negative weight). ``w_scale`` multiplies every scale (the
+    Synapses are current-based with exponential decay: a spike of an
+    excitatory (or input) neuron adds ``w * scale`` mV to the postsynaptic
+    excitatory current ``J_e = R * I_e`` (time constant ``tau_syn_e_ms``), an
+    inhibitory one adds ``-w * scale`` mV to ``J_i`` (``tau_syn_i_ms``;
+    stored as a negative weight). The membrane integrates the current, so
+    the peak PSP is a fraction of the current jump (for ``tau_m`` = 20 ms and
+    ``tau_syn`` = 5 ms, 0.16 of it). ``w_scale`` multiplies every scale (the
     architecture hyperparameter of the papers).
     """
 
@@ -238,6 +246,8 @@ class WeightConfig(_Section):
     excitatory_scale_mV: float = 2.0
     inhibitory_scale_mV: float = 4.0
     input_scale_mV: float = 5.0
+    tau_syn_e_ms: float = 5.0
+    tau_syn_i_ms: float = 10.0
 
     def validate(self, prefix: str):
         w_min = _number(prefix + "w_min", self.w_min, low=0.0)
@@ -258,20 +268,41 @@ class WeightConfig(_Section):
         object.__setattr__(self, "initial", initial)
         for name in ("w_scale", "excitatory_scale_mV", "inhibitory_scale_mV", "input_scale_mV"):
             object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0))
+        for name in ("tau_syn_e_ms", "tau_syn_i_ms"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0, low_open=True))
+
+
+INPUT_MODES = ("current", "poisson")
 
 
 @dataclass(frozen=True)
 class InputConfig(_Section):
-    """Poisson rate encoding of the input.
+    """How inputs reach the recurrent layer.
 
-    A value ``x`` normalised to [0, 1] drives its encoder neurons at
-    ``rate_min_hz + x * (rate_max_hz - rate_min_hz)``. Each input channel has
-    ``neurons_per_channel`` encoder neurons; ``on_off`` splits a signed
-    series into an ON channel (positive part) and an OFF channel (negative
-    part). Each series step lasts ``step_ms``; images are shown for
-    ``present_ms`` followed by ``rest_ms`` of silence.
+    A time series is first standardised with the mean and standard deviation
+    of its training steps (``z = (x - mean) / std``), then:
+
+    ``mode = "current"``
+        each recurrent neuron ``i`` receives the current
+        ``J_in_i(t) = current_scale_mV * sum_d w_id * z_d(t)`` (mV of
+        ``R * I_in``), with static signed weights ``w_id ~ U(-1, 1)``
+        reaching a fraction ``connectivity.p_in`` of the neurons;
+    ``mode = "poisson"``
+        ``z / range_sd``, clipped to [-1, 1], drives Poisson encoder neurons
+        at ``rate_min_hz + x * (rate_max_hz - rate_min_hz)``: with
+        ``on_off`` the positive part drives an ON channel and the negative
+        part an OFF channel, otherwise ``(x + 1) / 2`` drives one channel;
+        each channel has ``neurons_per_channel`` encoder neurons, whose
+        spikes reach the network through plastic excitatory synapses.
+
+    Each series step lasts ``step_ms``. Images and spike data sets are always
+    fed as spikes (images rate-coded, shown for ``present_ms`` followed by
+    ``rest_ms`` of silence).
     """
 
+    mode: str = "current"
+    current_scale_mV: float = 5.0
+    range_sd: float = 2.0
     rate_min_hz: float = 0.0
     rate_max_hz: float = 64.0
     neurons_per_channel: int = 10
@@ -281,6 +312,10 @@ class InputConfig(_Section):
     rest_ms: float = 100.0
 
     def validate(self, prefix: str):
+        if self.mode not in INPUT_MODES:
+            raise ConfigError(prefix + "mode", self.mode, f"allowed: {', '.join(repr(m) for m in INPUT_MODES)}")
+        object.__setattr__(self, "current_scale_mV", _number(prefix + "current_scale_mV", self.current_scale_mV, low=0.0))
+        object.__setattr__(self, "range_sd", _number(prefix + "range_sd", self.range_sd, low=0.0, low_open=True))
         low = _number(prefix + "rate_min_hz", self.rate_min_hz, low=0.0)
         high = _number(prefix + "rate_max_hz", self.rate_max_hz, low=0.0, low_open=True)
         if not high > low:

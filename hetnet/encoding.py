@@ -1,16 +1,21 @@
-"""Input encoding: values to Poisson rates, and spike input passed through.
+"""Input encoding: values injected as currents, values to Poisson rates, spike input passed through.
 
-A :class:`RateStimulus` holds the firing rate of every encoder neuron for
-every stimulus step (a piecewise-constant rate, streamed to a Brian2
-``PoissonGroup`` through a ``TimedArray``); a :class:`SpikeStimulus` holds
-explicit input spikes (e.g. SHD). No Brian2 import here.
+A :class:`CurrentStimulus` holds the standardised input value of every input
+dimension for every stimulus step (a piecewise-constant value, streamed to
+the network through a ``TimedArray`` and injected into each recurrent neuron
+with its own signed input weight); a :class:`RateStimulus` holds the firing
+rate of every encoder neuron for every stimulus step (streamed to a Brian2
+``PoissonGroup``); a :class:`SpikeStimulus` holds explicit input spikes
+(e.g. SHD). No Brian2 import here.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.config import InputConfig
 >>> series = np.sin(np.linspace(0, 6, 50))[:, None]
->>> stimulus = encode_series(series, InputConfig(neurons_per_channel=2))
+>>> encode_series(series, InputConfig()).values.shape          # current injection (default)
+(50, 1)
+>>> stimulus = encode_series(series, InputConfig(mode="poisson", neurons_per_channel=2))
 >>> stimulus.rates_hz.shape, stimulus.step_ms
 ((50, 4), 10.0)
 """
@@ -23,11 +28,61 @@ import numpy as np
 
 from hetnet.config import InputConfig
 
-__all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "poisson_spikes", "EncodingError"]
+__all__ = ["CurrentStimulus", "RateStimulus", "SpikeStimulus", "standardise", "encode_series", "encoded_channels", "encode_images", "poisson_spikes", "EncodingError"]
 
 
 class EncodingError(ValueError):
     """Input that cannot be encoded (wrong shape, NaN, empty)."""
+
+
+@dataclass(frozen=True)
+class CurrentStimulus:
+    """Input values injected as currents: ``values[k, d]`` during step ``k``.
+
+    Each recurrent neuron ``i`` receives ``J_in_i = sum_d w_id * scale * values[k, d]``
+    (mV of ``R * I_in``) through the static ``input`` pathway of the network,
+    whose ``n_input`` equals ``n_channels`` here.
+
+    Attributes
+    ----------
+    values : ndarray, shape (n_steps, n_channels)
+        Dimensionless (standardised) input values.
+    step_ms : float
+        Duration of one step; the network state is read once per step.
+    sample_steps : ndarray of int, shape (n_samples, 2), optional
+        ``[start, stop)`` step range of each sample (classification).
+    """
+
+    values: np.ndarray
+    step_ms: float
+    sample_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
+
+    def __post_init__(self):
+        values = np.asarray(self.values, dtype=float)
+        if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
+            raise EncodingError(f"values must have shape (n_steps, n_channels) with both > 0; got {values.shape}")
+        if not np.all(np.isfinite(values)):
+            raise EncodingError("values must be finite")
+        if not (isinstance(self.step_ms, (int, float)) and self.step_ms > 0):
+            raise EncodingError(f"step_ms must be > 0; got {self.step_ms!r}")
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
+
+    @property
+    def n_steps(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def n_channels(self) -> int:
+        return self.values.shape[1]
+
+    @property
+    def duration_ms(self) -> float:
+        return self.n_steps * self.step_ms
+
+    def slice_steps(self, start: int, stop: int) -> "CurrentStimulus":
+        """The steps ``start .. stop-1`` as a stimulus of their own."""
+        return CurrentStimulus(self.values[start:stop], self.step_ms)
 
 
 @dataclass(frozen=True)
@@ -118,17 +173,46 @@ def _rates_from_unit(values: np.ndarray, config: InputConfig) -> np.ndarray:
     return config.rate_min_hz + values * (config.rate_max_hz - config.rate_min_hz)
 
 
-def encode_series(series, config: InputConfig, *, fit_steps: int | None = None) -> RateStimulus:
-    """Rate-code a time series, one stimulus step per series step.
+def standardise(series, fit_steps: int | None = None) -> np.ndarray:
+    """``(x - mean) / std`` per dimension, with the statistics of the first ``fit_steps`` steps.
 
-    Each dimension is normalised with statistics of the first ``fit_steps``
-    steps (all steps if ``None``), so held-out data does not leak into the
-    encoding. With ``config.on_off`` the centred value ``x`` in [-1, 1]
-    (divided by the largest absolute deviation) drives an ON channel at
-    rate(max(x, 0)) and an OFF channel at rate(max(-x, 0)); otherwise the
-    min-max normalised value in [0, 1] drives one channel. Values outside the
-    fitted range are clipped. Every channel has
-    ``config.neurons_per_channel`` encoder neurons.
+    Constant dimensions are only centred. Returns an ``(n_steps, dims)`` array.
+
+    Examples
+    --------
+    >>> standardise([1.0, 3.0, 5.0], fit_steps=2).ravel().tolist()
+    [-1.0, 1.0, 3.0]
+    """
+    values = np.asarray(series, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    if values.ndim != 2 or values.shape[0] == 0:
+        raise EncodingError(f"series must have shape (n_steps, dims); got {np.shape(series)}")
+    if not np.all(np.isfinite(values)):
+        raise EncodingError("series contains NaN or infinite values")
+    if fit_steps is not None and not 1 <= fit_steps <= len(values):
+        raise EncodingError(f"fit_steps must lie in [1, {len(values)}]; got {fit_steps}")
+    reference = values[: fit_steps or len(values)]
+    spread = reference.std(axis=0)
+    spread[spread == 0] = 1.0
+    return (values - reference.mean(axis=0)) / spread
+
+
+def encode_series(series, config: InputConfig, *, fit_steps: int | None = None):
+    """Encode a time series, one stimulus step per series step.
+
+    Each dimension is standardised with the mean and standard deviation of
+    the first ``fit_steps`` steps (all steps if ``None``), so held-out data
+    does not leak into the encoding (:func:`standardise`). Then, by
+    ``config.mode``:
+
+    - ``"current"``: the standardised values themselves, a
+      :class:`CurrentStimulus` with one channel per dimension;
+    - ``"poisson"``: ``x = clip(z / range_sd, -1, 1)``; with ``on_off`` an
+      ON channel fires at rate(max(x, 0)) and an OFF channel at
+      rate(max(-x, 0)), otherwise one channel at rate((x + 1) / 2); every
+      channel has ``neurons_per_channel`` encoder neurons (a
+      :class:`RateStimulus`).
 
     Parameters
     ----------
@@ -138,30 +222,33 @@ def encode_series(series, config: InputConfig, *, fit_steps: int | None = None) 
 
     Returns
     -------
-    RateStimulus
-        ``n_channels = dims * (2 if on_off else 1) * neurons_per_channel``;
+    CurrentStimulus or RateStimulus
+        Poisson: ``n_channels = dims * (2 if on_off else 1) * neurons_per_channel``;
         channel order: dimension, then ON/OFF, then neuron.
     """
-    values = np.asarray(series, dtype=float)
-    if values.ndim == 1:
-        values = values[:, None]
-    if values.ndim != 2 or values.shape[0] == 0:
-        raise EncodingError(f"series must have shape (n_steps, dims); got {np.shape(series)}")
-    if not np.all(np.isfinite(values)):
-        raise EncodingError("series contains NaN or infinite values")
-    reference = values[: fit_steps or len(values)]
+    z = standardise(series, fit_steps)
+    if config.mode == "current":
+        return CurrentStimulus(z, config.step_ms)
+    scaled = np.clip(z / config.range_sd, -1.0, 1.0)
     if config.on_off:
-        centre = reference.mean(axis=0)
-        spread = np.abs(reference - centre).max(axis=0)
-        spread[spread == 0] = 1.0
-        scaled = np.clip((values - centre) / spread, -1.0, 1.0)
         unit = np.stack([np.maximum(scaled, 0.0), np.maximum(-scaled, 0.0)], axis=2)
     else:
-        low, high = reference.min(axis=0), reference.max(axis=0)
-        width = np.where(high > low, high - low, 1.0)
-        unit = np.clip((values - low) / width, 0.0, 1.0)[:, :, None]
-    unit = np.repeat(unit.reshape(len(values), -1), config.neurons_per_channel, axis=1)
+        unit = ((scaled + 1.0) / 2.0)[:, :, None]
+    unit = np.repeat(unit.reshape(len(z), -1), config.neurons_per_channel, axis=1)
     return RateStimulus(_rates_from_unit(unit, config), config.step_ms)
+
+
+def encoded_channels(n_dims: int, config: InputConfig) -> int:
+    """Input channels :func:`encode_series` makes of a series with ``n_dims`` dimensions.
+
+    Examples
+    --------
+    >>> encoded_channels(3, InputConfig()), encoded_channels(3, InputConfig(mode="poisson", neurons_per_channel=5))
+    (3, 30)
+    """
+    if config.mode == "current":
+        return int(n_dims)
+    return int(n_dims) * (2 if config.on_off else 1) * config.neurons_per_channel
 
 
 def encode_images(images, config: InputConfig, *, max_value: float | None = None) -> RateStimulus:

@@ -102,10 +102,12 @@ class SimulationResult:
 
         Parameters
         ----------
-        kind : {"counts", "filtered"}
+        kind : {"counts", "filtered", "counts+filtered"}
             ``counts``: spikes per step. ``filtered``: exponentially filtered
             spike trains ``sum_s exp(-(t_k - t_s) / tau_ms)`` over spikes
             ``t_s <= t_k``, read at the end ``t_k`` of each step.
+            ``counts+filtered``: both side by side, shape ``(n_steps, 2 * n_neurons)``
+            (the counts resolve the latest step, the filter the ones before).
         tau_ms : float
             Filter time constant (``filtered`` only).
         step_ms : float, optional
@@ -114,8 +116,11 @@ class SimulationResult:
         step_ms = self.step_ms if step_ms is None else float(step_ms)
         if kind == "counts":
             return self.spike_counts(step_ms).astype(float)
+        if kind == "counts+filtered":
+            return np.hstack([self.state_matrix("counts", step_ms=step_ms),
+                              self.state_matrix("filtered", tau_ms, step_ms)])
         if kind != "filtered":
-            raise ValueError(f"kind must be 'counts' or 'filtered'; got {kind!r}")
+            raise ValueError(f"kind must be 'counts', 'filtered' or 'counts+filtered'; got {kind!r}")
         if not tau_ms > 0:
             raise ValueError(f"tau_ms must be > 0; got {tau_ms}")
         n_steps = int(np.ceil(self.duration_ms / step_ms - 1e-9))

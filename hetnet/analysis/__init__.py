@@ -9,6 +9,9 @@ memory capacity                   :func:`memory_capacity` -> :class:`MemoryCapac
 spike statistics                  :func:`spike_counts`, :func:`mean_spike_count`,
                                   :func:`average_activation`, :func:`firing_rates_hz`,
                                   :func:`spike_efficiency`
+firing regime                     :func:`firing_regime` -> :class:`FiringRegime`,
+                                  :func:`synchrony`, :func:`isi_cv`, :func:`fano_factor`,
+                                  :func:`silent_fraction`, :func:`binned_spike_counts`
 heterogeneity                     :func:`heterogeneity`, :func:`parameter_matrix`
 prediction                        :func:`rmse`, :func:`nrmse`, :func:`valid_prediction_time`
 energy                            :func:`synaptic_operations`, :func:`energy`, :func:`sop_ratio`
@@ -43,6 +46,13 @@ from .prediction import (
 )
 from .separation import effective_rank, singular_values
 from .spikes import (
+    FiringRegime,
+    binned_spike_counts,
+    fano_factor,
+    firing_regime,
+    isi_cv,
+    silent_fraction,
+    synchrony,
     average_activation,
     firing_rates_hz,
     mean_spike_count,
@@ -64,6 +74,13 @@ __all__ = [
     "average_activation",
     "firing_rates_hz",
     "spike_efficiency",
+    "binned_spike_counts",
+    "synchrony",
+    "isi_cv",
+    "fano_factor",
+    "silent_fraction",
+    "FiringRegime",
+    "firing_regime",
     # heterogeneity
     "heterogeneity",
     "parameter_matrix",

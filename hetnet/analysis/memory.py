@@ -8,6 +8,15 @@ to reproduce ``u(t - k)``; ``MC(k)`` is the squared Pearson correlation of
 All delays share the same design matrix, so the ridge normal equations
 ``(Xc^T Xc + ridge * I) B = Xc^T Yc`` are factorised once (Cholesky) and
 solved for the ``k_max`` right-hand sides at once.
+
+Chance level. Held-out squared correlations are positive even for states
+unrelated to the input: a readout's prediction and an independent target
+of ``n_test`` steps have ``E[r^2] = 1 / (n_test - 1)``, so an estimate of
+``MC`` carries about ``k_max / n_test`` of pure chance. Every result
+reports that analytic level and an empirical null: the same states and
+readouts scored against ``n_null`` time-permuted copies of the input (the
+input's distribution, no relation to the states); ``above_chance`` is the
+total minus the null's mean.
 """
 
 from __future__ import annotations
@@ -40,6 +49,11 @@ class MemoryCapacityResult:
         Time steps used to fit and to score the readouts.
     first_step : int
         Index of the first state row used (``max(washout, k_max)``).
+    chance_level : float
+        Analytic chance level ``k_max / (n_test - 1)`` of held-out scoring
+        (``nan`` for in-sample scoring, ``test_fraction = 0``).
+    null_totals : numpy.ndarray, shape (n_null,)
+        ``MC`` of the same states against time-permuted inputs (empirical null).
     """
 
     total: float
@@ -52,9 +66,38 @@ class MemoryCapacityResult:
     n_train: int
     n_test: int
     first_step: int
+    chance_level: float = float("nan")
+    null_totals: np.ndarray = None
 
     def __float__(self):
         return float(self.total)
+
+    @property
+    def null_mean(self) -> float:
+        """Mean of the empirical null (``nan`` without one)."""
+        return float(np.mean(self.null_totals)) if self.null_totals is not None and len(self.null_totals) else float("nan")
+
+    @property
+    def null_sd(self) -> float:
+        """Standard deviation of the empirical null (``nan`` with fewer than two draws)."""
+        if self.null_totals is None or len(self.null_totals) < 2:
+            return float("nan")
+        return float(np.std(self.null_totals, ddof=1))
+
+    @property
+    def above_chance(self) -> float:
+        """``total`` minus the empirical null's mean (the analytic level without a null)."""
+        reference = self.null_mean if np.isfinite(self.null_mean) else self.chance_level
+        return float(self.total - reference)
+
+    def summary(self) -> dict:
+        """JSON-ready numbers: total, chance levels, above chance, settings and the curve."""
+        return {
+            "total": float(self.total), "chance_level": float(self.chance_level), "null_mean": self.null_mean,
+            "null_sd": self.null_sd, "above_chance": self.above_chance, "k_max": self.k_max,
+            "washout": self.washout, "ridge": self.ridge, "n_train": self.n_train, "n_test": self.n_test,
+            "curve": np.asarray(self.curve, dtype=float).tolist(),
+        }
 
 
 def delayed_targets(inputs, k_max, first_step):
@@ -110,7 +153,7 @@ def _r_squared(target, prediction):
     return np.clip(r2, 0.0, 1.0)
 
 
-def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=0.3):
+def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=0.3, n_null=20, seed=0):
     """Linear short-term memory capacity of a driven network.
 
     ``states[t]`` is the network state used to read out the past inputs
@@ -142,11 +185,16 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
     test_fraction : float, default 0.3
         Fraction of the usable steps held out for scoring, in [0, 1). With
         0, the readouts are scored on their training steps (in-sample).
+    n_null : int, default 20
+        Time-permuted copies of the input scored with the same states (the
+        empirical chance level; 0 skips it).
+    seed : int, default 0
+        Seed of the permutations.
 
     Returns
     -------
     MemoryCapacityResult
-        ``total``, the ``curve`` MC(k) and the settings used.
+        ``total``, the ``curve`` MC(k), the chance levels and the settings used.
 
     Raises
     ------
@@ -160,8 +208,8 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
     >>> u = rng.uniform(-1, 1, 3000)
     >>> delay_line = np.stack([np.roll(u, i + 1) for i in range(5)], axis=1)
     >>> result = memory_capacity(delay_line, u, k_max=5, washout=10, ridge=1e-9)
-    >>> round(result.total, 4)
-    5.0
+    >>> round(result.total, 4), round(result.chance_level, 4), result.null_mean < 0.02
+    (5.0, 0.0056, True)
     """
     states = as_finite_array(states, "states", ndim=(1, 2))
     if states.ndim == 1:
@@ -186,6 +234,8 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+    if int(n_null) != n_null or n_null < 0:
+        raise ValueError(f"n_null must be a non-negative integer, got {n_null!r}")
     k_max, washout = int(k_max), int(washout)
 
     n_steps = states.shape[0]
@@ -204,7 +254,9 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
     if np.ptp(inputs[first_step - k_max:]) == 0.0:
         raise ValueError("inputs are constant: memory capacity is undefined for a constant input")
 
-    targets = delayed_targets(inputs, k_max, first_step)
+    rng = np.random.default_rng(seed)
+    sequences = [inputs] + [rng.permutation(inputs) for _ in range(int(n_null))]
+    targets = np.concatenate([delayed_targets(sequence, k_max, first_step) for sequence in sequences], axis=1)
     x_train = states[first_step:first_step + n_train]
     y_train = targets[:n_train]
     if n_test:
@@ -233,7 +285,9 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         # minimum-norm least-squares solution for all delays at once.
         coefficients = scipy.linalg.lstsq(x_centred, y_train - y_mean, check_finite=False)[0]
     prediction = (x_test - x_mean) @ coefficients + y_mean
-    curve = _r_squared(y_test, prediction)
+    scores = _r_squared(y_test, prediction).reshape(len(sequences), k_max)
+    curve = scores[0]
+    scored = n_test if n_test else n_train
     return MemoryCapacityResult(
         total=float(curve.sum()),
         curve=curve,
@@ -243,6 +297,8 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         ridge=float(ridge),
         test_fraction=float(test_fraction),
         n_train=n_train,
-        n_test=n_test if n_test else n_train,
+        n_test=scored,
         first_step=first_step,
+        chance_level=float(k_max / (n_test - 1)) if n_test else float("nan"),
+        null_totals=scores[1:].sum(axis=1),
     )

@@ -58,7 +58,7 @@ def cache_root() -> Path:
 
 def build_key(instance, stimulus, device_name: str, record_input: bool, plastic: bool = True) -> str:
     """Hash of everything compiled into the binary (not the per-run values)."""
-    from hetnet.encoding import RateStimulus
+    from hetnet.encoding import SpikeStimulus
     import brian2
 
     config = instance.config
@@ -82,7 +82,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
         "step_ms": stimulus.step_ms,
     }
     digest.update(json.dumps(fixed, sort_keys=True).encode())
-    if not isinstance(stimulus, RateStimulus):  # spike input is compiled in
+    if isinstance(stimulus, SpikeStimulus):  # spike input is compiled in
         digest.update(np.ascontiguousarray(stimulus.indices).tobytes())
         digest.update(np.ascontiguousarray(stimulus.times_ms).tobytes())
         digest.update(repr(stimulus.duration_ms).encode())
@@ -162,7 +162,7 @@ class StandaloneBuild:
             b2.device.insert_code("main", CUDA_SEED_CODE)  # Brian2CUDA seeds cuRAND, not brian::_random_generators
         else:
             b2.device.insert_code("main", _SEED_CODE)
-        duration = stimulus.n_steps * stimulus.step_ms if hasattr(stimulus, "rates_hz") else stimulus.duration_ms
+        duration = stimulus.duration_ms
         built.network.run(duration * b2.ms, namespace={})
         with _directory_lock(directory), _lean_network_loop():
             binary_before = _binary_mtime(directory)

@@ -92,6 +92,7 @@ def _stimulus(config, n_steps, seed):
 
 def run_prune(args) -> int:
     """Run the requested methods and seeds; write JSON, networks and the figure."""
+    from hetnet.encoding import encoded_channels
     from hetnet.provenance import provenance
     from hetnet.pruning import (
         activity_pruning,
@@ -125,7 +126,7 @@ def run_prune(args) -> int:
     for seed in args.seeds:
         config = _config(args, seed)
         stimulus = _stimulus(config, args.ap_steps, seed) if "ap" in methods else None
-        n_input = stimulus.n_channels if stimulus is not None else 2 * config.input.neurons_per_channel
+        n_input = stimulus.n_channels if stimulus is not None else encoded_channels(1, config.input)
         instance, start = network_from_config(config, n_input=n_input)
         print(f"seed {seed}: unpruned network {start.n_neurons} neurons, {start.n_synapses} synapses", flush=True)
         lnp_history = None

@@ -66,15 +66,24 @@ def _say(message: str):
     print(f"[hetnet {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def format_table(rows: dict) -> str:
-    """The variants side by side: NRMSE, mean rate, spikes per neuron."""
-    header = f"{'variant':<8} {'NRMSE':>8} {'rate (Hz)':>10} {'spikes/neuron':>14} {'time (s)':>9}"
+def format_table(rows: dict, references: dict | None = None) -> str:
+    """The variants side by side (NRMSE, NRMSE with the current input appended, firing regime), then the references."""
+    header = (f"{'variant':<12} {'NRMSE':>8} {'+input':>8} {'rate (Hz)':>10} {'spikes/neuron':>14} "
+              f"{'synchrony':>10} {'ISI CV':>7} {'silent':>7} {'time (s)':>9}")
     lines = [header, "-" * len(header)]
+
+    def number(value, width, digits):
+        return f"{value:>{width}.{digits}f}" if isinstance(value, (int, float)) and value is not None else f"{'-':>{width}}"
+
     for variant, row in rows.items():
         lines.append(
-            f"{variant:<8} {row['nrmse']:>8.4f} {row['mean_rate_hz']:>10.3f} "
-            f"{row['spikes_per_neuron']:>14.2f} {row['wall_seconds']:>9.1f}"
+            f"{variant:<12} {number(row['nrmse'], 8, 4)} {number(row.get('nrmse_with_input'), 8, 4)} "
+            f"{number(row['mean_rate_hz'], 10, 3)} {number(row['spikes_per_neuron'], 14, 2)} "
+            f"{number(row.get('synchrony'), 10, 3)} {number(row.get('isi_cv'), 7, 2)} "
+            f"{number(row.get('silent_fraction'), 7, 3)} {number(row['wall_seconds'], 9, 1)}"
         )
+    for reference in (references or {}).values():
+        lines.append(f"{'reference':<12} {reference['nrmse']:>8.4f}  {reference['name']}, same data and split")
     return "\n".join(lines)
 
 
@@ -133,8 +142,8 @@ def _task_names():
 
 
 def _prediction(args, config, variants, out: Path):
-    from hetnet.analysis import nrmse
     from hetnet.tasks.prediction import predict_series
+    from hetnet.tasks.references import reference_forecasts
     from hetnet.tasks.registry import scalar_metrics, task_series
 
     steps = {k: getattr(args, k) for k in ("washout_steps", "train_steps", "test_steps")}
@@ -148,18 +157,18 @@ def _prediction(args, config, variants, out: Path):
                               lyapunov_exponent=exponent, progress=_say, **steps)
     rows = {variant: scalar_metrics(outcome) for variant, outcome in outcomes.items()}
     train, test = steps["train_steps"], steps["test_steps"]
-    persistence = float(nrmse(series[train + 1: train + test + 1], series[train: train + test],
-                              norm=series[:train].std(axis=0)))
-    print(f"\n{args.mode} prediction of {args.task} (held-out NRMSE; lower is better)")
-    print(format_table(rows))
-    print(f"reference: persistence forecast (next value = current value) NRMSE {persistence:.4f}")
+    references = {name: reference.summary() for name, reference in reference_forecasts(
+        series, train, test, mode=args.mode, n_units=config.n_neurons, seed=config.seed).items()}
+    print(f"\n{args.mode} prediction of {args.task} (held-out NRMSE by the training standard deviation; lower is better;"
+          f"\n'+input': the readout also sees the current input value; synchrony chi and silent fraction of the frozen run)")
+    print(format_table(rows, references))
     _plot(outcomes, out / "hrsnn_run.png", dt_series)
     record = {
         "task": args.task,
         "mode": args.mode,
         "series": {"dt": dt_series, **steps},
         "variants": rows,
-        "persistence_nrmse": persistence,
+        "references": references,
         "predictions": {v: o["predictions"] for v, o in outcomes.items()},
         "targets": next(iter(outcomes.values()))["truth"],
         "simulation": {v: o["frozen"].provenance for v, o in outcomes.items()},

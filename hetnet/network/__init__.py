@@ -2,7 +2,12 @@
 
 Importing this package does not import Brian2; :func:`simulate` does, when called.
 """
-from hetnet.network.instance import NetworkInstance, SynapseArrays, generate_network, PATHWAYS, PLASTIC_PATHWAYS
+from hetnet.network.instance import (
+    INPUT_KINDS, NetworkInstance, PATHWAYS, PLASTIC_PATHWAYS, SynapseArrays, generate_network, input_kind_of,
+)
 from hetnet.network.simulate import simulate
 
-__all__ = ["NetworkInstance", "SynapseArrays", "generate_network", "simulate", "PATHWAYS", "PLASTIC_PATHWAYS"]
+__all__ = [
+    "NetworkInstance", "SynapseArrays", "generate_network", "input_kind_of", "simulate", "PATHWAYS",
+    "PLASTIC_PATHWAYS", "INPUT_KINDS",
+]

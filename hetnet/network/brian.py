@@ -1,16 +1,22 @@
 """The HRSNN as Brian2 objects (the only model module that imports Brian2).
 
-Model (SPEC section 1), per recurrent neuron ``i``::
+Model, per recurrent neuron ``i`` (currents written as ``J = R * I``, in mV)::
 
-    tau_m_i dv/dt = -(v - v_rest_i)            (unless refractory)
+    tau_m_i dv/dt = -(v - v_rest_i) + v_bias_i + J_e + J_i + J_in    (unless refractory)
+    dJ_e/dt = -J_e / tau_syn_e        dJ_i/dt = -J_i / tau_syn_i
     v > v_th_i  ->  v = v_reset_i, refractory for t_ref_i
 
-Synaptic input is a current pulse (delta synapse): a presynaptic spike moves
-``v_post`` by ``w * psp_scale`` (``R * I_syn`` integrated over the pulse),
-positive for excitatory and input synapses, negative for inhibitory ones.
-As in Brian2's ``(unless refractory)`` semantics, ``v`` is clamped while the
-neuron is refractory: neither the leak nor synaptic input moves it.
-Trace STDP on E->E, E->I and input->recurrent, per synapse::
+Synapses are current-based: a presynaptic spike adds ``w * psp_scale`` to
+the postsynaptic ``J_e`` (excitatory and input synapses) or ``J_i``
+(inhibitory synapses, negative ``w``); the currents decay with the shared
+time constants ``tau_syn_e`` / ``tau_syn_i`` and keep flowing while the
+neuron is refractory (as in Brian2's ``(unless refractory)`` semantics,
+only ``v`` is clamped). ``v_bias_i`` is the background drive. With current
+input, ``J_in_i = sum_d w_id * psp_scale * u_d(t)`` is a summed variable of
+the input pathway, ``u_d(t)`` the standardised input values (a
+``TimedArray``); with spike input, input spikes add to ``J_e``.
+
+Trace STDP on E->E, E->I and (spike) input->recurrent, per synapse::
 
     dxpre/dt  = -xpre / taupre    (event-driven)   on pre:  xpre  += A_pre
     dxpost/dt = -xpost / taupost  (event-driven)   on post: xpost += A_post
@@ -20,25 +26,31 @@ Trace STDP on E->E, E->I and input->recurrent, per synapse::
 Two exact formulations of the membrane equation (``neuron_update``):
 
 ``"propagator"`` (default, what every backend but GeNN runs)
-    The leak is advanced by its exact one-step propagator,
-    ``v <- v_rest + (v - v_rest) * v_decay`` with the per-neuron constant
-    ``v_decay = exp(-dt / tau_m)`` computed once per run in numpy, instead
-    of Brian2's ``method="exact"`` update, which evaluates ``exp(-dt/tau_m)``
-    for every neuron at every step. The clamp during refractoriness is
-    written out (``int(not_refractory)``). Same trajectories to rounding
-    (tested against the ODE form); about 2.5x faster per simulated second
-    at 5000 neurons (``bench/bench_backends.py``).
+    The linear system ``(v, J_e, J_i)`` is advanced by its exact one-step
+    propagator with per-neuron constants computed once per run in numpy
+    (:func:`propagator_coefficients`)::
+
+        v   <- v + not_refractory * ((v_rest + v_bias + J_in - v) * (1 - v_decay)
+                                     + k_e * J_e + k_i * J_i)
+        J_e <- J_e * decay_e,   J_i <- J_i * decay_i
+
+    with ``v_decay = exp(-dt / tau_m)``, ``decay_x = exp(-dt / tau_syn_x)``
+    and ``k_x = tau_syn_x / (tau_syn_x - tau_m) * (decay_x - v_decay)``
+    (its limit ``dt / tau_m * v_decay`` when the two time constants are
+    equal), instead of Brian2's ``method="exact"`` update, which evaluates
+    these exponentials for every neuron at every step. Same trajectories to
+    rounding (tested against the ODE form).
 ``"ode"``
-    The textbook Brian2 form, ``dv/dt = (v_rest - v) / tau_m : volt
-    (unless refractory)`` with ``method="exact"``: the reference, and what
-    Brian2GeNN gets (its ``run_regularly`` support copies state to the host).
+    The textbook Brian2 form, the equations above with ``method="exact"``:
+    the reference, and what Brian2GeNN gets (its ``run_regularly`` support
+    copies state to the host).
 
 The traces are written with rates ``inv_taupre = 1 / taupre`` (a multiply
 instead of a division in every event-driven decay); the STDP time constants
 stay ``tau_pre_ms`` / ``tau_post_ms`` everywhere outside this module.
 
 (Brian2 reserves the suffixes ``_pre`` / ``_post`` for pre- and postsynaptic
-variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for SPEC's x_pre, 1/tau_pre,
+variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for x_pre, 1/tau_pre,
 eta_pre. No two names differ only by case, which would make standalone code
 generation non-deterministic.)
 
@@ -56,7 +68,7 @@ import numpy as np
 import brian2 as b2
 from brian2 import Hz, mV, ms
 
-from hetnet.encoding import RateStimulus, SpikeStimulus
+from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
 from hetnet.network.instance import PATHWAYS, NetworkInstance
 
 
@@ -91,30 +103,48 @@ _stop_brian_debug_log()
 
 __all__ = [
     "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
-    "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "BrianNetwork", "build_brian_network",
+    "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "CURRENT_INPUT_SYNAPSE_EQUATIONS",
+    "BrianNetwork", "build_brian_network", "propagator_coefficients",
 ]
 
 _NEURON_PARAMETERS = """
+J_in : volt
 v_th : volt (constant)
 v_rest : volt (constant)
 v_reset : volt (constant)
+v_bias : volt (constant)
 t_ref : second (constant)
 """
 
-#: "propagator" form: ``v`` is advanced by :data:`LEAK_UPDATE` (a ``run_regularly`` after
-#: Brian2's refractoriness update), with ``v_decay = exp(-dt / tau_m)`` per neuron
+#: "propagator" form: ``v``, ``J_e`` and ``J_i`` are advanced by :data:`LEAK_UPDATE` (a
+#: ``run_regularly`` after Brian2's refractoriness update) with per-neuron constants
 NEURON_EQUATIONS = """
 v : volt
+J_e : volt
+J_i : volt
 v_decay : 1 (constant)
+v_noise : volt (constant)
+k_e : 1 (constant)
+k_i : 1 (constant)
+decay_e : 1 (shared, constant)
+decay_i : 1 (shared, constant)
 """ + _NEURON_PARAMETERS
 
-#: the exact one-step solution of ``tau_m dv/dt = v_rest - v``, clamped while refractory
-LEAK_UPDATE = "v = v_rest + (v - v_rest) * (1 + int(not_refractory) * (v_decay - 1))"
+#: the exact one-step solution of the membrane and current equations, ``v`` clamped while refractory
+LEAK_UPDATE = """
+v = v + int(not_refractory) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i + v_noise * randn())
+J_e = J_e * decay_e
+J_i = J_i * decay_i
+"""
 
-#: "ode" form: the textbook Brian2 equation (integrated with ``method="exact"``)
+#: "ode" form: the textbook Brian2 equations (integrated with ``method="exact"``)
 ODE_NEURON_EQUATIONS = """
-dv/dt = (v_rest - v) / tau_m : volt (unless refractory)
+dv/dt = (v_rest + v_bias + J_in + J_e + J_i - v) / tau_m : volt (unless refractory)
+dJ_e/dt = -J_e / tau_syn_e : volt
+dJ_i/dt = -J_i / tau_syn_i : volt
 tau_m : second (constant)
+tau_syn_e : second (shared, constant)
+tau_syn_i : second (shared, constant)
 """ + _NEURON_PARAMETERS
 
 NEURON_UPDATES = ("propagator", "ode")
@@ -122,6 +152,11 @@ NEURON_UPDATES = ("propagator", "ode")
 STATIC_SYNAPSE_EQUATIONS = """
 w : 1
 psp_scale : volt (shared, constant)
+"""
+
+#: the input pathway of current input: each neuron's ``J_in`` sums its weighted input values
+CURRENT_INPUT_SYNAPSE_EQUATIONS = STATIC_SYNAPSE_EQUATIONS + """
+J_in_post = w * psp_scale * u_pre : volt (summed)
 """
 
 PLASTIC_SYNAPSE_EQUATIONS = STATIC_SYNAPSE_EQUATIONS + """
@@ -134,8 +169,8 @@ dxpre/dt = -xpre * inv_taupre : 1 (event-driven)
 dxpost/dt = -xpost * inv_taupost : 1 (event-driven)
 """
 
-#: synaptic input; the propagator form gates it by hand as ``(unless refractory)`` does for the ODE
-_PSP = {"propagator": "v_post += int(not_refractory_post) * w * psp_scale", "ode": "v_post += w * psp_scale"}
+#: synaptic input: a spike adds to the postsynaptic current of its sign
+_PSC = {"excitatory": "J_e_post += w * psp_scale", "inhibitory": "J_i_post += w * psp_scale"}
 _ON_PRE_STDP = {
     "soft": "xpre += xpre_increment\nw = clip(w - plasticity * etapre * xpost * (w - w_min), w_min, w_max)",
     "hard": "xpre += xpre_increment\nw = clip(w - plasticity * etapre * xpost, w_min, w_max)",
@@ -145,6 +180,45 @@ _ON_POST_PLASTIC = {
     "w = clip(w + plasticity * etapost * xpre * (w_max - w), w_min, w_max)",
     "hard": "xpost += xpost_increment\nw = clip(w + plasticity * etapost * xpre, w_min, w_max)",
 }
+
+
+def propagator_coefficients(tau_m_ms, tau_syn_ms, dt_ms):
+    """Exact one-step coefficients of ``tau_m dv/dt = -v + J``, ``dJ/dt = -J / tau_syn``.
+
+    Over one step of ``dt_ms``: ``v <- v * v_decay + k * J`` and
+    ``J <- J * decay``, with ``v_decay = exp(-dt / tau_m)``,
+    ``decay = exp(-dt / tau_syn)`` and
+    ``k = tau_syn / (tau_syn - tau_m) * (decay - v_decay)``, computed as
+    ``dt / tau_m * v_decay * expm1(c) / c`` with ``c = dt / tau_m - dt / tau_syn``
+    so that equal time constants (``k = dt / tau_m * v_decay``) are exact too.
+
+    Parameters
+    ----------
+    tau_m_ms : array_like
+        Membrane time constants (ms).
+    tau_syn_ms : float
+        Synaptic time constant (ms).
+    dt_ms : float
+        Integration step (ms).
+
+    Returns
+    -------
+    v_decay, k : ndarray
+    decay : float
+
+    Examples
+    --------
+    >>> v_decay, k, decay = propagator_coefficients([20.0, 5.0], 5.0, 0.1)
+    >>> bool(np.allclose(k, [5.0 / (5.0 - 20.0) * (decay - v_decay[0]), 0.1 / 5.0 * v_decay[1]]))
+    True
+    """
+    tau_m = np.asarray(tau_m_ms, dtype=float)
+    a = dt_ms / tau_m
+    c = a - dt_ms / tau_syn_ms
+    v_decay = np.exp(-a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(np.abs(c) > 1e-8, np.expm1(c) / np.where(c == 0, 1.0, c), 1.0 + c / 2)
+    return v_decay, a * v_decay * ratio, float(np.exp(-dt_ms / tau_syn_ms))
 
 
 @dataclass
@@ -170,15 +244,22 @@ class BrianNetwork:
         a ``VariableView``.
         """
         recurrent = self.recurrent
+        config = instance.config
+        tau_e, tau_i = config.weights.tau_syn_e_ms, config.weights.tau_syn_i_ms
         if "v_decay" in recurrent.variables:  # the propagator form
-            leak = (recurrent.v_decay, np.exp(-instance.config.dt_ms / np.asarray(instance.tau_m_ms, dtype=float)))
+            v_decay, k_e, decay_e = propagator_coefficients(instance.tau_m_ms, tau_e, config.dt_ms)
+            _, k_i, decay_i = propagator_coefficients(instance.tau_m_ms, tau_i, config.dt_ms)
+            noise = np.asarray(getattr(instance, "noise_mV", np.zeros(instance.n_neurons))) * np.sqrt(1 - v_decay**2)
+            dynamics = [(recurrent.v_decay, v_decay), (recurrent.k_e, k_e), (recurrent.k_i, k_i), (recurrent.v_noise, noise * mV),
+                        (recurrent.decay_e, decay_e), (recurrent.decay_i, decay_i)]
         else:
-            leak = (recurrent.tau_m, instance.tau_m_ms * ms)
-        values = [
-            leak,
+            dynamics = [(recurrent.tau_m, instance.tau_m_ms * ms), (recurrent.tau_syn_e, tau_e * ms),
+                        (recurrent.tau_syn_i, tau_i * ms)]
+        values = dynamics + [
             (recurrent.v_th, instance.v_th_mV * mV),
             (recurrent.v_rest, instance.v_rest_mV * mV),
             (recurrent.v_reset, instance.v_reset_mV * mV),
+            (recurrent.v_bias, instance.bias_mV * mV),
             (recurrent.t_ref, instance.t_ref_ms * ms),
             (recurrent.v, instance.initial_v_mV * mV),
         ]
@@ -195,6 +276,8 @@ class BrianNetwork:
                 ]
         if self.stimulus_array is not None and isinstance(stimulus, RateStimulus):
             values.append((self.stimulus_array, stimulus.rates_hz * Hz))
+        elif self.stimulus_array is not None and isinstance(stimulus, CurrentStimulus):
+            values.append((self.stimulus_array, stimulus.values))
         return values
 
     def apply(self, values):
@@ -212,7 +295,8 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     Parameters
     ----------
     instance : NetworkInstance
-    stimulus : RateStimulus or SpikeStimulus
+    stimulus : CurrentStimulus, RateStimulus or SpikeStimulus
+        Must match ``instance.input_kind`` (current input for ``"current"``).
     plastic : bool
         STDP on, or frozen: a frozen network is built with static synapses
         only (no traces, no weight updates, no postsynaptic pathway), so
@@ -236,24 +320,37 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     )
     if propagator:  # after Brian2's state updater (order 0), which sets not_refractory for this step
         recurrent.run_regularly(LEAK_UPDATE, when="groups", order=1, name="recurrent_leak")
+    if isinstance(stimulus, (CurrentStimulus, RateStimulus, SpikeStimulus)) and stimulus.n_channels != instance.n_input:
+        raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
+    current_input = isinstance(stimulus, CurrentStimulus)
+    if current_input != (instance.input_kind == "current"):
+        raise ValueError(
+            f"a {type(stimulus).__name__} needs a network generated with input_kind = "
+            f"{'current' if current_input else 'spikes'!r}; this one has input_kind = {instance.input_kind!r} "
+            "(generate_network(..., input_kind=hetnet.network.input_kind_of(stimulus)))"
+        )
     stimulus_array = None
-    if isinstance(stimulus, RateStimulus):
-        if stimulus.n_channels != instance.n_input:
-            raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
+    if current_input:
+        stimulus_array = b2.TimedArray(stimulus.values, dt=stimulus.step_ms * ms, name="stimulus_values")
+        input_group = b2.NeuronGroup(
+            instance.n_input, "u = stimulus_values(t, i) : 1", name="input",
+            namespace={"stimulus_values": stimulus_array},
+        )
+    elif isinstance(stimulus, RateStimulus):
         stimulus_array = b2.TimedArray(stimulus.rates_hz * Hz, dt=stimulus.step_ms * ms, name="stimulus_rates")
         input_group = b2.PoissonGroup(
             instance.n_input, rates="stimulus_rates(t, i)", name="input",
             namespace={"stimulus_rates": stimulus_array},
         )
     elif isinstance(stimulus, SpikeStimulus):
-        if stimulus.n_channels != instance.n_input:
-            raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
         input_group = b2.SpikeGeneratorGroup(
             instance.n_input, stimulus.indices, _round_to_grid(stimulus.times_ms, config.dt_ms) * ms,
             name="input", sorted=True,
         )
     else:
-        raise TypeError(f"stimulus must be a RateStimulus or SpikeStimulus; got {type(stimulus).__name__}")
+        raise TypeError(
+            f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
+        )
 
     populations = {
         "input": input_group,
@@ -274,22 +371,29 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         syn = instance.synapses[name]
         if pre_population not in populations or post_population not in populations or syn.n_synapses == 0:
             continue  # no inhibitory neurons, or no synapse drawn
-        if syn.plastic and plastic:
+        psc = _PSC["inhibitory" if pre_population == "inhibitory" else "excitatory"]
+        if name == "input" and current_input:
+            group = b2.Synapses(
+                populations[pre_population], populations[post_population], CURRENT_INPUT_SYNAPSE_EQUATIONS,
+                name=f"synapses_{name}", namespace={"stimulus_values": stimulus_array},  # u_pre reads it
+            )
+        elif syn.plastic and plastic:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], PLASTIC_SYNAPSE_EQUATIONS,
-                on_pre=_PSP[neuron_update] + "\n" + _ON_PRE_STDP[bounds], on_post=_ON_POST_PLASTIC[bounds], method="exact",
+                on_pre=psc + "\n" + _ON_PRE_STDP[bounds], on_post=_ON_POST_PLASTIC[bounds], method="exact",
                 name=f"synapses_{name}", namespace=dict(namespace),
             )
         else:
             group = b2.Synapses(
                 populations[pre_population], populations[post_population], STATIC_SYNAPSE_EQUATIONS,
-                on_pre=_PSP[neuron_update], name=f"synapses_{name}", namespace={},
+                on_pre=psc, name=f"synapses_{name}", namespace={},
             )
         group.connect(i=syn.pre, j=syn.post)
         synapses[name] = group
 
     recurrent_monitor = b2.SpikeMonitor(recurrent, record=True, name="recurrent_spikes")
-    input_monitor = b2.SpikeMonitor(input_group, record=True, name="input_spikes") if record_input else None
+    input_monitor = (b2.SpikeMonitor(input_group, record=True, name="input_spikes")
+                     if record_input and not current_input else None)
     objects = [recurrent, input_group, recurrent_monitor, *synapses.values()]
     if input_monitor is not None:
         objects.append(input_monitor)

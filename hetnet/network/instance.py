@@ -27,7 +27,7 @@ from scipy import sparse
 from hetnet.config import HRSNNConfig
 from hetnet.network.connectivity import distance_connections, grid_positions, random_connections
 
-__all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "PATHWAYS", "PLASTIC_PATHWAYS"]
+__all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "input_kind_of", "PATHWAYS", "PLASTIC_PATHWAYS", "INPUT_KINDS"]
 
 #: pathway name -> (presynaptic population, postsynaptic population)
 PATHWAYS = {
@@ -39,7 +39,10 @@ PATHWAYS = {
 }
 #: pathways with trace STDP (SPEC: E->E, E->I and input->recurrent)
 PLASTIC_PATHWAYS = ("input", "ee", "ei")
-NEURON_PARAMETERS = ("tau_m_ms", "v_th_mV", "v_rest_mV", "v_reset_mV", "t_ref_ms")
+NEURON_PARAMETERS = ("tau_m_ms", "v_th_mV", "v_rest_mV", "v_reset_mV", "t_ref_ms", "bias_mV")
+#: how the input pathway acts: ``"spikes"`` (input spikes through excitatory synapses) or
+#: ``"current"`` (input values injected as currents through static signed weights)
+INPUT_KINDS = ("spikes", "current")
 STDP_PARAMETERS = ("tau_pre_ms", "tau_post_ms", "eta_pre", "eta_post")
 _STREAMS = ("positions", "neurons", "connectivity", "weights", "stdp", "initial_state", "poisson")
 
@@ -93,12 +96,17 @@ class NetworkInstance:
     n_excitatory : int
         Recurrent neurons ``0 .. n_excitatory-1`` are excitatory.
     positions : ndarray, shape (n_neurons, 3)
-    tau_m_ms, v_th_mV, v_rest_mV, v_reset_mV, t_ref_ms : ndarray, shape (n_neurons,)
+    tau_m_ms, v_th_mV, v_rest_mV, v_reset_mV, t_ref_ms, bias_mV : ndarray, shape (n_neurons,)
+        ``bias_mV`` is the background drive ``R * I_bg`` (mV above ``v_rest``).
     initial_v_mV : ndarray, shape (n_neurons,)
     synapses : dict of SynapseArrays
         Keys ``input``, ``ee``, ``ei``, ``ie``, ``ii`` (see :data:`PATHWAYS`).
     neuron_ids : ndarray of int
         Original index of each neuron (changes only after pruning).
+    input_kind : {"spikes", "current"}
+        ``"spikes"``: the input pathway carries spikes of ``n_input`` encoder
+        neurons (plastic, excitatory); ``"current"``: it injects ``n_input``
+        input values as currents through static signed weights.
     """
 
     config: HRSNNConfig
@@ -113,10 +121,16 @@ class NetworkInstance:
     initial_v_mV: np.ndarray
     synapses: dict
     neuron_ids: np.ndarray = field(default=None)
+    bias_mV: np.ndarray = field(default=None)
+    input_kind: str = "spikes"
 
     def __post_init__(self):
         if self.neuron_ids is None:
             self.neuron_ids = np.arange(self.n_neurons)
+        if self.bias_mV is None:
+            self.bias_mV = np.zeros(self.n_neurons)
+        if self.input_kind not in INPUT_KINDS:
+            raise ValueError(f"input_kind must be one of {INPUT_KINDS}; got {self.input_kind!r}")
 
     @property
     def n_neurons(self) -> int:
@@ -269,6 +283,7 @@ class NetworkInstance:
         """Hash of what a compiled standalone binary fixes: sizes and connectivity."""
         digest = hashlib.sha256()
         digest.update(np.array([self.n_neurons, self.n_excitatory, self.n_input], dtype=np.int64).tobytes())
+        digest.update(self.input_kind.encode())
         for name in sorted(self.synapses):
             syn = self.synapses[name]
             digest.update(name.encode())
@@ -298,17 +313,44 @@ def _stdp_arrays(config: HRSNNConfig, n: int, rng) -> dict:
     return arrays
 
 
-def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
-    """Draw a network from ``config`` with ``n_input`` encoder neurons.
+def input_kind_of(stimulus) -> str:
+    """``"current"`` for a :class:`~hetnet.encoding.CurrentStimulus`, ``"spikes"`` for rate or spike input."""
+    from hetnet.encoding import CurrentStimulus
+
+    return "current" if isinstance(stimulus, CurrentStimulus) else "spikes"
+
+
+def generate_network(config: HRSNNConfig, n_input: int, *, input_kind: str | None = None) -> NetworkInstance:
+    """Draw a network from ``config`` with ``n_input`` input channels.
 
     Heterogeneous neurons (HeN) draw each LIF parameter per neuron from the
     population's distribution; homogeneous neurons use its mean. The same
     holds for STDP parameters and HeS / HoS. Structure (positions,
     connectivity, initial weights) depends only on the seed and the
     connectivity settings, not on the variant.
+
+    Parameters
+    ----------
+    config : HRSNNConfig
+    n_input : int
+        Input channels: encoder neurons (spike input) or input dimensions
+        (current input); ``stimulus.n_channels``.
+    input_kind : {"spikes", "current"}, optional
+        How the input pathway acts (:data:`INPUT_KINDS`); defaults to
+        ``"current"`` when ``config.input.mode == "current"`` and ``"spikes"``
+        otherwise. Use :func:`input_kind_of` to match a stimulus. Current
+        input: each channel reaches each neuron with probability ``p_in``
+        through a static weight ``w ~ U(-1, 1)`` times
+        ``input.current_scale_mV * w_scale``. Spike input: plastic
+        excitatory synapses, weights from ``weights.initial`` times
+        ``weights.input_scale_mV * w_scale``.
     """
     if isinstance(n_input, bool) or not isinstance(n_input, (int, np.integer)) or n_input < 1:
         raise ValueError(f"n_input must be a positive integer; got {n_input!r}")
+    if input_kind is None:
+        input_kind = "current" if config.input.mode == "current" else "spikes"
+    if input_kind not in INPUT_KINDS:
+        raise ValueError(f"input_kind must be one of {INPUT_KINDS}; got {input_kind!r}")
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(len(_STREAMS)))))
     n_e, n_i = config.n_excitatory, config.n_inhibitory
     positions = grid_positions(config.n_neurons, config.resolved_grid_shape(), streams["positions"])
@@ -322,8 +364,9 @@ def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
     conn_rng, weight_rng, stdp_rng = streams["connectivity"], streams["weights"], streams["stdp"]
     populations = {"excitatory": positions[:n_e], "inhibitory": positions[n_e:]}
     probabilities = {"ee": connectivity.c_ee, "ei": connectivity.c_ei, "ie": connectivity.c_ie, "ii": connectivity.c_ii}
+    current_input = input_kind == "current"
     scales = {
-        "input": w.input_scale_mV * w.w_scale,
+        "input": (config.input.current_scale_mV if current_input else w.input_scale_mV) * w.w_scale,
         "ee": w.excitatory_scale_mV * w.w_scale,
         "ei": w.excitatory_scale_mV * w.w_scale,
         "ie": w.inhibitory_scale_mV * w.w_scale,
@@ -338,11 +381,14 @@ def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
                 populations[pre_population], populations[post_population], probabilities[name],
                 connectivity.lambda_grid, conn_rng, exclude_self=pre_population == post_population,
             )
-        weights = w.initial.sample(pre.size, weight_rng)
+        if name == "input" and current_input:
+            weights = weight_rng.uniform(-1.0, 1.0, pre.size)
+        else:
+            weights = w.initial.sample(pre.size, weight_rng)
         if pre_population == "inhibitory":
             weights = -weights
         syn = SynapseArrays(pre, post, weights, scales[name])
-        if name in PLASTIC_PATHWAYS:
+        if name in PLASTIC_PATHWAYS and not (name == "input" and current_input):
             for parameter, values in _stdp_arrays(config, pre.size, stdp_rng).items():
                 setattr(syn, parameter, values)
         synapses[name] = syn
@@ -351,7 +397,7 @@ def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
     initial_v = initial_rng.uniform(neurons["v_reset_mV"], neurons["v_th_mV"])
     return NetworkInstance(
         config=config, n_input=int(n_input), n_excitatory=n_e, positions=positions,
-        initial_v_mV=initial_v, synapses=synapses, **neurons,
+        initial_v_mV=initial_v, synapses=synapses, input_kind=input_kind, **neurons,
     )
 
 

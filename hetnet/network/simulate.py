@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from hetnet.encoding import RateStimulus, SpikeStimulus
+from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
 from hetnet.network.instance import NetworkInstance, poisson_seed
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
@@ -28,10 +28,11 @@ from hetnet.result import SimulationResult
 __all__ = ["simulate"]
 
 
-def _silence(network: NetworkInstance) -> RateStimulus:
+def _silence(network: NetworkInstance):
     config = network.config
     n_steps = max(1, int(round(config.duration_ms / config.input.step_ms)))
-    return RateStimulus(np.zeros((n_steps, network.n_input)), config.input.step_ms)
+    kind = CurrentStimulus if network.input_kind == "current" else RateStimulus
+    return kind(np.zeros((n_steps, network.n_input)), config.input.step_ms)
 
 
 def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_target, report):
@@ -47,7 +48,7 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
     gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
     built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
     built.apply(built.run_value_pairs(network, stimulus, plastic))
-    duration = stimulus.n_steps * stimulus.step_ms if isinstance(stimulus, RateStimulus) else stimulus.duration_ms
+    duration = stimulus.duration_ms
     start = time.perf_counter()
     built.network.run(duration * b2.ms, namespace={}, report=report)
     output = {
@@ -80,7 +81,7 @@ def simulate(
     ----------
     network : NetworkInstance
         From :func:`hetnet.network.generate_network` (or a pruned / trained copy).
-    stimulus : RateStimulus or SpikeStimulus, optional
+    stimulus : CurrentStimulus, RateStimulus or SpikeStimulus, optional
         Input; ``None`` runs ``config.duration_ms`` of silence.
     plastic : bool
         STDP on (learning) or frozen (readout phase).
@@ -109,8 +110,10 @@ def simulate(
         raise TypeError(f"network must be a NetworkInstance (from generate_network); got {type(network).__name__}")
     if stimulus is None:
         stimulus = _silence(network)
-    if not isinstance(stimulus, (RateStimulus, SpikeStimulus)):
-        raise TypeError(f"stimulus must be a RateStimulus or SpikeStimulus; got {type(stimulus).__name__}")
+    if not isinstance(stimulus, (CurrentStimulus, RateStimulus, SpikeStimulus)):
+        raise TypeError(
+            f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
+        )
     if stimulus.n_channels != network.n_input:
         raise ValueError(
             f"stimulus has {stimulus.n_channels} input channels but the network was generated with "
@@ -128,7 +131,7 @@ def simulate(
         output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
                              record_input=record_input, keep_results=keep_results)
     wall_seconds = time.perf_counter() - start
-    duration = stimulus.n_steps * stimulus.step_ms if isinstance(stimulus, RateStimulus) else stimulus.duration_ms
+    duration = stimulus.duration_ms
     record = provenance(
         seed=seed, backend=backend, config=network.config, plastic=plastic,
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),

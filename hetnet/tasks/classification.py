@@ -130,7 +130,7 @@ def classify(
         ``{variant: {"accuracy", "train_accuracy", "n_train", "n_test",
         "spikes_per_sample", "mean_rate_hz"}}``.
     """
-    from hetnet.network import generate_network, simulate
+    from hetnet.network import generate_network, input_kind_of, simulate
 
     if not 0 < training_fraction <= 1:
         raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
@@ -147,7 +147,8 @@ def classify(
     results = {}
     for variant in variants:
         variant_config = config.replace(variant=variant)
-        network = generate_network(variant_config, n_input=all_stimulus.n_channels)
+        network = generate_network(variant_config, n_input=all_stimulus.n_channels,
+                                   input_kind=input_kind_of(all_stimulus))
         report(f"{variant}: STDP training on {train.size} samples")
         trained = simulate(network, train_stimulus, plastic=True)
         report(f"{variant}: frozen run on {len(data)} samples")
