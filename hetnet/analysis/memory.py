@@ -6,8 +6,10 @@ to reproduce ``u(t - k)``; ``MC(k)`` is the squared Pearson correlation of
 ``y_k`` and ``u(t - k)`` on held-out time steps, and ``MC = sum_k MC(k)``.
 
 All delays share the same design matrix, so the ridge normal equations
-``(Xc^T Xc + ridge * I) B = Xc^T Yc`` are factorised once (Cholesky) and
-solved for the ``k_max`` right-hand sides at once.
+``(Xc^T Xc + ridge * I) B = Xc^T Yc`` are factorised once per penalty
+(Cholesky) and solved for the ``k_max`` right-hand sides at once. The
+penalty is chosen per delay on a time-ordered validation split of the
+training steps (``ridge="auto"``), or fixed.
 
 Chance level. Held-out squared correlations are positive even for states
 unrelated to the input: a readout's prediction and an independent target
@@ -28,7 +30,7 @@ import scipy.linalg
 
 from ._validation import as_finite_array
 
-__all__ = ["MemoryCapacityResult", "memory_capacity", "delayed_targets"]
+__all__ = ["MemoryCapacityResult", "memory_capacity", "delayed_targets", "RELATIVE_RIDGE_GRID"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,11 @@ class MemoryCapacityResult:
     delays : numpy.ndarray, shape (k_max,)
         The delays ``1 .. k_max``.
     k_max, washout : int
-    ridge, test_fraction : float
+    ridge : float
+        The penalty used (the median over delays when chosen per delay).
+    ridges : numpy.ndarray, shape (k_max,)
+        The penalty of each delay's readout.
+    test_fraction : float
     n_train, n_test : int
         Time steps used to fit and to score the readouts.
     first_step : int
@@ -68,6 +74,7 @@ class MemoryCapacityResult:
     first_step: int
     chance_level: float = float("nan")
     null_totals: np.ndarray = None
+    ridges: np.ndarray = None
 
     def __float__(self):
         return float(self.total)
@@ -153,7 +160,59 @@ def _r_squared(target, prediction):
     return np.clip(r2, 0.0, 1.0)
 
 
-def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=0.3, n_null=20, seed=0):
+#: relative ridge penalties tried by ``ridge="auto"`` (times the mean diagonal of ``Xc^T Xc``)
+RELATIVE_RIDGE_GRID = tuple(10.0 ** k for k in range(-6, 2))
+
+
+def _ridge_solve(gram, rhs, ridge):
+    """Coefficients of ``(gram + ridge I) B = rhs`` (minimum-norm least squares if singular)."""
+    system = gram.copy()
+    if ridge > 0:
+        system[np.diag_indices_from(system)] += ridge
+    try:
+        factor = scipy.linalg.cho_factor(system, lower=False, check_finite=False)
+        return scipy.linalg.cho_solve(factor, rhs, check_finite=False)
+    except np.linalg.LinAlgError:
+        # Singular normal equations (ridge = 0 and collinear states): the
+        # minimum-norm least-squares solution, pinv(X^T X) X^T y = pinv(X) y.
+        return scipy.linalg.pinvh(system) @ rhs
+
+
+def _fit_readouts(x_train, y_train, candidates, validation_fraction=0.2):
+    """Ridge readouts of every column of ``y_train``; the penalty per column from ``candidates``.
+
+    With one candidate it is used for every column. With several, each
+    column's penalty minimises the squared error on the last
+    ``validation_fraction`` of the rows when fitted on the rows before
+    (time-ordered), and the readouts are refitted on all rows.
+    Returns ``(x_mean, y_mean, coefficients, chosen_ridges)``.
+    """
+    x_mean, y_mean = x_train.mean(axis=0), y_train.mean(axis=0)
+    x_centred = x_train - x_mean
+    gram = x_centred.T @ x_centred
+    rhs = x_centred.T @ (y_train - y_mean)
+    if len(candidates) == 1:
+        chosen = np.full(y_train.shape[1], candidates[0])
+    else:
+        split = int(round(len(x_train) * (1 - validation_fraction)))
+        fit_x, fit_y = x_train[:split], y_train[:split]
+        fit_xm, fit_ym = fit_x.mean(axis=0), fit_y.mean(axis=0)
+        fit_xc = fit_x - fit_xm
+        fit_gram, fit_rhs = fit_xc.T @ fit_xc, fit_xc.T @ (fit_y - fit_ym)
+        errors = np.empty((len(candidates), y_train.shape[1]))
+        for index, candidate in enumerate(candidates):
+            weights = _ridge_solve(fit_gram, fit_rhs, candidate)
+            residual = (x_train[split:] - fit_xm) @ weights + fit_ym - y_train[split:]
+            errors[index] = np.mean(residual**2, axis=0)
+        chosen = np.asarray(candidates)[np.argmin(errors, axis=0)]
+    coefficients = np.empty((x_train.shape[1], y_train.shape[1]))
+    for candidate in np.unique(chosen):
+        columns = chosen == candidate
+        coefficients[:, columns] = _ridge_solve(gram, rhs[:, columns], candidate)
+    return x_mean, y_mean, coefficients, chosen
+
+
+def memory_capacity(states, inputs, k_max, washout=0, ridge="auto", test_fraction=0.3, n_null=20, seed=0):
     """Linear short-term memory capacity of a driven network.
 
     ``states[t]`` is the network state used to read out the past inputs
@@ -179,9 +238,16 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         Largest delay, ``>= 1``.
     washout : int, default 0
         Initial steps to discard.
-    ridge : float, default 1e-6
+    ridge : float, sequence of float or "auto", default "auto"
         Ridge (Tikhonov) regularisation ``alpha >= 0``, the same as
-        scikit-learn's ``Ridge(alpha=ridge, fit_intercept=True)``.
+        scikit-learn's ``Ridge(alpha=ridge, fit_intercept=True)``. A
+        sequence: each delay's readout takes the candidate with the lowest
+        error on the last 20 % of the training steps (fitted on the steps
+        before them), then is refitted on all training steps; the test steps
+        take no part in the choice. ``"auto"``: the candidates
+        :data:`RELATIVE_RIDGE_GRID` times the mean diagonal of
+        ``Xc^T Xc`` (scale-free). Noisy spiking states need a penalty: a
+        fixed tiny one overfits the readouts and underestimates MC.
     test_fraction : float, default 0.3
         Fraction of the usable steps held out for scoring, in [0, 1). With
         0, the readouts are scored on their training steps (in-sample).
@@ -230,8 +296,14 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         raise ValueError(f"k_max must be a positive integer, got {k_max!r}")
     if int(washout) != washout or washout < 0:
         raise ValueError(f"washout must be a non-negative integer, got {washout!r}")
-    if not (np.isfinite(ridge) and ridge >= 0):
-        raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
+    if isinstance(ridge, str):
+        if ridge != "auto":
+            raise ValueError(f"ridge must be a number >= 0, a sequence of them or 'auto', got {ridge!r}")
+        candidates = None
+    else:
+        candidates = np.atleast_1d(np.asarray(ridge, dtype=float))
+        if candidates.ndim != 1 or candidates.size == 0 or not np.all(np.isfinite(candidates) & (candidates >= 0)):
+            raise ValueError(f"ridge must be a finite number >= 0 (or a sequence of them), got {ridge!r}")
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
     if int(n_null) != n_null or n_null < 0:
@@ -265,25 +337,16 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
     else:
         x_test, y_test = x_train, y_train
 
-    x_mean = x_train.mean(axis=0)
-    y_mean = y_train.mean(axis=0)
-    x_centred = x_train - x_mean
     if not np.any(np.ptp(x_train, axis=0) > 0.0):
         raise ValueError(
             "states are constant over the training steps (every neuron): "
             "the network carries no information about the input"
         )
-    gram = x_centred.T @ x_centred
-    if ridge > 0:
-        gram[np.diag_indices_from(gram)] += ridge
-    rhs = x_centred.T @ (y_train - y_mean)
-    try:
-        factor = scipy.linalg.cho_factor(gram, lower=False, check_finite=False)
-        coefficients = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
-    except np.linalg.LinAlgError:
-        # Singular normal equations (ridge = 0 and collinear states): use the
-        # minimum-norm least-squares solution for all delays at once.
-        coefficients = scipy.linalg.lstsq(x_centred, y_train - y_mean, check_finite=False)[0]
+    if candidates is None:
+        centred = x_train - x_train.mean(axis=0)
+        scale = float(np.einsum("ij,ij->", centred, centred)) / x_train.shape[1]
+        candidates = scale * np.asarray(RELATIVE_RIDGE_GRID)
+    x_mean, y_mean, coefficients, chosen = _fit_readouts(x_train, y_train, tuple(candidates))
     prediction = (x_test - x_mean) @ coefficients + y_mean
     scores = _r_squared(y_test, prediction).reshape(len(sequences), k_max)
     curve = scores[0]
@@ -294,11 +357,12 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
         delays=np.arange(1, k_max + 1),
         k_max=k_max,
         washout=washout,
-        ridge=float(ridge),
+        ridge=float(np.median(chosen[:k_max])),
         test_fraction=float(test_fraction),
         n_train=n_train,
         n_test=scored,
         first_step=first_step,
         chance_level=float(k_max / (n_test - 1)) if n_test else float("nan"),
         null_totals=scores[1:].sum(axis=1),
+        ridges=chosen[:k_max],
     )
