@@ -11,7 +11,9 @@ Loop (``budget`` evaluations, batches of ``batch`` proposals):
    evaluation finishes, journal its record (fsynced) and print a progress
    line;
 3. tell the optimiser the batch (skopt minimises ``-objective``); rewrite
-   ``results.json`` and the best-so-far plot ``best_so_far.png``.
+   ``results.json``, the tidy table ``results.csv`` (seed, variant =
+   ``evaluation-<index>``, metric, value) and the best-so-far plot
+   ``best_so_far.png``.
 
 Resume: read ``run.json`` and the journal, tell the optimiser every finished
 evaluation, re-submit the proposals of the interrupted batch that have no
@@ -45,11 +47,13 @@ from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal
 from hetnet.bo.objectives import make_objective
 from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
 from hetnet.bo.space import SearchSpace
+from hetnet.io import tidy_rows, write_tidy_csv
 
-__all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "best_so_far", "plot_best_so_far",
-           "RESULTS_NAME", "PLOT_NAME"]
+__all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "evaluation_rows", "best_so_far",
+           "plot_best_so_far", "RESULTS_NAME", "TABLE_NAME", "PLOT_NAME"]
 
 RESULTS_NAME = "results.json"
+TABLE_NAME = "results.csv"
 PLOT_NAME = "best_so_far.png"
 
 
@@ -190,12 +194,28 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
             evaluations.sort(key=lambda e: e["index"])
             results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
-            write_json_atomic(directory / RESULTS_NAME, results)
-            plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
+            _write_outputs(directory, settings, results, evaluations)
     results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
-    write_json_atomic(directory / RESULTS_NAME, results)
-    plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
+    _write_outputs(directory, settings, results, evaluations)
     return results
+
+
+def evaluation_rows(evaluations: list) -> list:
+    """Tidy rows (:func:`hetnet.io.tidy_rows`) of the evaluations: the objective and every metric.
+
+    ``variant`` is ``evaluation-<index>``, ``seed`` the evaluation's seed.
+
+    >>> evaluation_rows([{"index": 0, "seed": 7, "objective": 1.5, "metrics": {"mc": 3.0}}])[0]
+    {'seed': 7, 'variant': 'evaluation-0', 'metric': 'objective', 'value': 1.5}
+    """
+    return tidy_rows({"seed": e["seed"], "variant": f"evaluation-{e['index']}", "objective": e.get("objective"),
+                      **e.get("metrics", {})} for e in evaluations)
+
+
+def _write_outputs(directory: Path, settings: dict, results: dict, evaluations: list):
+    write_json_atomic(directory / RESULTS_NAME, results)
+    write_tidy_csv(directory / TABLE_NAME, evaluation_rows(evaluations))
+    plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
 
 
 def _with_engine(directory, settings, engine, dask_address, max_workers, progress):
@@ -221,7 +241,7 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     Parameters
     ----------
     directory : path
-        Receives ``run.json``, ``journal.jsonl``, ``results.json``, ``best_so_far.png``.
+        Receives ``run.json``, ``journal.jsonl``, ``results.json``, ``results.csv``, ``best_so_far.png``.
     objective : str
         See :data:`hetnet.bo.objectives.OBJECTIVES` (``efficiency`` by default).
     config : HRSNNConfig, optional

@@ -23,11 +23,15 @@ Example
 from __future__ import annotations
 
 import concurrent.futures
+import logging
+import math
 import multiprocessing
 import time
 import traceback
 
 __all__ = ["SerialEngine", "ProcessPoolEngine", "DaskEngine", "make_engine", "evaluate_candidate"]
+
+logger = logging.getLogger(__name__)
 
 
 def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
@@ -35,7 +39,8 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
 
     The objective returns ``{"objective": value to maximise, "metrics": {...},
     ...}``; extra keys (``provenance``) are kept. An exception becomes
-    ``{"status": "failed", "error": ..., "objective": None}``.
+    ``{"status": "failed", "error": ..., "objective": None}``; so does a
+    NaN or infinite objective value, which the GP could not be told.
 
     Example
     -------
@@ -50,6 +55,8 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
         if outcome.get("objective") is None:
             raise ValueError("objective returned no 'objective' value")
         outcome["objective"] = float(outcome["objective"])
+        if not math.isfinite(outcome["objective"]):
+            raise ValueError(f"objective is not finite ({outcome['objective']}); a surrogate cannot learn from it")
     except Exception as exception:  # recorded, not raised: one bad candidate must not end the run
         outcome, status = {"objective": None, "metrics": {}}, "failed"
         error = "".join(traceback.format_exception_only(type(exception), exception)).strip()

@@ -4,6 +4,7 @@ Example
 -------
 ``hetnet prune --method lnp random --iterations 100 --out runs/prune --seeds 0 1 2``
 writes ``runs/prune/results.json`` (records per method and seed, provenance),
+``runs/prune/results.csv`` (the last iteration's numbers, one row per method, seed and metric),
 ``runs/prune/<method>_seed<k>.npz`` (final networks, see
 :meth:`hetnet.pruning.PrunedNetwork.load`) and ``runs/prune/pruning.png``
 (neurons and synapses vs iteration, mean and spread over seeds, and the final
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["register", "run_prune", "plot_results"]
+__all__ = ["register", "run_prune", "plot_results", "final_rows"]
 
 METHODS = ("lnp", "ap", "random")
 
@@ -91,7 +92,8 @@ def _stimulus(config, n_steps, seed):
 
 
 def run_prune(args) -> int:
-    """Run the requested methods and seeds; write JSON, networks and the figure."""
+    """Run the requested methods and seeds; write JSON, CSV, networks and the figure."""
+    from hetnet.io import write_json, write_tidy_csv
     from hetnet.provenance import provenance
     from hetnet.pruning import (
         activity_pruning,
@@ -147,11 +149,12 @@ def run_prune(args) -> int:
                                            prune_fraction=args.node_prune_fraction, seed=seed,
                                            callback=_progress("ap", seed, args.iterations))
             _store(results, method, seed, history, out, config, time.perf_counter() - clock, settings)
-            results_path.write_text(json.dumps(results, indent=1))
+            write_json(results_path, results)
     results["provenance"] = provenance(seed=list(args.seeds), config=_config(args, args.seeds[0]),
                                        command_settings=settings)
-    results_path.write_text(json.dumps(results, indent=1))
-    print(f"results: {results_path}")
+    write_json(results_path, results)
+    write_tidy_csv(out / "results.csv", final_rows(results))
+    print(f"results: {results_path}, {out / 'results.csv'}")
     if not args.no_plot:
         figure = plot_results(results, out / "pruning.png")
         print(f"figure: {figure}")
@@ -168,6 +171,21 @@ def _store(results, method, seed, history, out, config, seconds, settings):
     entry["provenance"] = provenance(seed=seed, config=config, method=method, command_settings=settings)
     runs = results["runs"].setdefault(method, [])
     runs[:] = [run for run in runs if run.get("seed") != seed] + [entry]
+
+
+def final_rows(results: dict) -> list:
+    """Tidy rows (seed, variant = method, metric, value) of each run's last iteration.
+
+    >>> final_rows({"runs": {"lnp": [{"seed": 0, "wall_seconds": 2.0,
+    ...     "records": [{"iteration": 3, "n_neurons": 97, "step_seconds": {}}]}]}})[2]
+    {'seed': 0, 'variant': 'lnp', 'metric': 'n_neurons', 'value': 97}
+    """
+    from hetnet.io import tidy_rows
+
+    return tidy_rows({"seed": run.get("seed"), "variant": method, "wall_seconds": run.get("wall_seconds"),
+                      **{key: value for key, value in run["records"][-1].items()
+                         if key not in ("step_seconds", "extra")}}
+                     for method in METHODS for run in results.get("runs", {}).get(method, []))
 
 
 def plot_results(results: dict, path) -> Path:

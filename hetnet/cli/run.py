@@ -4,13 +4,12 @@ Generates a Lorenz-63 series (no download), lets STDP learn on the first 500
 steps, freezes the weights, fits a ridge readout for one-step prediction and
 reports the held-out NRMSE (next 100 steps), mean firing rate and spikes per
 neuron of each variant side by side. Writes ``results.json`` (with
-provenance) and ``hrsnn_run.png`` (raster + prediction vs truth) into the
-output folder. ``--task`` picks another prediction or classification task.
+provenance), ``results.csv`` (one row per variant and metric) and
+``hrsnn_run.png`` (raster + prediction vs truth) into the output folder. ``--task`` picks another prediction or classification task.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -180,7 +179,8 @@ def _classification(args, config, variants):
 
 def run_command(args) -> int:
     from hetnet.datasets import DatasetError
-    from hetnet.provenance import json_default, provenance
+    from hetnet.io import tidy_rows, write_json, write_tidy_csv
+    from hetnet.provenance import provenance
     from hetnet.tasks.registry import PREDICTION_TASKS
 
     try:
@@ -206,8 +206,10 @@ def run_command(args) -> int:
         print(f"hetnet run: {error}", file=sys.stderr)
         return 2
     record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
-    (out / "results.json").write_text(json.dumps(record, indent=1, default=json_default))
+    write_json(out / "results.json", record)
+    write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
+                                                  for variant, row in record["variants"].items()))
     (out / "config.toml").write_text(config_to_toml(config))
-    files.append("config.toml")
+    files += ["results.csv", "config.toml"]
     _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0

@@ -45,7 +45,7 @@ True
 """
 from __future__ import annotations
 
-import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -54,6 +54,7 @@ from typing import Callable, Optional
 import numpy as np
 import scipy.sparse as sparse
 
+from hetnet.io import to_jsonable, write_json
 from hetnet.pruning.delocalize import add_delocalizing_edges
 from hetnet.pruning.graph import as_sparse_weights, out_degrees, subnetwork_weights
 from hetnet.pruning.noise import noise_prune
@@ -215,14 +216,14 @@ class PruningHistory:
 
     def to_dict(self) -> dict:
         """JSON-ready summary (records, settings, step IV outcome; not the weights)."""
-        out = {"method": self.method, "settings": _jsonable(self.settings),
-               "records": [_jsonable(asdict(record)) for record in self.records],
+        out = {"method": self.method, "settings": to_jsonable(self.settings),
+               "records": [to_jsonable(asdict(record)) for record in self.records],
                "final": {"n_neurons": self.network.n_neurons, "n_synapses": self.network.n_synapses,
                          "n_excitatory": self.network.n_excitatory,
                          "tau_m_ms": self.network.tau_m_ms.tolist()}}
         if self.timescales is not None:
             step = self.timescales
-            out["timescales"] = _jsonable({
+            out["timescales"] = to_jsonable({
                 "parameters": step.parameters, "max_exponent_per_s": step.max_exponent_per_s,
                 "initial_max_exponent_per_s": step.initial_max_exponent_per_s,
                 "objective_values": step.objective_values, "optimizer": step.optimizer, "seconds": step.seconds,
@@ -230,25 +231,8 @@ class PruningHistory:
         return out
 
     def save_json(self, path) -> Path:
-        path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=1))
-        return path
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (np.floating, float)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (str, int, bool)) or value is None:
-        return value
-    return repr(value)
+        """Write :meth:`to_dict` as JSON (:func:`hetnet.io.write_json`: NaN as ``null``, atomic)."""
+        return write_json(path, self.to_dict())
 
 
 def sops_estimate(weights, rates_hz) -> float:
