@@ -38,7 +38,8 @@ def save(out, name: str, record: dict, figure=None, rows=None, **provenance_fiel
     if rows is not None:
         written.append(write_tidy_csv(out / f"{name}.csv", tidy_rows(rows)).name)
     if figure is not None:
-        figure.tight_layout()
+        if figure.get_layout_engine() is None:
+            figure.tight_layout()
         figure.savefig(out / f"{name}.png", dpi=110)
         written.append(f"{name}.png")
     say(f"wrote {', '.join(written)} in {out}")
@@ -86,8 +87,9 @@ def classification_sweep(values, make_run, variants, n_seeds, base_seed, label, 
 
 def accuracy_plot(values, accuracy, xlabel, title, log_x=False):
     """Accuracy with error bars against ``values``, one line per variant."""
-    plt = pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
+    from hetnet.plotting import new_figure
+
+    figure, axis = new_figure(figsize=(6, 4))
     for variant, by_value in accuracy.items():
         axis.errorbar(values, [by_value[v][0] for v in values], yerr=[by_value[v][1] for v in values],
                       marker="o", capsize=3, label=variant)

@@ -139,10 +139,7 @@ def build_and_run(duration, plot_file=None):
     print(f"HeNHeS, {N} neurons, {sum(len(s) for s in synapses)} synapses: mean rate {rate:.2f} Hz, "
           f"E->E weight {np.mean(synapses[1].w[:]):.3f} after STDP (started at 0.5)")
     if plot_file:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # saves to a file: any backend works, Agg where there is no display
 
         plt.figure(figsize=(8, 4))
         plt.plot(spikes.t / ms, spikes.i, ",k")

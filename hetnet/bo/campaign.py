@@ -81,27 +81,10 @@ def best_so_far(values) -> list:
 
 
 def plot_best_so_far(evaluations: list, path, title: str = "") -> None:
-    """PNG of every evaluation's objective and the best so far vs evaluation number (matplotlib Agg)."""
-    import matplotlib
+    """PNG of every evaluation's objective and the best so far (:func:`hetnet.plotting.bo_convergence`)."""
+    from hetnet.plotting import bo_convergence
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    values = [entry.get("objective") for entry in evaluations]
-    numbers = np.arange(1, len(values) + 1)
-    figure, axis = plt.subplots(figsize=(6, 4))
-    ok = [(n, v) for n, v in zip(numbers, values) if v is not None]
-    if ok:
-        axis.plot(*zip(*ok), "o", color="0.6", markersize=4, label="evaluation")
-    running = best_so_far(values)
-    axis.step(numbers, [np.nan if v is None else v for v in running], where="post", color="C0", label="best so far")
-    axis.set_xlabel("evaluations")
-    axis.set_ylabel("objective (maximised)")
-    axis.set_title(title)
-    axis.legend(loc="lower right")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    bo_convergence([entry.get("objective") for entry in evaluations], title=title).savefig(path, dpi=100)
 
 
 def _base_config(settings: Mapping):

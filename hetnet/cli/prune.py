@@ -189,43 +189,19 @@ def final_rows(results: dict) -> list:
 
 
 def plot_results(results: dict, path) -> Path:
-    """Neurons and synapses vs iteration (mean, min-max band over seeds) and final tau_m histograms."""
-    import matplotlib
+    """Neurons and synapses vs iteration per method (mean ± sd band over seeds) and final tau_m histograms."""
+    from hetnet.plotting import new_figure, pruning_evolution, timescale_histogram
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    colours = {"lnp": "tab:blue", "ap": "tab:orange", "random": "tab:green"}
-    labels = {"lnp": "LNP", "ap": "activity-based", "random": "random ER"}
-    figure, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    all_tau = [np.asarray(run["final"]["tau_m_ms"], float) for method in METHODS
-               for run in results.get("runs", {}).get(method, [])]
-    all_tau = np.concatenate(all_tau) if all_tau else np.array([1.0, 100.0])
-    bins = np.geomspace(max(all_tau.min(), 0.1), max(all_tau.max(), 1.0) * 1.01, 40)
-    for method in METHODS:
-        runs = results.get("runs", {}).get(method, [])
-        if not runs:
-            continue
-        for axis, quantity in zip(axes[:2], ("n_neurons", "n_synapses")):
-            length = min(len(run["records"]) for run in runs)
-            values = np.array([[record[quantity] for record in run["records"][:length]] for run in runs], float)
-            iterations = np.arange(length)
-            mean = values.mean(axis=0)
-            axis.plot(iterations, mean, color=colours[method], label=f"{labels[method]} (n={len(runs)})")
-            if len(runs) > 1:
-                axis.fill_between(iterations, mean - values.std(axis=0), mean + values.std(axis=0),
-                                  color=colours[method], alpha=0.25)
-        tau = np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in runs])
-        if tau.size:
-            axes[2].hist(tau, bins=bins, density=True, histtype="step", color=colours[method], label=labels[method])
-    axes[0].set(xlabel="iteration", ylabel="neurons", title="neurons (mean ± std over seeds)")
-    axes[1].set(xlabel="iteration", ylabel="synapses", title="synapses (mean ± std over seeds)", yscale="log")
-    axes[2].set(xlabel="tau_m (ms)", ylabel="density", title="final membrane time constants", xscale="log")
-    for axis in axes:
-        if axis.get_legend_handles_labels()[0]:
-            axis.legend(fontsize=8)
-    figure.tight_layout()
+    runs = {method: results.get("runs", {}).get(method, []) for method in METHODS}
+    runs = {method: method_runs for method, method_runs in runs.items() if method_runs}
+    figure, axes = new_figure(1, 3, figsize=(15, 4.2))
+    pruning_evolution(runs, "n_neurons", axes[0], ylabel="neurons")
+    pruning_evolution(runs, "n_synapses", axes[1], ylabel="synapses", log=True)
+    timescale_histogram({method: np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in method_runs])
+                         for method, method_runs in runs.items()}, axes[2])
+    axes[0].set_title("neurons")
+    axes[1].set_title("synapses")
+    axes[2].set_title("final membrane time constants")
     path = Path(path)
     figure.savefig(path, dpi=120)
-    plt.close(figure)
     return path

@@ -78,25 +78,14 @@ def format_table(rows: dict) -> str:
 
 
 def _plot(outcomes: dict, path: Path, dt_series: float):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from hetnet.plotting import new_figure, raster
 
     variants = list(outcomes)
-    figure, axes = plt.subplots(2, len(variants), figsize=(6 * len(variants), 7), squeeze=False)
+    figure, axes = new_figure(2, len(variants), figsize=(6 * len(variants), 7), squeeze=False)
     for column, variant in enumerate(variants):
         frozen = outcomes[variant]["frozen"]
-        window = frozen.spike_times_ms < min(2000.0, frozen.duration_ms)
-        excitatory = frozen.spike_indices < frozen.n_excitatory
-        raster = axes[0, column]
-        raster.scatter(frozen.spike_times_ms[window & excitatory], frozen.spike_indices[window & excitatory],
-                       s=1, color="tab:blue", label="excitatory")
-        raster.scatter(frozen.spike_times_ms[window & ~excitatory], frozen.spike_indices[window & ~excitatory],
-                       s=1, color="tab:red", label="inhibitory")
-        raster.set(title=f"{variant}: spikes (frozen weights), {frozen.mean_rate_hz:.2f} Hz",
-                   xlabel="time (ms)", ylabel="neuron")
-        raster.legend(loc="upper right", markerscale=6, fontsize=8)
+        raster(frozen, axes[0, column], t_max_ms=min(2000.0, frozen.duration_ms),
+               title=f"{variant}: spikes (frozen weights), {frozen.mean_rate_hz:.2f} Hz")
         prediction = axes[1, column]
         targets, predictions = outcomes[variant]["truth"], outcomes[variant]["predictions"]
         steps = np.arange(len(targets)) * dt_series
@@ -106,9 +95,7 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
         prediction.set(title=f"{variant}: {outcomes[variant]['mode']} prediction, NRMSE {outcomes[variant]['nrmse']:.3f}",
                        xlabel="model time after training", ylabel="value")
         prediction.legend(fontsize=7, ncol=3)
-    figure.tight_layout()
     figure.savefig(path, dpi=110)
-    plt.close(figure)
 
 
 def _config_from_args(args) -> HRSNNConfig:
