@@ -18,6 +18,7 @@ False
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import sys
 from dataclasses import dataclass, field, fields
@@ -51,6 +52,8 @@ __all__ = [
     "load_config",
     "config_to_toml",
 ]
+
+logger = logging.getLogger(__name__)
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")

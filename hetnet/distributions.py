@@ -16,6 +16,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -32,6 +33,8 @@ __all__ = [
     "DistributionError",
     "distribution_from_dict",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 class DistributionError(ValueError):

@@ -16,6 +16,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ import numpy as np
 from hetnet.config import InputConfig
 
 __all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "poisson_spikes", "EncodingError"]
+
+logger = logging.getLogger(__name__)
 
 
 class EncodingError(ValueError):

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib.metadata
+import logging
 import os
 import platform
 import sys
 
 __all__ = ["provenance", "package_versions", "machine", "json_default"]
+
+logger = logging.getLogger(__name__)
 
 _PACKAGES = (
     "hetnet", "brian2", "numpy", "scipy", "sympy", "networkx", "POT", "scikit-optimize",

@@ -13,6 +13,7 @@ non-zero (a pruned synapse has weight 0 or is absent from the sparse matrix).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,8 @@ __all__ = [
     "JOULES_PER_SOP",
     "JOULES_PER_MAC",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Energy of one synaptic operation (SPEC section 2), joules.
 JOULES_PER_SOP = 0.9e-12

@@ -12,6 +12,7 @@ the value a homogeneous (HoN / HoS) network gets.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,6 +20,8 @@ import numpy as np
 from ._validation import as_finite_array
 
 __all__ = ["heterogeneity", "parameter_matrix"]
+
+logger = logging.getLogger(__name__)
 
 
 def parameter_matrix(parameters):

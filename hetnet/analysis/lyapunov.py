@@ -15,6 +15,7 @@ noise pruning (SPEC section 3).
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ __all__ = [
     "network_lyapunov",
     "kaplan_yorke_dimension",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def _random_orthonormal(n, k, rng):

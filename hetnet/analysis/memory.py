@@ -12,6 +12,7 @@ solved for the ``k_max`` right-hand sides at once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,8 @@ import scipy.linalg
 from ._validation import as_finite_array
 
 __all__ = ["MemoryCapacityResult", "memory_capacity", "delayed_targets"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,15 @@ rank is the smallest ``k`` with ``sum_{i<=k} s_i >= threshold * sum_i s_i``.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ._validation import as_finite_array
 
 __all__ = ["effective_rank", "singular_values"]
+
+logger = logging.getLogger(__name__)
 
 
 def singular_values(state_matrix):

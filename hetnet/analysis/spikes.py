@@ -7,6 +7,8 @@ efficiency ``E = MC / S``; average neuronal activation over ``T`` steps
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ._validation import as_finite_array
@@ -18,6 +20,8 @@ __all__ = [
     "firing_rates_hz",
     "spike_efficiency",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def spike_counts(spike_indices, n_neurons, spike_times_ms=None, t_start_ms=None, t_stop_ms=None):

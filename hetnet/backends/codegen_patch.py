@@ -10,8 +10,11 @@ does not import Brian2.
 from __future__ import annotations
 
 import functools
+import logging
 
 __all__ = ["WriterProxy", "wrap_writer"]
+
+logger = logging.getLogger(__name__)
 
 
 class WriterProxy:

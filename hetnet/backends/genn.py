@@ -16,6 +16,7 @@ machines (no GeNN source tree is installable here).
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ import time
 import numpy as np
 
 __all__ = ["GeNNBuildError", "run_genn"]
+
+logger = logging.getLogger(__name__)
 
 
 class GeNNBuildError(RuntimeError):

@@ -18,10 +18,14 @@ Example
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy import stats
 
 __all__ = ["DEFAULT_XI", "expected_improvement"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_XI = 0.01
 

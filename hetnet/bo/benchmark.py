@@ -16,6 +16,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from hetnet.bo.space import DistributionParameter, SearchSpace
 from hetnet.distributions import Gamma, LogNormal
 
 __all__ = ["AnalyticProblem", "analytic_problems", "random_search", "run_method", "compare", "METHODS"]
+
+logger = logging.getLogger(__name__)
 
 METHODS = ("wasserstein", "matern", "random")
 

@@ -8,7 +8,7 @@ Loop (``budget`` evaluations, batches of ``batch`` proposals):
 1. ask the optimiser for a batch (constant liar); journal one ``proposal``
    line per point with its evaluation index and seed;
 2. submit the batch to the engine (process pool, Dask or serial); as each
-   evaluation finishes, journal its record (fsynced) and print a progress
+   evaluation finishes, journal its record (fsynced) and report a progress
    line;
 3. tell the optimiser the batch (skopt minimises ``-objective``); rewrite
    ``results.json``, the tidy table ``results.csv`` (seed, variant =
@@ -35,6 +35,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import platform
 import time
 from pathlib import Path
@@ -51,6 +52,8 @@ from hetnet.io import tidy_rows, write_tidy_csv
 
 __all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "evaluation_rows", "best_so_far",
            "plot_best_so_far", "RESULTS_NAME", "TABLE_NAME", "PLOT_NAME"]
+
+logger = logging.getLogger(__name__)
 
 RESULTS_NAME = "results.json"
 TABLE_NAME = "results.csv"
@@ -128,7 +131,16 @@ def _results(settings, space, evaluations, optimizer, engine_description, starte
     return results
 
 
-def _loop(directory: Path, settings: dict, engine, progress: Callable | None, started: float) -> dict:
+def _report(progress: Callable | None, line: str, level: int = logging.DEBUG):
+    """A progress line: to the ``progress`` callback when given, to the module's log otherwise."""
+    if progress is not None:
+        progress(line)
+    else:
+        logger.log(level, line)
+
+
+def _loop(directory: Path, settings: dict, engine, progress: Callable | None, started: float,
+          on_evaluation: Callable | None = None) -> dict:
     objective, space, _ = _build(settings)
     optimizer = make_optimizer(space.dimensions, settings["kernel"], space,
                                n_initial_points=settings["n_initial_points"], random_state=settings["seed"],
@@ -143,8 +155,9 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
         optimizer.tell([list(e["x"]) for e in told], [-e["objective"] for e in told])
     next_index = max(list(proposals) + list(done), default=-1) + 1
     budget, batch_size = int(settings["budget"]), int(settings["batch"])
-    if progress and (evaluations or pending):
-        progress(f"resuming: {len(evaluations)} finished evaluations replayed, {len(pending)} pending re-submitted")
+    if evaluations or pending:
+        _report(progress, f"resuming: {len(evaluations)} finished evaluations replayed, "
+                          f"{len(pending)} pending re-submitted", logging.INFO)
 
     with Journal(directory / JOURNAL_NAME) as journal:
         while len(evaluations) < budget:
@@ -166,12 +179,13 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 journal.append(record)
                 evaluations.append(record)
                 finished.append(record)
-                if progress:
-                    best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
-                    value = "failed: " + record.get("error", "") if record.get("objective") is None else \
-                        f"objective={record['objective']:.6g}"
-                    progress(f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
-                             f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
+                best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
+                value = "failed: " + record.get("error", "") if record.get("objective") is None else \
+                    f"objective={record['objective']:.6g}"
+                _report(progress, f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
+                                  f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
+                if on_evaluation is not None:
+                    on_evaluation(record, len(evaluations), budget, best)
             good = [r for r in finished if r.get("objective") is not None]
             if good:
                 optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
@@ -201,7 +215,7 @@ def _write_outputs(directory: Path, settings: dict, results: dict, evaluations: 
     plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
 
 
-def _with_engine(directory, settings, engine, dask_address, max_workers, progress):
+def _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation=None):
     started = time.time()
     owned = None
     if engine is None or isinstance(engine, str):
@@ -209,7 +223,7 @@ def _with_engine(directory, settings, engine, dask_address, max_workers, progres
         engine = owned
     try:
         with single_threaded_blas():
-            return _loop(Path(directory), settings, engine, progress, started)
+            return _loop(Path(directory), settings, engine, progress, started, on_evaluation)
     finally:
         if owned is not None:
             owned.close()
@@ -218,7 +232,8 @@ def _with_engine(directory, settings, engine, dask_address, max_workers, progres
 def run_campaign(directory, *, objective: str = "efficiency", config=None, space: SearchSpace | None = None,
                  budget: int = 50, batch: int = 2, seed: int = 0, kernel: str = "wasserstein",
                  n_initial_points: int | None = None, xi: float = 0.01, objective_options: Mapping | None = None,
-                 engine=None, dask_address=None, max_workers=None, progress: Callable | None = print) -> dict:
+                 engine=None, dask_address=None, max_workers=None, progress: Callable | None = None,
+                 on_evaluation: Callable | None = None) -> dict:
     """Start an optimisation run in ``directory`` (must not hold a journal yet).
 
     Parameters
@@ -246,7 +261,11 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     dask_address : str, optional
         Scheduler address of a Dask cluster (overrides ``engine``).
     progress : callable or None
-        Receives one line per finished evaluation.
+        Receives one line per finished evaluation; ``None`` (default): the
+        lines go to this module's logger (debug level).
+    on_evaluation : callable, optional
+        Called as ``on_evaluation(record, n_finished, budget, best)`` after
+        each finished evaluation is journaled (progress bars).
 
     Returns
     -------
@@ -275,16 +294,19 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     write_json_atomic(directory / SETTINGS_NAME, settings)
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress)
+    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)
 
 
 def resume_campaign(directory, *, engine=None, dask_address=None, max_workers=None,
-                    progress: Callable | None = print) -> dict:
-    """Continue the run in ``directory`` after a crash or kill (see module docstring)."""
+                    progress: Callable | None = None, on_evaluation: Callable | None = None) -> dict:
+    """Continue the run in ``directory`` after a crash or kill (see module docstring).
+
+    ``progress`` and ``on_evaluation`` as in :func:`run_campaign`.
+    """
     import json
 
     directory = Path(directory)
     if not (directory / SETTINGS_NAME).is_file():
         raise FileNotFoundError(f"{directory} holds no {SETTINGS_NAME}: not an optimisation run directory")
     settings = json.loads((directory / SETTINGS_NAME).read_text())
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress)
+    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)

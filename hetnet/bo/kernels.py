@@ -42,6 +42,7 @@ Example
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from typing import Mapping, Sequence
 
@@ -62,6 +63,8 @@ __all__ = [
     "WassersteinEmbedding",
     "WassersteinMatern",
 ]
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED_NU = (0.5, 1.5, 2.5)
 

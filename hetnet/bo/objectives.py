@@ -37,6 +37,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -56,6 +57,8 @@ __all__ = [
     "analytic_targets",
     "make_objective",
 ]
+
+logger = logging.getLogger(__name__)
 
 NETWORK_OBJECTIVES = ("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov")
 OBJECTIVES = NETWORK_OBJECTIVES + ("gamma-moments",)

@@ -33,6 +33,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import Callable, Sequence
 
@@ -46,6 +47,8 @@ from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
 __all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas"]
+
+logger = logging.getLogger(__name__)
 
 KERNELS = ("wasserstein", "matern")
 

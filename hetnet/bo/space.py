@@ -36,6 +36,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -55,6 +56,8 @@ __all__ = [
     "dimension_to_dict",
     "dimension_from_dict",
 ]
+
+logger = logging.getLogger(__name__)
 
 DISTRIBUTION_KINDS = {"gamma": ("shape", "mean"), "lognormal": ("mean", "std"), "uniform": ("mean", "width")}
 

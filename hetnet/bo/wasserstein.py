@@ -36,6 +36,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Sequence
 
@@ -55,6 +56,8 @@ __all__ = [
     "sinkhorn_divergence",
     "combined_distance",
 ]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LEVELS = 32
 

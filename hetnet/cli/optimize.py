@@ -11,9 +11,12 @@ Example
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 __all__ = ["register", "run_optimize"]
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Bayesian optimisation over parameter distributions (SPEC section 4).
@@ -100,15 +103,25 @@ def run_optimize(args) -> int:
     from hetnet.bo.campaign import resume_campaign, run_campaign
     from hetnet.config import ConfigError, HRSNNConfig, load_config
 
+    from hetnet.progress import progress_bar
+
     engine = "serial" if args.serial else "process"
+    bar = progress_bar(desc="evaluations", unit="eval")
 
     def progress(line):
-        print(line, flush=True)
+        if bar.disable:             # not a terminal (log file, pipe, CI): one line per evaluation
+            print(line, flush=True)
+
+    def on_evaluation(record, finished, budget, best):
+        bar.total = budget
+        bar.update(finished - bar.n)
+        if best is not None:
+            bar.set_postfix(best=f"{best:.4g}")
 
     try:
         if args.resume:
             results = resume_campaign(args.resume, engine=engine, dask_address=args.dask,
-                                      max_workers=args.workers, progress=progress)
+                                      max_workers=args.workers, progress=progress, on_evaluation=on_evaluation)
             directory = args.resume
         else:
             config = load_config(args.config) if args.config else None
@@ -126,10 +139,12 @@ def run_optimize(args) -> int:
                                    batch=args.batch, seed=args.seed, kernel=args.kernel,
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
-                                   progress=progress)
+                                   progress=progress, on_evaluation=on_evaluation)
     except (ConfigError, FileExistsError, FileNotFoundError, ValueError) as error:
         print(f"hetnet optimize: error: {error}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     best = results.get("best")
     if best is None:
         print("no successful evaluation", file=sys.stderr)

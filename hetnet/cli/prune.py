@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["register", "run_prune", "plot_results", "final_rows"]
+
+logger = logging.getLogger(__name__)
 
 METHODS = ("lnp", "ap", "random")
 
@@ -66,10 +69,21 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _progress(method, seed, total):
+    """Per-iteration progress: a bar with ETA in a terminal, one line per iteration elsewhere."""
+    from hetnet.progress import progress_bar
+
+    bar = progress_bar(total=total, desc=f"{method} seed {seed}", unit="iteration")
+
     def report(record):
-        print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
-              f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
-              f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
+        if bar.disable:
+            print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
+                  f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
+                  f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
+            return
+        bar.update(record.iteration - bar.n)
+        bar.set_postfix(neurons=record.n_neurons, synapses=record.n_synapses)
+        if record.iteration >= total:
+            bar.close()
     return report
 
 

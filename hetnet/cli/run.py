@@ -10,6 +10,7 @@ provenance), ``results.csv`` (one row per variant and metric) and
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ import numpy as np
 from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, config_to_toml, load_config
 
 __all__ = ["register", "run_command", "format_table"]
+
+logger = logging.getLogger(__name__)
 
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 
@@ -63,6 +66,31 @@ def register(subparsers):
 
 def _say(message: str):
     print(f"[hetnet {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _stage_progress(n_stages: int):
+    """Progress of the simulation stages (STDP run, frozen run per variant): a bar in a terminal, else lines."""
+    from hetnet.progress import progress_bar
+
+    bar = progress_bar(total=n_stages, desc="simulations", unit="stage")
+    started = []
+
+    def report(message: str):
+        if bar.disable:
+            _say(message)
+            return
+        if started:
+            bar.update(1)
+        started.append(message)
+        bar.set_description(message)
+
+    def close():
+        if started and not bar.disable:
+            bar.update(max(0, bar.total - bar.n))
+        bar.close()
+
+    report.close = close
+    return report
 
 
 def format_table(rows: dict) -> str:
@@ -130,8 +158,12 @@ def _prediction(args, config, variants, out: Path):
         raise ValueError("needs --train-steps >= 10, --test-steps >= 2 and 0 <= --washout-steps < train-steps - 1")
     series, dt_series, exponent = task_series(args.task, steps["train_steps"] + steps["test_steps"] + 1, config.seed)
     _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
-    outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
-                              lyapunov_exponent=exponent, progress=_say, **steps)
+    stages = _stage_progress(len(variants) * (3 if args.mode == "free-running" else 2))
+    try:
+        outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
+                                  lyapunov_exponent=exponent, progress=stages, **steps)
+    finally:
+        stages.close()
     rows = {variant: scalar_metrics(outcome) for variant, outcome in outcomes.items()}
     train, test = steps["train_steps"], steps["test_steps"]
     persistence = float(nrmse(series[train + 1: train + test + 1], series[train: train + test],
@@ -156,8 +188,12 @@ def _prediction(args, config, variants, out: Path):
 def _classification(args, config, variants):
     from hetnet.tasks.registry import format_task_table, run_task, scalar_metrics
 
-    results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
-                       progress=_say, seed=config.seed)
+    stages = _stage_progress(2 * len(variants))
+    try:
+        results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
+                           progress=stages, seed=config.seed)
+    finally:
+        stages.close()
     rows = {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
     print(f"\nclassification of {args.task}")
     print(format_task_table({args.task: rows}))

@@ -49,6 +49,7 @@ parameter that may change between runs is a state variable, not a literal.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +94,8 @@ __all__ = [
     "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
     "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "BrianNetwork", "build_brian_network",
 ]
+
+logger = logging.getLogger(__name__)
 
 _NEURON_PARAMETERS = """
 v_th : volt (constant)

@@ -15,9 +15,13 @@ True
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 __all__ = ["grid_positions", "connection_probability", "distance_connections", "random_connections"]
+
+logger = logging.getLogger(__name__)
 
 _BLOCK_ENTRIES = 4_000_000  # pairs handled at once (about 32 MB of float64)
 

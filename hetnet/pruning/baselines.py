@@ -20,6 +20,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable, Optional
 
@@ -36,6 +37,8 @@ from hetnet.pruning.networks import erdos_renyi_network
 from hetnet.pruning.timescales import resolve_lyapunov
 
 __all__ = ["random_baseline", "activity_pruning"]
+
+logger = logging.getLogger(__name__)
 
 
 def _pools(network: PrunedNetwork):

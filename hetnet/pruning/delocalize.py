@@ -37,6 +37,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Optional
 
@@ -48,6 +49,8 @@ from scipy.spatial import cKDTree
 from hetnet.pruning.graph import as_sparse_weights, degrees, symmetric_adjacency
 
 __all__ = ["DelocalizationResult", "add_delocalizing_edges", "local_candidates", "laplacian_ipr"]
+
+logger = logging.getLogger(__name__)
 
 
 def local_candidates(positions, radius: float, *, exclude=None) -> tuple:

@@ -71,6 +71,8 @@ __all__ = [
     "DEFAULT_LYAPUNOV_OPTIONS",
 ]
 
+logger = logging.getLogger(__name__)
+
 #: cheap settings of the per-iteration Lyapunov estimate
 DEFAULT_LYAPUNOV_OPTIONS = {"n_exponents": 10, "n_steps": 300, "warmup_steps": 100, "dt_ms": 1.0, "input_std": 0.1}
 
@@ -403,6 +405,9 @@ def lyapunov_noise_pruning(network, *, n_iterations: int = 100, synapse_keep_fra
             iteration, network.n_neurons, network.n_synapses, network.n_excitatory,
             sops_estimate(network.weights_mV, rate_vector[network.neuron_indices]),
             float(exponents.max_exponent_per_s), time.perf_counter() - start, steps, extra))
+        logger.debug("LNP iteration %d/%d: %d neurons, %d synapses, lambda_max %.3g 1/s, %.2f s", iteration,
+                     n_iterations, network.n_neurons, network.n_synapses, records[-1].max_lyapunov_per_s,
+                     records[-1].seconds)
         if callback is not None:
             callback(records[-1])
     if optimize_timescales:

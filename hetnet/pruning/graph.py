@@ -15,6 +15,8 @@ Example
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import scipy.sparse as sparse
 
@@ -26,6 +28,8 @@ __all__ = [
     "subnetwork_weights",
     "symmetric_adjacency",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def as_sparse_weights(weights) -> sparse.csr_array:

@@ -18,6 +18,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -28,6 +29,8 @@ from hetnet.distributions import Gamma
 from hetnet.pruning.driver import PrunedNetwork
 
 __all__ = ["grid_network", "erdos_renyi_network", "network_from_config", "cubic_grid"]
+
+logger = logging.getLogger(__name__)
 
 
 def cubic_grid(n_neurons: int) -> np.ndarray:

@@ -33,6 +33,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Optional
 
@@ -42,6 +43,8 @@ import scipy.sparse as sparse
 from hetnet.pruning.graph import as_sparse_weights, subnetwork_weights
 
 __all__ = ["betweenness_centrality", "NodePruningResult", "prune_nodes", "default_n_sources"]
+
+logger = logging.getLogger(__name__)
 
 
 def default_n_sources(n_neurons: int) -> Optional[int]:

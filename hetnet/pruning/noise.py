@@ -61,6 +61,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -82,6 +83,8 @@ __all__ = [
     "NoisePruningResult",
     "noise_prune",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def default_delta(per_neuron_exponents_per_s) -> float:

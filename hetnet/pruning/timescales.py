@@ -33,6 +33,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ __all__ = [
     "TimescaleResult",
     "optimize_timescales",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: smallest time constant step IV assigns (ms)
 MIN_TAU_MS = 1.0

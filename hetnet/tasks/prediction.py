@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable, Optional, Sequence
 
@@ -42,6 +43,8 @@ from hetnet.config import HRSNNConfig
 from hetnet.encoding import encode_series
 
 __all__ = ["predict_series", "PredictionReadout", "LYAPUNOV_EXPONENTS"]
+
+logger = logging.getLogger(__name__)
 
 #: Largest Lyapunov exponents in 1 / (model time unit) for the VPT in Lyapunov times.
 LYAPUNOV_EXPONENTS = {"lorenz63": 0.906, "rossler": 0.0714, "mackey-glass": 0.0086}
