@@ -5,8 +5,8 @@ every stimulus step (a piecewise-constant rate, streamed to a Brian2
 ``PoissonGroup`` through a ``TimedArray``); a :class:`SpikeStimulus` holds
 explicit input spikes (e.g. SHD). No Brian2 import here.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.config import InputConfig
 >>> series = np.sin(np.linspace(0, 6, 50))[:, None]

@@ -1,7 +1,7 @@
 """Provenance: what produced a result (seed, versions, backend, configuration, machine).
 
-Example
--------
+Examples
+--------
 >>> record = provenance(seed=3, backend="runtime")
 >>> record["seed"], "numpy" in record["versions"]
 (3, True)

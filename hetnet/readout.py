@@ -3,8 +3,8 @@
 States are standardised with statistics of the training rows only, then a
 linear model is fitted; the pipelines are ordinary scikit-learn estimators.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> states = rng.normal(size=(200, 5))

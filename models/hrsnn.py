@@ -1,8 +1,10 @@
 """HeNHeS: a heterogeneous recurrent spiking neural network in plain Brian2.
+=========================================================================
 
 Chakraborty & Mukhopadhyay, "Heterogeneous recurrent spiking neural network
 for spatio-temporal classification", Frontiers in Neuroscience 17 (2023),
-arXiv:2211.04297 (the HRSNN); SPEC.md section 1 of hetnet.
+arXiv:2211.04297 (the HRSNN); the equations are written out in the
+"Network" section of hetnet's science page (docs/science.rst).
 
 Leaky integrate-and-fire neurons with per-neuron membrane time constants and
 thresholds (heterogeneous neurons, HeN), trace STDP with per-synapse time

@@ -1,6 +1,6 @@
 """Synaptic operations (SOPs) and energy.
 
-SPEC section 2: ``SOPs = sum over time and presynaptic neurons of spikes x
+See :ref:`science-energy`: ``SOPs = sum over time and presynaptic neurons of spikes x
 number of surviving outgoing synapses``; a synapse counts only when its
 presynaptic neuron, the synapse itself and its postsynaptic neuron are all
 alive. ``energy = 0.9 pJ x SOPs``; ``SOP ratio = SOPs(unpruned) /
@@ -32,7 +32,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Energy of one synaptic operation (SPEC section 2), joules.
+#: Energy of one synaptic operation (:ref:`science-energy`), joules.
 JOULES_PER_SOP = 0.9e-12
 #: Energy of one multiply-accumulate of an ANN, for comparison, joules.
 JOULES_PER_MAC = 4.6e-12

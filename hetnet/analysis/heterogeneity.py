@@ -1,6 +1,6 @@
 """Heterogeneity measure: log-determinant of the parameter covariance.
 
-SPEC section 2: ``log det Cov(p)`` over the per-neuron (or per-synapse)
+See :ref:`science-heterogeneity`: ``log det Cov(p)`` over the per-neuron (or per-synapse)
 parameter vectors ``p`` -- up to constants the differential entropy of a
 Gaussian with that covariance.
 

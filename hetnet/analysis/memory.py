@@ -1,6 +1,6 @@
 """Memory capacity (Jaeger 2001) from one regularised least-squares solve.
 
-SPEC section 2: drive the network with i.i.d. input ``u(t)``; for each delay
+See :ref:`science-memory`: drive the network with i.i.d. input ``u(t)``; for each delay
 ``k = 1 .. k_max`` a ridge readout ``y_k(t) = b_k . x(t) + c_k`` is trained
 to reproduce ``u(t - k)``; ``MC(k)`` is the squared Pearson correlation of
 ``y_k`` and ``u(t - k)`` on held-out time steps, and ``MC = sum_k MC(k)``.
@@ -134,7 +134,7 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge=1e-6, test_fraction=
     states : array_like, shape (n_steps, n_neurons)
         Network states, one row per time step.
     inputs : array_like, shape (n_steps,) or (n_steps, 1)
-        The scalar input sequence, ideally i.i.d. (SPEC: ``U[-1, 1]``).
+        The scalar input sequence, ideally i.i.d. (the papers use ``U[-1, 1]``).
     k_max : int
         Largest delay, ``>= 1``.
     washout : int, default 0

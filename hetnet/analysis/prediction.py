@@ -1,6 +1,6 @@
 """Prediction metrics: RMSE, NRMSE, valid prediction time.
 
-SPEC section 2. NRMSE normalises each output dimension ``d`` by a scale
+See :ref:`science-prediction`. NRMSE normalises each output dimension ``d`` by a scale
 ``n_d`` of the *true* series (default: its standard deviation over the data,
 ``ddof = 0``) and averages the normalised squared errors over dimensions:
 

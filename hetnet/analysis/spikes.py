@@ -1,6 +1,6 @@
 """Spike statistics: counts, average activation, spike efficiency.
 
-SPEC section 2: ``S`` = average spike count per recurrent neuron; spike
+See :ref:`science-spikes`: ``S`` = average spike count per recurrent neuron; spike
 efficiency ``E = MC / S``; average neuronal activation over ``T`` steps
 ``(1 / (N T)) sum_t sum_i s_i(t)``.
 """
@@ -88,7 +88,7 @@ def _counts(spike_counts_array):
 
 
 def mean_spike_count(spike_counts):
-    """Average spike count per neuron, ``S`` of SPEC section 2.
+    """Average spike count per neuron, ``S`` (:ref:`science-spikes`).
 
     Parameters
     ----------
@@ -157,7 +157,7 @@ def firing_rates_hz(spike_counts, duration_ms):
 
 
 def spike_efficiency(memory_capacity, spike_counts):
-    """Spike efficiency ``E = MC / S`` (SPEC section 2).
+    """Spike efficiency ``E = MC / S`` (:ref:`science-spikes`).
 
     Parameters
     ----------

@@ -8,8 +8,8 @@ uniform random search on the same problem and seeds and returns the best
 regret after each evaluation. ``bench/bench_bo.py`` runs it over 10 seeds;
 the test suite runs a small version.
 
-Example
--------
+Examples
+--------
 >>> problem = analytic_problems()["gamma-1"]
 >>> problem.objective(problem.optimum, 0)["metrics"]["regret"]
 0.0

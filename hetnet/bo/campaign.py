@@ -25,8 +25,8 @@ GP.
 The seed of evaluation ``i`` is ``SeedSequence([seed, i])``'s first word:
 reproducible per run and distinct per evaluation.
 
-Example
--------
+Examples
+--------
 >>> import tempfile
 >>> results = run_campaign(tempfile.mkdtemp(), objective="gamma-moments", budget=6, batch=2,
 ...                        n_initial_points=4, engine="serial", progress=None)

@@ -12,8 +12,8 @@ the objective, catches its errors and returns a JSON-ready record.
 Objectives must be picklable (module-level classes or functions), since
 the process pool and Dask serialise them to the workers.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.bo.engine import make_engine
 >>> with make_engine("serial") as engine:
 ...     handles = [engine.submit(pow, 2, k) for k in range(3)]
@@ -42,8 +42,8 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
     ``{"status": "failed", "error": ..., "objective": None}``; so does a
     NaN or infinite objective value, which the GP could not be told.
 
-    Example
-    -------
+    Examples
+    --------
     >>> record = evaluate_candidate(lambda x, s: {"objective": -x[0] ** 2, "metrics": {}}, [0.5], 1, 0)
     >>> record["objective"], record["status"]
     (-0.25, 'ok')
@@ -175,8 +175,8 @@ class DaskEngine(_EngineBase):
 def make_engine(kind: str = "process", *, dask_address=None, max_workers=None):
     """Build an engine: ``"serial"``, ``"process"`` (default) or a Dask cluster when ``dask_address`` is given.
 
-    Example
-    -------
+    Examples
+    --------
     >>> make_engine("serial").name
     'serial'
     """

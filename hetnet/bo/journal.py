@@ -17,8 +17,8 @@ replays every finished evaluation into a fresh optimiser and first
 evaluates the proposals of the interrupted batch that have no evaluation
 yet: nothing finished is lost or repeated.
 
-Example
--------
+Examples
+--------
 >>> import tempfile, pathlib
 >>> directory = pathlib.Path(tempfile.mkdtemp())
 >>> with Journal(directory / "journal.jsonl") as journal:
@@ -56,7 +56,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 class Journal:
-    """An append-only JSON-lines file; every :meth:`append` is flushed and fsynced.
+    """An append-only JSON-lines file; every :meth:`Journal.append` is flushed and fsynced.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """``hetnet optimize``: Bayesian optimisation of an HRSNN's parameter distributions.
 
-Example
--------
+Examples
+--------
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="hetnet")
 >>> _ = register(parser.add_subparsers(dest="command"))
@@ -19,7 +19,8 @@ __all__ = ["register", "run_optimize"]
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
-Bayesian optimisation over parameter distributions (SPEC section 4).
+Bayesian optimisation over parameter distributions (the science page of the
+documentation writes out the kernel and the acquisition).
 
 Searches the Gamma shape and mean of the membrane time constants (E and I),
 the threshold spreads, the STDP time constants and learning rates, and the

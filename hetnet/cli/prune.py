@@ -1,7 +1,7 @@
 """``hetnet prune``: Lyapunov noise pruning and its baselines from the command line.
 
-Example
--------
+Examples
+--------
 ``hetnet prune --method lnp random --iterations 100 --out runs/prune --seeds 0 1 2``
 writes ``runs/prune/results.json`` (records per method and seed, provenance),
 ``runs/prune/results.csv`` (the last iteration's numbers, one row per method, seed and metric),
@@ -36,8 +36,9 @@ def register(subparsers) -> argparse.ArgumentParser:
         help="prune a recurrent network: Lyapunov noise pruning (LNP), activity-based (AP) or random ER",
         description=(
             "Prune a randomly initialised HRSNN task-agnostically with Lyapunov noise pruning "
-            "(SPEC section 3: noise pruning of synapses, betweenness node pruning, delocalising "
-            "edges, Bayesian optimisation of tau_m at the end), or run a baseline: activity-based "
+            "(noise pruning of synapses, betweenness node pruning, delocalising edges, Bayesian "
+            "optimisation of tau_m at the end; the documentation's science page gives the formulas), "
+            "or run a baseline: activity-based "
             "pruning (simulate with STDP on a Lorenz-63 stimulus, drop the least active neurons, "
             "retrain; needs Brian2) or Erdos-Renyi networks with LNP's neuron and synapse counts. "
             "Writes results.json, one .npz network per method and seed, and pruning.png into --out."

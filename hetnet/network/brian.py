@@ -1,6 +1,6 @@
 """The HRSNN as Brian2 objects (the only model module that imports Brian2).
 
-Model (SPEC section 1), per recurrent neuron ``i``::
+Model (:ref:`science-network`), per recurrent neuron ``i``::
 
     tau_m_i dv/dt = -(v - v_rest_i)            (unless refractory)
     v > v_th_i  ->  v = v_reset_i, refractory for t_ref_i
@@ -38,8 +38,8 @@ instead of a division in every event-driven decay); the STDP time constants
 stay ``tau_pre_ms`` / ``tau_post_ms`` everywhere outside this module.
 
 (Brian2 reserves the suffixes ``_pre`` / ``_post`` for pre- and postsynaptic
-variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for SPEC's x_pre, 1/tau_pre,
-eta_pre. No two names differ only by case, which would make standalone code
+variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for the model's x_pre,
+1/tau_pre, eta_pre. No two names differ only by case, which would make standalone code
 generation non-deterministic.)
 
 ``plasticity`` is a shared variable (1 while learning, 0 to pause learning

@@ -1,11 +1,11 @@
 """Neuron positions on a 3-D grid and distance-dependent connectivity (numpy only).
 
 ``P(i, j) = C * exp(-(D(i, j) / lambda)**2)`` with ``D`` the Euclidean grid
-distance (SPEC section 1). Sampling is vectorised over blocks of
+distance (:ref:`science-connectivity`). Sampling is vectorised over blocks of
 presynaptic neurons; no Python loop over synapses.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> positions = grid_positions(27, (3, 3, 3), rng)

@@ -6,8 +6,8 @@ by :func:`generate_network`; every random choice comes from one seed, split
 into independent streams, so HoNHoS and HeNHeS built with the same seed share
 positions, connectivity and initial weights and differ only in parameters.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.config import HRSNNConfig
 >>> network = generate_network(HRSNNConfig(n_neurons=100, seed=1), n_input=20)
 >>> network.n_neurons, sorted(network.synapses)

@@ -1,7 +1,7 @@
 """Run a :class:`~hetnet.network.instance.NetworkInstance` on a Brian2 backend.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.config import HRSNNConfig
 >>> from hetnet.encoding import encode_series

@@ -1,19 +1,21 @@
-"""Iterative Lyapunov noise pruning (LNP, SPEC section 3): steps I-III repeated, then IV.
+"""Iterative Lyapunov noise pruning (LNP): steps I-III repeated, then IV.
 
-One iteration on the current network ``(W [pre, post] in mV, tau_m_ms)``:
+The method is described in the "Lyapunov noise pruning" section of the
+:doc:`/science` page (:ref:`science-lnp`). One iteration on the current
+network ``(W [pre, post] in mV, tau_m_ms)``:
 
-0. per-neuron and largest Lyapunov exponents of the rate surrogate
-   (:func:`hetnet.analysis.network_lyapunov` on ``W / 13 mV``, cheap
-   settings: 10 exponents, 300 steps after 100 warm-up steps);
-I. noise pruning of synapses to ``synapse_keep_fraction`` of the current
-   count (:func:`hetnet.pruning.noise.noise_prune`), warm-starting the
-   covariance from the previous iteration; the homeostatic diagonal becomes
-   the new leak, ``tau_m_ms = 1000 / leak_per_s``;
-II. removal of the ``node_prune_fraction`` neurons of lowest betweenness
-   (:func:`hetnet.pruning.nodes.prune_nodes`);
-III. ``new_edge_fraction`` x synapses new local edges maximising the degree
-   variance (:func:`hetnet.pruning.delocalize.add_delocalizing_edges`),
-   never re-adding a synapse of the original network.
+- *exponents*: per-neuron and largest Lyapunov exponents of the rate
+  surrogate (:func:`hetnet.analysis.network_lyapunov` on ``W / 13 mV``,
+  cheap settings: 10 exponents, 300 steps after 100 warm-up steps);
+- *step I*: noise pruning of synapses to ``synapse_keep_fraction`` of the
+  current count (:func:`hetnet.pruning.noise.noise_prune`), warm-starting
+  the covariance from the previous iteration; the homeostatic diagonal
+  becomes the new leak, ``tau_m_ms = 1000 / leak_per_s``;
+- *step II*: removal of the ``node_prune_fraction`` neurons of lowest
+  betweenness (:func:`hetnet.pruning.nodes.prune_nodes`);
+- *step III*: ``new_edge_fraction`` x synapses new local edges maximising
+  the degree variance (:func:`hetnet.pruning.delocalize.add_delocalizing_edges`),
+  never re-adding a synapse of the original network.
 
 After the last iteration (and every ``timescale_every`` iterations if set)
 step IV re-draws tau_m by Bayesian optimisation
@@ -31,8 +33,8 @@ The output :class:`PrunedNetwork` is what the simulator runs:
 :meth:`PrunedNetwork.to_network_instance` turns it into a
 :class:`hetnet.network.NetworkInstance` through ``NetworkInstance.pruned``.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.driver import PrunedNetwork, lyapunov_noise_pruning
 >>> from hetnet.pruning.networks import grid_network

@@ -5,8 +5,8 @@ Weight matrices follow the project convention ``[pre, post]``: entry
 pruning code keeps them as :class:`scipy.sparse.csr_array` with explicit
 zeros removed and indices sorted.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.graph import as_sparse_weights, degrees
 >>> weights = as_sparse_weights(np.array([[0.0, 1.0], [-2.0, 0.0]]))

@@ -20,8 +20,8 @@ seconds rather than networkx's ~81 s, and with ``n_sources`` sampled sources
 The sampling error against the exact values is measured in
 ``tests/test_pruning_nodes.py``.
 
-Example
--------
+Examples
+--------
 >>> import networkx as nx
 >>> import numpy as np
 >>> from hetnet.pruning.nodes import betweenness_centrality

@@ -1,6 +1,6 @@
 """Classification with an HRSNN: unsupervised STDP, spike-count states, readout.
 
-Protocol (SPEC section 5): every sample is presented for ``present_ms``
+Protocol (:ref:`science-states`): every sample is presented for ``present_ms``
 (``T_in``, 100 ms) followed by ``rest_ms`` (100 ms) of silence. A seeded
 stratified split gives training and test samples; ``training_fraction``
 keeps only that share of the training samples (limited-data experiments).

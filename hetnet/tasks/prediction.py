@@ -1,6 +1,6 @@
 """Time-series prediction with an HRSNN reservoir and a linear readout.
 
-Protocol (SPEC section 5): the series is rate-coded (statistics of the
+Protocol (:ref:`science-states`): the series is rate-coded (statistics of the
 training steps only), a network is generated for each variant, trained
 without supervision (STDP on) on the training steps, frozen, and run again
 on the whole series. The state at step ``t`` (exponentially filtered spike
