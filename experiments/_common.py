@@ -1,12 +1,13 @@
 """Shared command line and output of the experiment scripts (not an experiment itself)."""
 import argparse
-import json
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 
-from hetnet.provenance import json_default, provenance
+from hetnet.io import tidy_rows, write_json, write_tidy_csv
+from hetnet.provenance import provenance
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -22,22 +23,35 @@ def say(message: str):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def save(out, name: str, record: dict, figure=None, **provenance_fields):
-    """Write ``name.json`` (with provenance) and ``name.png`` into ``out``."""
+def save(out, name: str, record: dict, figure=None, rows=None, **provenance_fields):
+    """Write ``name.json`` (with provenance), ``name.png`` and, given per-run ``rows``, ``name.csv``.
+
+    ``rows`` are one mapping per run (``seed``, ``variant`` and the metrics),
+    written as a tidy table (seed, variant, metric, value) by
+    :func:`hetnet.io.write_tidy_csv`; the JSON goes through
+    :func:`hetnet.io.write_json` (NaN as ``null``).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     record["provenance"] = provenance(**provenance_fields)
-    (out / f"{name}.json").write_text(json.dumps(record, indent=1, default=json_default))
+    written = [write_json(out / f"{name}.json", record).name]
+    if rows is not None:
+        written.append(write_tidy_csv(out / f"{name}.csv", tidy_rows(rows)).name)
     if figure is not None:
-        figure.tight_layout()
+        if figure.get_layout_engine() is None:
+            figure.tight_layout()
         figure.savefig(out / f"{name}.png", dpi=110)
-    say(f"wrote {out / (name + '.json')}" + (f" and {name}.png" if figure is not None else ""))
+        written.append(f"{name}.png")
+    say(f"wrote {', '.join(written)} in {out}")
 
 
 def pyplot():
-    import matplotlib
+    """``matplotlib.pyplot`` for the scripts: the Agg backend unless ``MPLBACKEND`` names another.
 
-    matplotlib.use("Agg")
+    Only the experiment scripts (run as programs) import this module; the
+    library never selects a backend.
+    """
+    os.environ.setdefault("MPLBACKEND", "Agg")
     import matplotlib.pyplot as plt
 
     return plt
@@ -48,10 +62,12 @@ def mean_and_spread(values):
     return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
 
 
-def classification_sweep(values, make_run, variants, n_seeds, base_seed, label):
+def classification_sweep(values, make_run, variants, n_seeds, base_seed, label, rows=None):
     """Mean and spread of test accuracy per variant over ``values`` and seeds.
 
     ``make_run(value, seed)`` returns the ``classify`` results of one seed.
+    Each run's accuracy is appended to ``rows`` (if given) as
+    ``{"seed", "variant", "accuracy[<label>=<value>]"}``, ready for :func:`save`.
     """
     accuracy = {variant: {} for variant in variants}
     for value in values:
@@ -60,6 +76,9 @@ def classification_sweep(values, make_run, variants, n_seeds, base_seed, label):
             results = make_run(value, seed)
             for variant in variants:
                 runs[variant].append(results[variant]["accuracy"])
+                if rows is not None:
+                    rows.append({"seed": seed, "variant": variant,
+                                 f"accuracy[{label.strip(' =:')}={value}]": results[variant]["accuracy"]})
         for variant in variants:
             accuracy[variant][value] = mean_and_spread(runs[variant])
         say(f"{label} {value}: " + ", ".join(f"{v} {accuracy[v][value][0]:.3f}" for v in variants))
@@ -68,8 +87,9 @@ def classification_sweep(values, make_run, variants, n_seeds, base_seed, label):
 
 def accuracy_plot(values, accuracy, xlabel, title, log_x=False):
     """Accuracy with error bars against ``values``, one line per variant."""
-    plt = pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
+    from hetnet.plotting import new_figure
+
+    figure, axis = new_figure(figsize=(6, 4))
     for variant, by_value in accuracy.items():
         axis.errorbar(values, [by_value[v][0] for v in values], yerr=[by_value[v][1] for v in values],
                       marker="o", capsize=3, label=variant)

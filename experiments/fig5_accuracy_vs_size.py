@@ -30,10 +30,11 @@ def main(argv=None):
         data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
         return classify(config, data, variants=VARIANTS, seed=seed)
 
-    accuracy = classification_sweep(sizes, run, VARIANTS, n_seeds, args.seed, "N =")
+    rows = []
+    accuracy = classification_sweep(sizes, run, VARIANTS, n_seeds, args.seed, "N =", rows=rows)
     figure = accuracy_plot(sizes, accuracy, "recurrent neurons N", "spike-pattern classification", log_x=True)
     save(args.out, "fig5_accuracy_vs_size", {"sizes": sizes, "seeds": n_seeds, "accuracy": accuracy}, figure,
-         seed=args.seed, backend="runtime")
+         rows=rows, seed=args.seed, backend="runtime")
 
 
 if __name__ == "__main__":

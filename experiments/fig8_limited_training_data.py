@@ -28,10 +28,11 @@ def main(argv=None):
         data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
         return classify(config, data, variants=VARIANTS, training_fraction=fraction, seed=seed)
 
-    accuracy = classification_sweep(fractions, run, VARIANTS, n_seeds, args.seed, "fraction")
+    rows = []
+    accuracy = classification_sweep(fractions, run, VARIANTS, n_seeds, args.seed, "fraction", rows=rows)
     figure = accuracy_plot(fractions, accuracy, "fraction of training data", "limited training data")
     save(args.out, "fig8_limited_training_data", {"fractions": fractions, "n_neurons": size, "seeds": n_seeds,
-                                                  "accuracy": accuracy}, figure, seed=args.seed, backend="runtime")
+                                                  "accuracy": accuracy}, figure, rows=rows, seed=args.seed, backend="runtime")
 
 
 if __name__ == "__main__":

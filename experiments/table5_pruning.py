@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import mean_and_spread, parser, pyplot, save, say  # noqa: E402
+from _common import mean_and_spread, parser, save, say  # noqa: E402
 
 from hetnet.config import HRSNNConfig  # noqa: E402
 from hetnet.encoding import encode_series  # noqa: E402
 from hetnet.network import generate_network  # noqa: E402
+from hetnet.plotting import dot_plot, new_figure  # noqa: E402
 from hetnet.pruning import PrunedNetwork, activity_pruning, lyapunov_noise_pruning  # noqa: E402
 from hetnet.tasks.prediction import predict_series  # noqa: E402
 from hetnet.tasks.registry import task_series  # noqa: E402
@@ -37,6 +38,7 @@ def main(argv=None):
     size = args.n_neurons or size
     iterations = args.iterations or iterations
     runs = {"unpruned": [], "AP": [], "LNP": []}
+    tidy = []
     for seed in range(args.seed, args.seed + n_seeds):
         config = HRSNNConfig(n_neurons=size, seed=seed)
         series, dt, exponent = task_series("lorenz63", train + test + 1, seed)
@@ -57,19 +59,18 @@ def main(argv=None):
                                  lyapunov_exponent=exponent, progress=say)
         for label, metrics in results.items():
             runs[label].append({key: metrics[key] for key in METRICS})
+            tidy.append({"seed": seed, "variant": label, **runs[label][-1]})
             say(f"seed {seed} {label}: " + ", ".join(f"{key} {metrics[key]:.4g}" for key in METRICS))
     table = {label: {key: mean_and_spread([run[key] for run in rows]) for key in METRICS} for label, rows in runs.items()}
     for label in ("AP", "LNP"):
         table[label]["sop_ratio"] = table["unpruned"]["recurrent_sops"][0] / max(table[label]["recurrent_sops"][0], 1.0)
-    plt = pyplot()
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
-    labels = list(table)
-    axes[0].bar(labels, [table[k]["recurrent_sops"][0] for k in labels], yerr=[table[k]["recurrent_sops"][1] for k in labels])
-    axes[0].set(ylabel="recurrent SOPs (frozen run)", yscale="log", title="synaptic operations")
-    axes[1].bar(labels, [table[k]["rmse"][0] for k in labels], yerr=[table[k]["rmse"][1] for k in labels])
-    axes[1].set(ylabel="RMSE, one-step Lorenz-63", title="prediction")
+    figure, axes = new_figure(1, 2, figsize=(10, 4))
+    dot_plot({label: [run["recurrent_sops"] for run in seed_runs] for label, seed_runs in runs.items()}, axes[0],
+             ylabel="recurrent SOPs (frozen run)", log=True, title="synaptic operations")
+    dot_plot({label: [run["rmse"] for run in seed_runs] for label, seed_runs in runs.items()}, axes[1],
+             ylabel="RMSE, one-step Lorenz-63", title="prediction")
     save(args.out, "table5_pruning", {"n_neurons": size, "iterations": iterations, "seeds": n_seeds, "table": table},
-         figure, seed=args.seed, backend="runtime")
+         figure, rows=tidy, seed=args.seed, backend="runtime")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ what is allowed. Values are plain numbers with the unit in the name
 (``tau_m_ms``); Brian2 units are attached only at the model boundary
 (:mod:`hetnet.network.brian`).
 
-Example
--------
+Examples
+--------
 >>> from hetnet.config import HRSNNConfig
 >>> config = HRSNNConfig(n_neurons=200, variant="HeNHeS", seed=3)
 >>> config.n_excitatory, config.n_inhibitory
@@ -18,6 +18,7 @@ False
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import sys
 from dataclasses import dataclass, field, fields
@@ -52,6 +53,8 @@ __all__ = [
     "load_config",
     "config_to_toml",
 ]
+
+logger = logging.getLogger(__name__)
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
@@ -143,9 +146,24 @@ class NeuronConfig(_Section):
     """Distributions of the LIF parameters of one population (E or I).
 
     Under a homogeneous-neuron variant (HoN...) every neuron takes each
-    distribution's mean; under HeN... each neuron draws its own value.
-    ``bias_mV`` is the background drive ``R * I_bg``: the depolarisation above
-    ``v_rest`` at which a neuron would settle without any other input.
+    distribution's mean; under HeN... each neuron draws its own value
+    (:ref:`science-neuron`). Each field is a distribution or a number.
+
+    Attributes
+    ----------
+    tau_m_ms : distribution
+        Membrane time constant (ms), > 0.
+    v_th_mV : distribution
+        Firing threshold (mV); every value must lie above ``v_rest_mV`` and ``v_reset_mV``.
+    v_rest_mV : distribution
+        Resting potential (mV), where the leak pulls the membrane.
+    v_reset_mV : distribution
+        Potential after a spike (mV).
+    t_ref_ms : distribution
+        Refractory period (ms), > 0, at least ``dt_ms``.
+    bias_mV : distribution
+        Background drive ``R * I_bg`` (mV): the depolarisation above ``v_rest_mV`` at which
+        a neuron would settle without any other input.
     """
 
     tau_m_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
@@ -176,7 +194,26 @@ class STDPConfig(_Section):
     Depression on a presynaptic spike, ``w -= eta_pre * x_post * (w - w_min)``;
     potentiation on a postsynaptic spike, ``w += eta_post * x_pre * (w_max - w)``
     (soft bounds). ``bounds = "hard"`` drops the ``(w - w_min)`` and
-    ``(w_max - w)`` factors and only clips.
+    ``(w_max - w)`` factors and only clips (:ref:`science-stdp`). Under a HeS
+    variant every plastic synapse draws its own values, under HoS every
+    synapse takes the means.
+
+    Attributes
+    ----------
+    tau_pre_ms : distribution
+        Decay time constant of the presynaptic trace (ms), > 0.
+    tau_post_ms : distribution
+        Decay time constant of the postsynaptic trace (ms), > 0.
+    eta_pre : distribution
+        Learning rate of depression (on presynaptic spikes), >= 0.
+    eta_post : distribution
+        Learning rate of potentiation (on postsynaptic spikes), >= 0.
+    trace_increment_pre : float
+        Jump of the presynaptic trace at each presynaptic spike, > 0.
+    trace_increment_post : float
+        Jump of the postsynaptic trace at each postsynaptic spike, > 0.
+    bounds : {"soft", "hard"}
+        Soft bounds scale each change by the distance to the bound; hard bounds only clip.
     """
 
     tau_pre_ms: Any = field(default_factory=lambda: Gamma(shape=3.0, mean=20.0))
@@ -207,7 +244,23 @@ class ConnectivityConfig(_Section):
 
     ``P(i, j) = c_XY * exp(-(D(i, j) / lambda_grid)**2)`` for a synapse from
     population X to population Y on the 3-D grid; each input channel neuron
-    projects to each recurrent neuron with probability ``p_in``.
+    projects to each recurrent neuron with probability ``p_in``
+    (:ref:`science-connectivity`).
+
+    Attributes
+    ----------
+    c_ee : float
+        Peak connection probability (distance 0) from excitatory to excitatory neurons.
+    c_ei : float
+        Peak connection probability from excitatory to inhibitory neurons.
+    c_ie : float
+        Peak connection probability from inhibitory to excitatory neurons.
+    c_ii : float
+        Peak connection probability from inhibitory to inhibitory neurons.
+    lambda_grid : float
+        Length scale of the Gaussian fall-off with grid distance (grid units), > 0.
+    p_in : float
+        Probability that an encoder neuron connects to a recurrent neuron.
     """
 
     c_ee: float = 0.3
@@ -236,7 +289,30 @@ class WeightConfig(_Section):
     stored as a negative weight). The membrane integrates the current, so
     the peak PSP is a fraction of the current jump (for ``tau_m`` = 20 ms and
     ``tau_syn`` = 5 ms, 0.16 of it). ``w_scale`` multiplies every scale (the
-    architecture hyperparameter of the papers).
+    architecture hyperparameter of the papers; :ref:`science-weights`).
+
+    Attributes
+    ----------
+    w_min : float
+        Lower bound of the dimensionless weight, >= 0.
+    w_max : float
+        Upper bound of the dimensionless weight, > ``w_min``.
+    initial : distribution
+        Distribution of the initial weights; must lie within ``[w_min, w_max]``.
+    w_scale : float
+        Factor on every scale below (the papers' weight-scale hyperparameter).
+    excitatory_scale_mV : float
+        Jump (mV) of the postsynaptic excitatory current ``J_e`` for one spike through an
+        excitatory recurrent synapse of weight 1.
+    inhibitory_scale_mV : float
+        Drop (mV) of the postsynaptic inhibitory current ``J_i`` for one spike through an
+        inhibitory synapse of weight 1.
+    input_scale_mV : float
+        Jump (mV) of ``J_e`` for one encoder spike through an input synapse of weight 1 (spike input).
+    tau_syn_e_ms : float
+        Decay time constant of the excitatory (and spike-input) synaptic current (ms), > 0.
+    tau_syn_i_ms : float
+        Decay time constant of the inhibitory synaptic current (ms), > 0.
     """
 
     w_min: float = 0.0
@@ -297,7 +373,30 @@ class InputConfig(_Section):
 
     Each series step lasts ``step_ms``. Images and spike data sets are always
     fed as spikes (images rate-coded, shown for ``present_ms`` followed by
-    ``rest_ms`` of silence).
+    ``rest_ms`` of silence; :ref:`science-encoding`).
+
+    Attributes
+    ----------
+    mode : {"current", "poisson"}
+        How a time series reaches the network (above).
+    current_scale_mV : float
+        Current input: ``R * I_in`` (mV) per standard deviation of the input and unit input weight.
+    range_sd : float
+        Poisson input: standard deviations of the input that span the rate range, > 0.
+    rate_min_hz : float
+        Rate of an encoder neuron at the lowest input value (Hz), >= 0.
+    rate_max_hz : float
+        Rate at the highest input value (Hz), > ``rate_min_hz``.
+    neurons_per_channel : int
+        Encoder neurons per input channel (identical rates, independent spikes).
+    on_off : bool
+        Split each series dimension into an ON (positive part) and an OFF (negative part) channel.
+    step_ms : float
+        Duration of one series step (ms): the state is read once per step.
+    present_ms : float
+        Presentation time of one classification sample (ms).
+    rest_ms : float
+        Silence after each classification sample (ms), >= 0.
     """
 
     mode: str = "current"
@@ -348,12 +447,24 @@ class HRSNNConfig(_Section):
     variant : {"HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS"}
         Which parameters are heterogeneous: HeN draws neuron parameters per
         neuron, HeS draws STDP parameters per synapse; Ho... uses the mean.
-    dt_ms, duration_ms : float
-        Integration step, and run length when no stimulus sets it.
+    dt_ms : float
+        Integration step (ms); at most the refractory period.
+    duration_ms : float
+        Run length (ms) when no stimulus sets it.
     seed : int
         Seeds structure, parameters, Poisson input and Brian2's generator.
     backend : {"runtime", "cpp_standalone", "cuda_standalone", "genn"}
-        Code-generation target.
+        Code-generation target (see the backends page of the documentation).
+    excitatory, inhibitory : NeuronConfig
+        LIF parameter distributions of each population (TOML sections ``[excitatory]``, ``[inhibitory]``).
+    stdp : STDPConfig
+        Trace-STDP parameter distributions (``[stdp]``).
+    connectivity : ConnectivityConfig
+        Connection probabilities and input fan-out (``[connectivity]``).
+    weights : WeightConfig
+        Weight bounds, initial weights and PSP scales (``[weights]``).
+    input : InputConfig
+        Poisson rate coding of the input (``[input]``).
     """
 
     n_neurons: int = 500

@@ -5,8 +5,8 @@ variance and a quantile function (the optimiser in :mod:`hetnet.bo` compares
 distributions through their quantile functions). Plain numpy, no Brian2:
 values are in whatever unit the field name says (``tau_m_ms`` is in ms).
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.distributions import Gamma
 >>> tau_m_ms = Gamma(shape=3.0, mean=20.0)
@@ -16,6 +16,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -32,6 +33,8 @@ __all__ = [
     "DistributionError",
     "distribution_from_dict",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 class DistributionError(ValueError):

@@ -21,6 +21,7 @@ Examples
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ import numpy as np
 from hetnet.config import InputConfig
 
 __all__ = ["CurrentStimulus", "RateStimulus", "SpikeStimulus", "standardise", "encode_series", "encoded_channels", "encode_images", "poisson_spikes", "EncodingError"]
+
+logger = logging.getLogger(__name__)
 
 
 class EncodingError(ValueError):

@@ -1,7 +1,7 @@
 """Provenance: what produced a result (seed, versions, backend, configuration, machine).
 
-Example
--------
+Examples
+--------
 >>> record = provenance(seed=3, backend="runtime")
 >>> record["seed"], "numpy" in record["versions"]
 (3, True)
@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib.metadata
+import logging
 import os
 import platform
 import sys
 
 __all__ = ["provenance", "package_versions", "machine", "json_default"]
+
+logger = logging.getLogger(__name__)
 
 _PACKAGES = (
     "hetnet", "brian2", "numpy", "scipy", "sympy", "networkx", "POT", "scikit-optimize",

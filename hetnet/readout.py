@@ -29,12 +29,16 @@ True
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 __all__ = ["StateScaler", "RidgeReadout", "ridge_readout", "logistic_readout", "check_states"]
+
+logger = logging.getLogger(__name__)
 
 
 def check_states(states, targets=None, name: str = "states") -> np.ndarray:

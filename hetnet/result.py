@@ -1,9 +1,11 @@
 """The outcome of one simulation: spikes, counts, state matrices, final network.
 
-Plain numpy (no Brian2): times in ms, rates in Hz.
+Plain numpy (no Brian2): times in ms, rates in Hz. A result is saved to
+and read back from one ``.npz`` file (:meth:`SimulationResult.save`,
+:meth:`SimulationResult.load`).
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> result = SimulationResult(
 ...     spike_indices=np.array([0, 1, 0]), spike_times_ms=np.array([1.0, 2.5, 12.0]),
@@ -15,11 +17,20 @@ Example
 """
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SimulationResult"]
+__all__ = ["SimulationResult", "RESULT_FORMAT"]
+
+logger = logging.getLogger(__name__)
+
+#: ``format`` entry of the metadata of a saved result (checked on load)
+RESULT_FORMAT = "hetnet.SimulationResult/1"
+_FINAL = "final_network."
 
 
 @dataclass
@@ -53,6 +64,113 @@ class SimulationResult:
     input_spike_times_ms: np.ndarray | None = None
     final_network: object = None
     provenance: dict = field(default_factory=dict)
+
+    def __eq__(self, other):
+        """Same spikes, sizes, network and provenance (as stored in JSON)."""
+        if not isinstance(other, SimulationResult):
+            return NotImplemented
+        from hetnet.io import to_jsonable, values_equal
+
+        return all(
+            values_equal(getattr(self, name), getattr(other, name))
+            for name in ("spike_indices", "spike_times_ms", "n_neurons", "n_excitatory", "duration_ms", "step_ms",
+                         "input_spike_indices", "input_spike_times_ms", "final_network")
+        ) and to_jsonable(self.provenance) == to_jsonable(other.provenance)
+
+    def save(self, path) -> Path:
+        """Write the result to one compressed ``.npz`` file.
+
+        Stored: the recurrent spikes, the input spikes (when recorded), the
+        sizes and durations, the provenance (as a JSON string, with NaN as
+        ``null``) and the final network with every per-neuron and
+        per-synapse array and its configuration
+        (:meth:`hetnet.network.NetworkInstance.to_arrays`). Membrane
+        potential traces are not recorded by :func:`hetnet.network.simulate`,
+        so there are none to save. Nothing is pickled: the file opens with
+        ``numpy.load(path)`` in any language binding of the npz format.
+
+        Parameters
+        ----------
+        path : str or Path
+            Target file (``.npz`` is appended by numpy when missing).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> result = SimulationResult(np.array([0, 1]), np.array([1.0, 2.0]), n_neurons=2, n_excitatory=1,
+        ...                           duration_ms=10.0, step_ms=5.0, provenance={"seed": 3})
+        >>> path = result.save(pathlib.Path(tempfile.mkdtemp()) / "run.npz")
+        >>> SimulationResult.load(path) == result
+        True
+        """
+        from hetnet.io import to_jsonable
+
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        metadata = {
+            "format": RESULT_FORMAT,
+            "n_neurons": int(self.n_neurons),
+            "n_excitatory": int(self.n_excitatory),
+            "duration_ms": float(self.duration_ms),
+            "step_ms": float(self.step_ms),
+            "has_input_spikes": self.input_spike_indices is not None,
+            "has_final_network": self.final_network is not None,
+            "provenance": to_jsonable(self.provenance),
+        }
+        arrays = {
+            "metadata": np.array(json.dumps(metadata, allow_nan=False)),
+            "spike_indices": np.asarray(self.spike_indices),
+            "spike_times_ms": np.asarray(self.spike_times_ms),
+        }
+        if self.input_spike_indices is not None:
+            arrays["input_spike_indices"] = np.asarray(self.input_spike_indices)
+            arrays["input_spike_times_ms"] = np.asarray(self.input_spike_times_ms)
+        if self.final_network is not None:
+            arrays.update(self.final_network.to_arrays(prefix=_FINAL))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)
+        logger.debug("saved %d spikes of %d neurons to %s", self.spike_indices.size, self.n_neurons, path)
+        return path
+
+    @classmethod
+    def load(cls, path) -> "SimulationResult":
+        """Read a result written by :meth:`save`.
+
+        Raises
+        ------
+        ValueError
+            The file is not a saved :class:`SimulationResult`.
+        """
+        with np.load(path, allow_pickle=False) as data:
+            if "metadata" not in data.files:
+                raise ValueError(f"{path} is not a saved SimulationResult (no metadata entry)")
+            metadata = json.loads(str(data["metadata"][()]))
+            if metadata.get("format") != RESULT_FORMAT:
+                raise ValueError(f"{path}: unknown format {metadata.get('format')!r}; expected {RESULT_FORMAT!r}")
+            final_network = None
+            if metadata["has_final_network"]:
+                from hetnet.network.instance import NetworkInstance
+
+                final_network = NetworkInstance.from_arrays(data, prefix=_FINAL)
+            has_input = metadata["has_input_spikes"]
+            return cls(
+                spike_indices=data["spike_indices"],
+                spike_times_ms=data["spike_times_ms"],
+                n_neurons=metadata["n_neurons"],
+                n_excitatory=metadata["n_excitatory"],
+                duration_ms=metadata["duration_ms"],
+                step_ms=metadata["step_ms"],
+                input_spike_indices=data["input_spike_indices"] if has_input else None,
+                input_spike_times_ms=data["input_spike_times_ms"] if has_input else None,
+                final_network=final_network,
+                provenance=metadata["provenance"],
+            )
 
     @property
     def n_steps(self) -> int:
@@ -94,7 +212,7 @@ class SimulationResult:
 
     @property
     def spikes_per_neuron(self) -> float:
-        """Average spike count per recurrent neuron over the run (SPEC's S)."""
+        """Average spike count per recurrent neuron over the run, ``S`` (:ref:`science-spikes`)."""
         return float(self.spike_indices.size / self.n_neurons)
 
     def state_matrix(self, kind: str = "counts", tau_ms: float = 20.0, step_ms: float | None = None) -> np.ndarray:

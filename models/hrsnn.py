@@ -1,8 +1,10 @@
 """HeNHeS: a heterogeneous recurrent spiking neural network in plain Brian2.
+=========================================================================
 
 Chakraborty & Mukhopadhyay, "Heterogeneous recurrent spiking neural network
 for spatio-temporal classification", Frontiers in Neuroscience 17 (2023),
-arXiv:2211.04297 (the HRSNN); SPEC.md section 1 of hetnet.
+arXiv:2211.04297 (the HRSNN); the equations are written out in the
+"Network" section of hetnet's science page (docs/science.rst).
 
 Leaky integrate-and-fire neurons with per-neuron membrane time constants and
 thresholds (heterogeneous neurons, HeN), trace STDP with per-synapse time
@@ -139,10 +141,7 @@ def build_and_run(duration, plot_file=None):
     print(f"HeNHeS, {N} neurons, {sum(len(s) for s in synapses)} synapses: mean rate {rate:.2f} Hz, "
           f"E->E weight {np.mean(synapses[1].w[:]):.3f} after STDP (started at 0.5)")
     if plot_file:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # saves to a file: any backend works, Agg where there is no display
 
         plt.figure(figsize=(8, 4))
         plt.plot(spikes.t / ms, spikes.i, ",k")

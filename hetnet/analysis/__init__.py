@@ -1,4 +1,4 @@
-"""Analysis toolkit (SPEC section 2): arrays in, numbers out.
+"""Analysis toolkit (:ref:`science-analysis`): arrays in, numbers out.
 
 No Brian2 here: the simulator hands over numpy arrays (states, spike
 counts, weights, per-neuron parameters).

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 __all__ = ["as_finite_array"]
+
+logger = logging.getLogger(__name__)
 
 
 def as_finite_array(values, name, ndim=None, dtype=float):

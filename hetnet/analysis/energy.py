@@ -1,6 +1,6 @@
 """Synaptic operations (SOPs) and energy.
 
-SPEC section 2: ``SOPs = sum over time and presynaptic neurons of spikes x
+See :ref:`science-energy`: ``SOPs = sum over time and presynaptic neurons of spikes x
 number of surviving outgoing synapses``; a synapse counts only when its
 presynaptic neuron, the synapse itself and its postsynaptic neuron are all
 alive. ``energy = 0.9 pJ x SOPs``; ``SOP ratio = SOPs(unpruned) /
@@ -13,6 +13,7 @@ non-zero (a pruned synapse has weight 0 or is absent from the sparse matrix).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,9 @@ __all__ = [
     "JOULES_PER_MAC",
 ]
 
-#: Energy of one synaptic operation (SPEC section 2), joules.
+logger = logging.getLogger(__name__)
+
+#: Energy of one synaptic operation (:ref:`science-energy`), joules.
 JOULES_PER_SOP = 0.9e-12
 #: Energy of one multiply-accumulate of an ANN, for comparison, joules.
 JOULES_PER_MAC = 4.6e-12

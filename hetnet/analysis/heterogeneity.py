@@ -1,6 +1,6 @@
 """Heterogeneity measure: log-determinant of the parameter covariance.
 
-SPEC section 2: ``log det Cov(p)`` over the per-neuron (or per-synapse)
+See :ref:`science-heterogeneity`: ``log det Cov(p)`` over the per-neuron (or per-synapse)
 parameter vectors ``p`` -- up to constants the differential entropy of a
 Gaussian with that covariance.
 
@@ -12,6 +12,7 @@ the value a homogeneous (HoN / HoS) network gets.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,6 +20,8 @@ import numpy as np
 from ._validation import as_finite_array
 
 __all__ = ["heterogeneity", "parameter_matrix"]
+
+logger = logging.getLogger(__name__)
 
 
 def parameter_matrix(parameters):

@@ -1,6 +1,6 @@
 """Lyapunov spectra by repeated QR (Benettin et al. 1980).
 
-SPEC section 2: iterate ``Q_{t+1} R_{t+1} = J_t Q_t`` (reduced QR of the
+See :ref:`science-lyapunov`: iterate ``Q_{t+1} R_{t+1} = J_t Q_t`` (reduced QR of the
 tangent map applied to ``k`` orthonormal vectors); the exponents are the time
 averages of ``log |diag R|`` after a warm-up, divided by the step ``dt``.
 Only an ``n x k`` QR is done per step, so the top-``k`` spectrum of a large
@@ -9,12 +9,13 @@ system costs ``O(n k^2)`` per step plus ``k`` Jacobian-vector products.
 :func:`lyapunov_spectrum` is the generic estimator (any map and its
 Jacobian); :func:`network_lyapunov` applies it to the rate surrogate of a
 spiking network and also returns the per-neuron exponent used by Lyapunov
-noise pruning (SPEC section 3).
+noise pruning (:ref:`science-lnp-noise`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ __all__ = [
     "network_lyapunov",
     "kaplan_yorke_dimension",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def _random_orthonormal(n, k, rng):
@@ -289,7 +292,7 @@ def network_lyapunov(
 ):
     """Top-``k`` Lyapunov spectrum and per-neuron exponents of a network's rate surrogate.
 
-    **Surrogate** (SPEC sections 2 and 3). Rates ``r`` (one per neuron) follow
+    **Surrogate** (:ref:`science-lyapunov`). Rates ``r`` (one per neuron) follow
     ``tau_i dr_i/dt = -r_i + sum_j W_ji phi(r_j) + b_i + u_i(t)``, i.e.
     ``dr/dt = D (-r + W.T @ phi(r) + b + u)`` with ``D = diag(1/tau_m)`` and
     ``W`` in the project's ``[pre, post]`` convention, ``phi(r) =

@@ -1,6 +1,6 @@
 """Memory capacity (Jaeger 2001) from one regularised least-squares solve.
 
-SPEC section 2: drive the network with i.i.d. input ``u(t)``; for each delay
+See :ref:`science-memory`: drive the network with i.i.d. input ``u(t)``; for each delay
 ``k = 1 .. k_max`` a ridge readout ``y_k(t) = b_k . x(t) + c_k`` is trained
 to reproduce ``u(t - k)``; ``MC(k)`` is the squared Pearson correlation of
 ``y_k`` and ``u(t - k)`` on held-out time steps, and ``MC = sum_k MC(k)``.
@@ -23,6 +23,7 @@ total minus the null's mean.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ import scipy.linalg
 from ._validation import as_finite_array
 
 __all__ = ["MemoryCapacityResult", "memory_capacity", "delayed_targets", "RELATIVE_RIDGE_GRID"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ def memory_capacity(states, inputs, k_max, washout=0, ridge="auto", test_fractio
     states : array_like, shape (n_steps, n_neurons)
         Network states, one row per time step.
     inputs : array_like, shape (n_steps,) or (n_steps, 1)
-        The scalar input sequence, ideally i.i.d. (SPEC: ``U[-1, 1]``).
+        The scalar input sequence, ideally i.i.d. (the papers use ``U[-1, 1]``).
     k_max : int
         Largest delay, ``>= 1``.
     washout : int, default 0

@@ -1,6 +1,6 @@
 """Prediction metrics: RMSE, NRMSE, valid prediction time.
 
-SPEC section 2. NRMSE normalises each output dimension ``d`` by a scale
+See :ref:`science-prediction`. NRMSE normalises each output dimension ``d`` by a scale
 ``n_d`` of the *true* series (default: its standard deviation over the data,
 ``ddof = 0``) and averages the normalised squared errors over dimensions:
 
@@ -14,6 +14,7 @@ uses the same normalisation per time step (Vlachas et al. 2020):
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,8 @@ import numpy as np
 from ._validation import as_finite_array
 
 __all__ = ["rmse", "nrmse", "normalisation_scale", "ValidPredictionTime", "valid_prediction_time"]
+
+logger = logging.getLogger(__name__)
 
 _NORMS = ("std", "var", "range", "mean", "q1q3")
 

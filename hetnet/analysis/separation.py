@@ -1,17 +1,21 @@
 """Separation property / kernel quality: effective rank of a state matrix.
 
-SPEC section 2: the final-state matrix ``M`` (one column per distinct input,
+See :ref:`science-separation`: the final-state matrix ``M`` (one column per distinct input,
 one row per neuron) has singular values ``s_1 >= s_2 >= ...``; its effective
 rank is the smallest ``k`` with ``sum_{i<=k} s_i >= threshold * sum_i s_i``.
 """
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ._validation import as_finite_array
 
 __all__ = ["effective_rank", "singular_values"]
+
+logger = logging.getLogger(__name__)
 
 
 def singular_values(state_matrix):
@@ -40,7 +44,7 @@ def effective_rank(state_matrix, threshold=0.99):
     """Effective rank (kernel quality) of a state matrix.
 
     The smallest ``k`` such that the ``k`` largest singular values carry at
-    least ``threshold`` of the sum of all singular values (SPEC section 2).
+    least ``threshold`` of the sum of all singular values (:ref:`science-separation`).
     The orientation of the matrix does not matter (neurons x inputs or
     inputs x neurons give the same singular values).
 

@@ -1,6 +1,6 @@
 """Spike statistics: counts, average activation, spike efficiency, firing regime.
 
-SPEC section 2: ``S`` = average spike count per recurrent neuron; spike
+See :ref:`science-spikes`: ``S`` = average spike count per recurrent neuron; spike
 efficiency ``E = MC / S``; average neuronal activation over ``T`` steps
 ``(1 / (N T)) sum_t sum_i s_i(t)``.
 
@@ -26,6 +26,7 @@ inhibitory spiking neurons. J. Comput. Neurosci. 8, 183-208.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -46,6 +47,8 @@ __all__ = [
     "FiringRegime",
     "firing_regime",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def spike_counts(spike_indices, n_neurons, spike_times_ms=None, t_start_ms=None, t_stop_ms=None):
@@ -112,7 +115,7 @@ def _counts(spike_counts_array):
 
 
 def mean_spike_count(spike_counts):
-    """Average spike count per neuron, ``S`` of SPEC section 2.
+    """Average spike count per neuron, ``S`` (:ref:`science-spikes`).
 
     Parameters
     ----------
@@ -181,7 +184,7 @@ def firing_rates_hz(spike_counts, duration_ms):
 
 
 def spike_efficiency(memory_capacity, spike_counts):
-    """Spike efficiency ``E = MC / S`` (SPEC section 2).
+    """Spike efficiency ``E = MC / S`` (:ref:`science-spikes`).
 
     Parameters
     ----------

@@ -10,17 +10,21 @@ does not import Brian2.
 from __future__ import annotations
 
 import functools
+import logging
 
 __all__ = ["WriterProxy", "wrap_writer"]
 
+logger = logging.getLogger(__name__)
+
 
 class WriterProxy:
-    """Stands in for a Brian2 code writer; subclasses change :meth:`write`."""
+    """Stands in for a Brian2 code writer; subclasses change :meth:`WriterProxy.write`."""
 
     def __init__(self, writer):
         self._writer = writer
 
     def write(self, filename, contents):
+        """Write ``contents`` to ``filename`` through the wrapped writer (override to rewrite them)."""
         return self._writer.write(filename, contents)
 
     def __getattr__(self, name):

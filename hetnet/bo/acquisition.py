@@ -1,4 +1,4 @@
-"""Expected improvement (SPEC section 4), written for maximisation.
+"""Expected improvement (:ref:`science-bo-acquisition`), written for maximisation.
 
 ``EI = (mu - f+ - xi) Phi(Z) + sigma phi(Z)``, ``Z = (mu - f+ - xi) / sigma``,
 with ``f+`` the best objective value observed so far and ``xi = 0.01``.
@@ -9,8 +9,8 @@ objective (skopt minimises) with ``acq_func="EI"`` and ``xi``; skopt's EI,
 ``y_min = -f+``, is the same number. The test suite checks that identity,
 so this function is the reference implementation of what the loop uses.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.bo.acquisition import expected_improvement
 >>> float(expected_improvement(np.array([1.0]), np.array([0.0]), best=0.5, xi=0.0)[0])
@@ -18,10 +18,14 @@ Example
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy import stats
 
 __all__ = ["DEFAULT_XI", "expected_improvement"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_XI = 0.01
 
@@ -36,15 +40,15 @@ def expected_improvement(mean, std, best: float, xi: float = DEFAULT_XI) -> np.n
     best : float
         Best (largest) objective value observed, ``f+``.
     xi : float
-        Exploration margin (0.01 by default, as in SPEC).
+        Exploration margin (0.01 by default, as in the ICLR 2023 paper).
 
     Returns
     -------
     ndarray
         EI at each candidate; where ``std == 0`` it is ``max(mu - f+ - xi, 0)``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> round(float(expected_improvement([0.0], [1.0], best=0.0, xi=0.0)[0]), 6)   # sigma * phi(0)
     0.398942
     """

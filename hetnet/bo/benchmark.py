@@ -8,14 +8,15 @@ uniform random search on the same problem and seeds and returns the best
 regret after each evaluation. ``bench/bench_bo.py`` runs it over 10 seeds;
 the test suite runs a small version.
 
-Example
--------
+Examples
+--------
 >>> problem = analytic_problems()["gamma-1"]
 >>> problem.objective(problem.optimum, 0)["metrics"]["regret"]
 0.0
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from hetnet.bo.space import DistributionParameter, SearchSpace
 from hetnet.distributions import Gamma, LogNormal
 
 __all__ = ["AnalyticProblem", "analytic_problems", "random_search", "run_method", "compare", "METHODS"]
+
+logger = logging.getLogger(__name__)
 
 METHODS = ("wasserstein", "matern", "random")
 

@@ -8,10 +8,12 @@ Loop (``budget`` evaluations, batches of ``batch`` proposals):
 1. ask the optimiser for a batch (constant liar); journal one ``proposal``
    line per point with its evaluation index and seed;
 2. submit the batch to the engine (process pool, Dask or serial); as each
-   evaluation finishes, journal its record (fsynced) and print a progress
+   evaluation finishes, journal its record (fsynced) and report a progress
    line;
 3. tell the optimiser the batch (skopt minimises ``-objective``); rewrite
-   ``results.json`` and the best-so-far plot ``best_so_far.png``.
+   ``results.json``, the tidy table ``results.csv`` (seed, variant =
+   ``evaluation-<index>``, metric, value) and the best-so-far plot
+   ``best_so_far.png``.
 
 Resume: read ``run.json`` and the journal, tell the optimiser every finished
 evaluation, re-submit the proposals of the interrupted batch that have no
@@ -23,8 +25,8 @@ GP.
 The seed of evaluation ``i`` is ``SeedSequence([seed, i])``'s first word:
 reproducible per run and distinct per evaluation.
 
-Example
--------
+Examples
+--------
 >>> import tempfile
 >>> results = run_campaign(tempfile.mkdtemp(), objective="gamma-moments", budget=6, batch=2,
 ...                        n_initial_points=4, engine="serial", progress=None)
@@ -33,6 +35,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import platform
 import time
 from pathlib import Path
@@ -45,11 +48,15 @@ from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal
 from hetnet.bo.objectives import make_objective
 from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
 from hetnet.bo.space import SearchSpace
+from hetnet.io import tidy_rows, write_tidy_csv
 
-__all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "best_so_far", "plot_best_so_far",
-           "RESULTS_NAME", "PLOT_NAME"]
+__all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "evaluation_rows", "best_so_far",
+           "plot_best_so_far", "RESULTS_NAME", "TABLE_NAME", "PLOT_NAME"]
+
+logger = logging.getLogger(__name__)
 
 RESULTS_NAME = "results.json"
+TABLE_NAME = "results.csv"
 PLOT_NAME = "best_so_far.png"
 
 
@@ -77,27 +84,10 @@ def best_so_far(values) -> list:
 
 
 def plot_best_so_far(evaluations: list, path, title: str = "") -> None:
-    """PNG of every evaluation's objective and the best so far vs evaluation number (matplotlib Agg)."""
-    import matplotlib
+    """PNG of every evaluation's objective and the best so far (:func:`hetnet.plotting.bo_convergence`)."""
+    from hetnet.plotting import bo_convergence
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    values = [entry.get("objective") for entry in evaluations]
-    numbers = np.arange(1, len(values) + 1)
-    figure, axis = plt.subplots(figsize=(6, 4))
-    ok = [(n, v) for n, v in zip(numbers, values) if v is not None]
-    if ok:
-        axis.plot(*zip(*ok), "o", color="0.6", markersize=4, label="evaluation")
-    running = best_so_far(values)
-    axis.step(numbers, [np.nan if v is None else v for v in running], where="post", color="C0", label="best so far")
-    axis.set_xlabel("evaluations")
-    axis.set_ylabel("objective (maximised)")
-    axis.set_title(title)
-    axis.legend(loc="lower right")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    bo_convergence([entry.get("objective") for entry in evaluations], title=title).savefig(path, dpi=100)
 
 
 def _base_config(settings: Mapping):
@@ -141,7 +131,16 @@ def _results(settings, space, evaluations, optimizer, engine_description, starte
     return results
 
 
-def _loop(directory: Path, settings: dict, engine, progress: Callable | None, started: float) -> dict:
+def _report(progress: Callable | None, line: str, level: int = logging.DEBUG):
+    """A progress line: to the ``progress`` callback when given, to the module's log otherwise."""
+    if progress is not None:
+        progress(line)
+    else:
+        logger.log(level, line)
+
+
+def _loop(directory: Path, settings: dict, engine, progress: Callable | None, started: float,
+          on_evaluation: Callable | None = None) -> dict:
     objective, space, _ = _build(settings)
     optimizer = make_optimizer(space.dimensions, settings["kernel"], space,
                                n_initial_points=settings["n_initial_points"], random_state=settings["seed"],
@@ -156,8 +155,9 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
         optimizer.tell([list(e["x"]) for e in told], [-e["objective"] for e in told])
     next_index = max(list(proposals) + list(done), default=-1) + 1
     budget, batch_size = int(settings["budget"]), int(settings["batch"])
-    if progress and (evaluations or pending):
-        progress(f"resuming: {len(evaluations)} finished evaluations replayed, {len(pending)} pending re-submitted")
+    if evaluations or pending:
+        _report(progress, f"resuming: {len(evaluations)} finished evaluations replayed, "
+                          f"{len(pending)} pending re-submitted", logging.INFO)
 
     with Journal(directory / JOURNAL_NAME) as journal:
         while len(evaluations) < budget:
@@ -179,26 +179,43 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 journal.append(record)
                 evaluations.append(record)
                 finished.append(record)
-                if progress:
-                    best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
-                    value = "failed: " + record.get("error", "") if record.get("objective") is None else \
-                        f"objective={record['objective']:.6g}"
-                    progress(f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
-                             f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
+                best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
+                value = "failed: " + record.get("error", "") if record.get("objective") is None else \
+                    f"objective={record['objective']:.6g}"
+                _report(progress, f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
+                                  f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
+                if on_evaluation is not None:
+                    on_evaluation(record, len(evaluations), budget, best)
             good = [r for r in finished if r.get("objective") is not None]
             if good:
                 optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
             evaluations.sort(key=lambda e: e["index"])
             results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
-            write_json_atomic(directory / RESULTS_NAME, results)
-            plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
+            _write_outputs(directory, settings, results, evaluations)
     results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
-    write_json_atomic(directory / RESULTS_NAME, results)
-    plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
+    _write_outputs(directory, settings, results, evaluations)
     return results
 
 
-def _with_engine(directory, settings, engine, dask_address, max_workers, progress):
+def evaluation_rows(evaluations: list) -> list:
+    """Tidy rows (:func:`hetnet.io.tidy_rows`) of the evaluations: the objective and every metric.
+
+    ``variant`` is ``evaluation-<index>``, ``seed`` the evaluation's seed.
+
+    >>> evaluation_rows([{"index": 0, "seed": 7, "objective": 1.5, "metrics": {"mc": 3.0}}])[0]
+    {'seed': 7, 'variant': 'evaluation-0', 'metric': 'objective', 'value': 1.5}
+    """
+    return tidy_rows({"seed": e["seed"], "variant": f"evaluation-{e['index']}", "objective": e.get("objective"),
+                      **e.get("metrics", {})} for e in evaluations)
+
+
+def _write_outputs(directory: Path, settings: dict, results: dict, evaluations: list):
+    write_json_atomic(directory / RESULTS_NAME, results)
+    write_tidy_csv(directory / TABLE_NAME, evaluation_rows(evaluations))
+    plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
+
+
+def _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation=None):
     started = time.time()
     owned = None
     if engine is None or isinstance(engine, str):
@@ -206,7 +223,7 @@ def _with_engine(directory, settings, engine, dask_address, max_workers, progres
         engine = owned
     try:
         with single_threaded_blas():
-            return _loop(Path(directory), settings, engine, progress, started)
+            return _loop(Path(directory), settings, engine, progress, started, on_evaluation)
     finally:
         if owned is not None:
             owned.close()
@@ -215,13 +232,14 @@ def _with_engine(directory, settings, engine, dask_address, max_workers, progres
 def run_campaign(directory, *, objective: str = "efficiency", config=None, space: SearchSpace | None = None,
                  budget: int = 50, batch: int = 2, seed: int = 0, kernel: str = "wasserstein",
                  n_initial_points: int | None = None, xi: float = 0.01, objective_options: Mapping | None = None,
-                 engine=None, dask_address=None, max_workers=None, progress: Callable | None = print) -> dict:
+                 engine=None, dask_address=None, max_workers=None, progress: Callable | None = None,
+                 on_evaluation: Callable | None = None) -> dict:
     """Start an optimisation run in ``directory`` (must not hold a journal yet).
 
     Parameters
     ----------
     directory : path
-        Receives ``run.json``, ``journal.jsonl``, ``results.json``, ``best_so_far.png``.
+        Receives ``run.json``, ``journal.jsonl``, ``results.json``, ``results.csv``, ``best_so_far.png``.
     objective : str
         See :data:`hetnet.bo.objectives.OBJECTIVES` (``efficiency`` by default).
     config : HRSNNConfig, optional
@@ -243,7 +261,11 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     dask_address : str, optional
         Scheduler address of a Dask cluster (overrides ``engine``).
     progress : callable or None
-        Receives one line per finished evaluation.
+        Receives one line per finished evaluation; ``None`` (default): the
+        lines go to this module's logger (debug level).
+    on_evaluation : callable, optional
+        Called as ``on_evaluation(record, n_finished, budget, best)`` after
+        each finished evaluation is journaled (progress bars).
 
     Returns
     -------
@@ -272,16 +294,19 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     write_json_atomic(directory / SETTINGS_NAME, settings)
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress)
+    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)
 
 
 def resume_campaign(directory, *, engine=None, dask_address=None, max_workers=None,
-                    progress: Callable | None = print) -> dict:
-    """Continue the run in ``directory`` after a crash or kill (see module docstring)."""
+                    progress: Callable | None = None, on_evaluation: Callable | None = None) -> dict:
+    """Continue the run in ``directory`` after a crash or kill (see module docstring).
+
+    ``progress`` and ``on_evaluation`` as in :func:`run_campaign`.
+    """
     import json
 
     directory = Path(directory)
     if not (directory / SETTINGS_NAME).is_file():
         raise FileNotFoundError(f"{directory} holds no {SETTINGS_NAME}: not an optimisation run directory")
     settings = json.loads((directory / SETTINGS_NAME).read_text())
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress)
+    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)

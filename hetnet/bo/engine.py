@@ -12,8 +12,8 @@ the objective, catches its errors and returns a JSON-ready record.
 Objectives must be picklable (module-level classes or functions), since
 the process pool and Dask serialise them to the workers.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.bo.engine import make_engine
 >>> with make_engine("serial") as engine:
 ...     handles = [engine.submit(pow, 2, k) for k in range(3)]
@@ -23,11 +23,15 @@ Example
 from __future__ import annotations
 
 import concurrent.futures
+import logging
+import math
 import multiprocessing
 import time
 import traceback
 
 __all__ = ["SerialEngine", "ProcessPoolEngine", "DaskEngine", "make_engine", "evaluate_candidate"]
+
+logger = logging.getLogger(__name__)
 
 
 def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
@@ -35,10 +39,11 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
 
     The objective returns ``{"objective": value to maximise, "metrics": {...},
     ...}``; extra keys (``provenance``) are kept. An exception becomes
-    ``{"status": "failed", "error": ..., "objective": None}``.
+    ``{"status": "failed", "error": ..., "objective": None}``; so does a
+    NaN or infinite objective value, which the GP could not be told.
 
-    Example
-    -------
+    Examples
+    --------
     >>> record = evaluate_candidate(lambda x, s: {"objective": -x[0] ** 2, "metrics": {}}, [0.5], 1, 0)
     >>> record["objective"], record["status"]
     (-0.25, 'ok')
@@ -50,6 +55,8 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
         if outcome.get("objective") is None:
             raise ValueError("objective returned no 'objective' value")
         outcome["objective"] = float(outcome["objective"])
+        if not math.isfinite(outcome["objective"]):
+            raise ValueError(f"objective is not finite ({outcome['objective']}); a surrogate cannot learn from it")
     except Exception as exception:  # recorded, not raised: one bad candidate must not end the run
         outcome, status = {"objective": None, "metrics": {}}, "failed"
         error = "".join(traceback.format_exception_only(type(exception), exception)).strip()
@@ -168,8 +175,8 @@ class DaskEngine(_EngineBase):
 def make_engine(kind: str = "process", *, dask_address=None, max_workers=None):
     """Build an engine: ``"serial"``, ``"process"`` (default) or a Dask cluster when ``dask_address`` is given.
 
-    Example
-    -------
+    Examples
+    --------
     >>> make_engine("serial").name
     'serial'
     """

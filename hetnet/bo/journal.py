@@ -17,8 +17,8 @@ replays every finished evaluation into a fresh optimiser and first
 evaluates the proposals of the interrupted batch that have no evaluation
 yet: nothing finished is lost or repeated.
 
-Example
--------
+Examples
+--------
 >>> import tempfile, pathlib
 >>> directory = pathlib.Path(tempfile.mkdtemp())
 >>> with Journal(directory / "journal.jsonl") as journal:
@@ -29,47 +29,34 @@ Example
 from __future__ import annotations
 
 import json
-import math
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from hetnet import io
+
 __all__ = ["Journal", "read_journal", "write_json_atomic", "to_jsonable", "JOURNAL_NAME", "SETTINGS_NAME"]
+
+logger = logging.getLogger(__name__)
 
 JOURNAL_NAME = "journal.jsonl"
 SETTINGS_NAME = "run.json"
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain-JSON form: numpy scalars and arrays become numbers and lists; NaN/inf become strings.
+    """Plain-JSON form (:func:`hetnet.io.to_jsonable`): NaN and infinities become ``None``.
 
     >>> to_jsonable({"a": np.float64(2.0), "b": np.arange(2), "c": float("nan")})
-    {'a': 2.0, 'b': [0, 1], 'c': 'nan'}
+    {'a': 2.0, 'b': [0, 1], 'c': None}
     """
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    if hasattr(value, "to_dict"):
-        return to_jsonable(value.to_dict())
-    return str(value)
+    return io.to_jsonable(value)
 
 
 class Journal:
-    """An append-only JSON-lines file; every :meth:`append` is flushed and fsynced.
+    """An append-only JSON-lines file; every :meth:`Journal.append` is flushed and fsynced.
 
     Parameters
     ----------
@@ -99,8 +86,7 @@ class Journal:
 
     def append(self, entry: dict) -> None:
         """Write one entry as a line; returns once it is on disk."""
-        line = json.dumps(to_jsonable(entry), sort_keys=True) + "\n"
-        self._handle.write(line)
+        self._handle.write(io.json_line(entry))
         self._handle.flush()
         os.fsync(self._handle.fileno())
 
@@ -138,13 +124,5 @@ def read_journal(path) -> list:
 
 
 def write_json_atomic(path, data: dict) -> None:
-    """Write JSON to ``path`` through a temporary file and ``os.replace`` (never half-written)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(to_jsonable(data), handle, indent=2, sort_keys=True)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    """Write JSON to ``path`` atomically (:func:`hetnet.io.write_json`, keys sorted)."""
+    io.write_json(path, data, indent=2, sort_keys=True)

@@ -1,6 +1,6 @@
-"""The Wasserstein–Matérn kernel of SPEC section 4, usable inside scikit-optimize.
+"""The Wasserstein–Matérn kernel (:ref:`science-bo-kernel`), usable inside scikit-optimize.
 
-SPEC's kernel is ``k(x, x') = s^2 * 2^(1-nu)/Gamma(nu) * (sqrt(2 nu) d/h)^nu
+The kernel is ``k(x, x') = s^2 * 2^(1-nu)/Gamma(nu) * (sqrt(2 nu) d/h)^nu
 * K_nu(sqrt(2 nu) d/h)`` with ``d`` the Wasserstein distance between the
 candidates' parameter distributions. We take ``d`` to be the W2 distance of
 each 1-D distribution computed on a fixed quantile grid, divided by a
@@ -27,8 +27,8 @@ with respect to its log length scales (one per distribution, or one shared),
 so scikit-optimize fits the hyperparameters by maximising the marginal
 likelihood and optimises the acquisition with L-BFGS.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.bo.space import network_search_space
 >>> from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
@@ -42,6 +42,7 @@ Example
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from typing import Mapping, Sequence
 
@@ -63,18 +64,20 @@ __all__ = [
     "WassersteinMatern",
 ]
 
+logger = logging.getLogger(__name__)
+
 SUPPORTED_NU = (0.5, 1.5, 2.5)
 
 
 def matern_correlation(distance, nu: float = 2.5) -> np.ndarray:
-    """SPEC's Matérn correlation ``2^(1-nu)/Gamma(nu) (sqrt(2 nu) d)^nu K_nu(sqrt(2 nu) d)``.
+    """The Matérn correlation (:ref:`science-bo-kernel`) ``2^(1-nu)/Gamma(nu) (sqrt(2 nu) d)^nu K_nu(sqrt(2 nu) d)``.
 
     ``distance`` is already divided by the length scale. Closed forms for
     nu = 1/2, 3/2, 5/2; the Bessel formula for any other nu > 0 (value 1
     at distance 0).
 
-    Example
-    -------
+    Examples
+    --------
     >>> float(matern_correlation(0.0, 1.5))
     1.0
     >>> bool(np.isclose(matern_correlation(0.7, 2.5), matern_correlation(0.7, 2.5000001), atol=1e-6))
@@ -127,8 +130,8 @@ class DistributionGroups:
 
     Calling it on a candidate returns the list of distributions.
 
-    Example
-    -------
+    Examples
+    --------
     >>> groups = DistributionGroups(3, [("gamma", (0, 1))])
     >>> groups([3.0, 20.0, 0.5])
     [Gamma(shape=3.0, mean_value=20.0), Constant(value=0.5)]
@@ -220,8 +223,8 @@ class WassersteinEmbedding:
         candidates (seeded), which makes every distribution dimensionless
         and of order one, like skopt's normalised dimensions.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from skopt.space import Real
     >>> embedding = WassersteinEmbedding([Real(1, 10, name="k"), Real(5, 50, name="m")],
     ...                                  {"tau": ("gamma", ["k", "m"])})
@@ -335,8 +338,8 @@ class WassersteinMatern(Kernel):
     ``skopt.learning.GaussianProcessRegressor`` (see
     :func:`hetnet.bo.optimizer.make_optimizer`).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from skopt.space import Real
     >>> dims = [Real(1, 10, name="k"), Real(5, 50, name="m")]
     >>> kernel = WassersteinMatern(WassersteinEmbedding(dims, {"tau": ("gamma", ["k", "m"])}), nu=1.5)

@@ -5,7 +5,7 @@ with ``"objective"`` (a float to **maximise**), ``"metrics"`` (every metric
 it measured) and optionally ``"provenance"``. The campaign runner hands it
 to worker processes or Dask workers as is.
 
-Network objectives (:class:`NetworkObjective`; SPEC sections 2 and 4), one
+Network objectives (:class:`NetworkObjective`; :ref:`science-bo-objectives`), one
 evaluation = one sampled network:
 
 * drive: i.i.d. ``u(t) ~ U[-1, 1]``, rate-coded (:func:`hetnet.encoding.encode_series`);
@@ -26,8 +26,8 @@ Objective names: ``efficiency`` (default), ``memory-capacity``,
 ``spike-count`` (maximises -S), ``nrmse`` (maximises -NRMSE), ``lyapunov``,
 and ``gamma-moments`` (:class:`AnalyticObjective`, no simulator).
 
-Example
--------
+Examples
+--------
 >>> from hetnet.bo.objectives import AnalyticObjective, analytic_space
 >>> from hetnet.distributions import Gamma
 >>> space = analytic_space()
@@ -37,6 +37,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -56,6 +57,8 @@ __all__ = [
     "analytic_targets",
     "make_objective",
 ]
+
+logger = logging.getLogger(__name__)
 
 NETWORK_OBJECTIVES = ("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov")
 OBJECTIVES = NETWORK_OBJECTIVES + ("gamma-moments",)
@@ -92,8 +95,8 @@ class AnalyticObjective:
     Both are 0 exactly at the targets and negative elsewhere. ``delay_s``
     sleeps per evaluation (to exercise parallel engines and kills).
 
-    Example
-    -------
+    Examples
+    --------
     >>> objective = AnalyticObjective(analytic_space(), analytic_targets(), criterion="w2")
     >>> abs(objective([6.25, 25.0, 4.0, 8.0], 0)["objective"]) < 1e-12
     True
@@ -282,8 +285,8 @@ def make_objective(name: str, space: SearchSpace | None = None, base_config=None
     :func:`analytic_space`, network objectives to
     :func:`~hetnet.bo.space.network_search_space`.
 
-    Example
-    -------
+    Examples
+    --------
     >>> objective, space = make_objective("gamma-moments")
     >>> len(space.dimensions)
     4

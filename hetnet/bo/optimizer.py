@@ -18,8 +18,8 @@ skopt *minimises*; everything here minimises, and the campaign runner
 :func:`minimize` is the ``gp_minimize``-style entry point used by the
 pruning code (timescale optimisation).
 
-Example
--------
+Examples
+--------
 >>> from skopt.space import Real
 >>> from hetnet.bo.optimizer import minimize
 >>> dims = [Real(1.0, 20.0, name="shape"), Real(5.0, 50.0, name="mean")]
@@ -33,6 +33,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import Callable, Sequence
 
@@ -46,6 +47,8 @@ from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
 __all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas"]
+
+logger = logging.getLogger(__name__)
 
 KERNELS = ("wasserstein", "matern")
 
@@ -83,8 +86,8 @@ def make_kernel(dimensions, kernel: str = "wasserstein", distributions=None, *, 
     -------
     kernel, description : skopt kernel, str
 
-    Example
-    -------
+    Examples
+    --------
     >>> from skopt.space import Real
     >>> kernel, text = make_kernel([Real(0, 1, name="x")], "matern")
     >>> text
@@ -123,8 +126,8 @@ def make_optimizer(dimensions, kernel="wasserstein", distributions=None, *, n_in
 
     The kernel description is stored as ``optimizer.kernel_description``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from skopt.space import Real
     >>> opt = make_optimizer([Real(0, 1, name="x")], "matern", n_initial_points=2)
     >>> x = opt.ask(); _ = opt.tell(x, 0.3)
@@ -188,8 +191,8 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         ``x`` (best point), ``fun``, ``x_iters``, ``func_vals``, ``space``,
         ``models``, plus ``kernel`` (description of the kernel used).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from skopt.space import Real
     >>> result = minimize(lambda x: (x[0] - 0.3) ** 2, [Real(0.0, 1.0)], n_calls=8, kernel="matern")
     >>> abs(result.x[0] - 0.3) < 0.2

@@ -23,8 +23,8 @@ The pseudo-scalar ``connectivity.c_scale`` multiplies the four base
 connection constants ``c_ee, c_ei, c_ie, c_ii`` (clipped to 1): the papers'
 single architecture knob "C".
 
-Example
--------
+Examples
+--------
 >>> from hetnet.bo.space import network_search_space
 >>> space = network_search_space()
 >>> point = space.default_point()
@@ -36,6 +36,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -55,6 +56,8 @@ __all__ = [
     "dimension_to_dict",
     "dimension_from_dict",
 ]
+
+logger = logging.getLogger(__name__)
 
 DISTRIBUTION_KINDS = {"gamma": ("shape", "mean"), "lognormal": ("mean", "std"), "uniform": ("mean", "width")}
 
@@ -201,8 +204,8 @@ class SearchSpace:
     Calling the space on a point returns its distributions, so a space can
     be passed as ``distributions=`` to :func:`hetnet.bo.minimize`.
 
-    Example
-    -------
+    Examples
+    --------
     >>> space = SearchSpace([DistributionParameter("excitatory.tau_m_ms", "gamma",
     ...                                            {"shape": (1, 20), "mean": (5, 50)})])
     >>> space.names
@@ -326,7 +329,7 @@ def _get(config, target: str):
 
 
 def network_search_space(base_config=None, *, include_architecture: bool = True, include_stdp: bool = True) -> SearchSpace:
-    """The default HRSNN search space of SPEC section 4.
+    """The default HRSNN search space (:ref:`science-bo-space`).
 
     Distributions (Gamma shape in [1, 20] and mean, unless noted):
     ``tau_m`` of E (mean 5-50 ms) and I (2-30 ms); ``v_th`` of E and I as
@@ -336,8 +339,8 @@ def network_search_space(base_config=None, *, include_architecture: bool = True,
     Architecture scalars: ``connectivity.c_scale`` (0.25-2), ``lambda_grid``
     (1-4), ``p_in`` (0.05-0.5), ``weights.w_scale`` (0.25-4, log-uniform).
 
-    Example
-    -------
+    Examples
+    --------
     >>> len(network_search_space().dimensions)
     20
     """

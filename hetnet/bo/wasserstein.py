@@ -1,9 +1,9 @@
-"""Wasserstein distances between parameter distributions.
+r"""Wasserstein distances between parameter distributions.
 
 One-dimensional distributions are compared through their quantile
 functions: for distributions P and Q on the real line,
 
-    W_p(P, Q)^p = integral_0^1 |F_P^-1(u) - F_Q^-1(u)|^p du.
+.. math:: W_p(P, Q)^p = \int_0^1 \left|F_P^{-1}(u) - F_Q^{-1}(u)\right|^p \, du.
 
 The integral is evaluated on a *fixed grid* of quantile levels. We
 substitute ``u = Phi(t)`` (Phi the standard normal CDF), which turns the
@@ -27,8 +27,8 @@ optimal-transport value between two sample sets (1-D or multivariate) and
 :func:`sinkhorn_divergence` POT's entropic (debiased) counterpart for
 multivariate distributions.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.distributions import Gamma
 >>> from hetnet.bo.wasserstein import wasserstein_1d_grid
 >>> round(wasserstein_1d_grid(Gamma(3.0, 20.0), Gamma(3.0, 25.0)), 6)   # pure scaling: |m1 - m2| * sqrt(E[X^2]) / m
@@ -36,6 +36,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Sequence
 
@@ -56,6 +57,8 @@ __all__ = [
     "combined_distance",
 ]
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_LEVELS = 32
 
 
@@ -72,8 +75,8 @@ def quantile_grid(n_levels: int = DEFAULT_LEVELS):
     normal_scores, levels, weights : ndarray
         Each of length ``n_levels``; ``weights`` are positive and sum to 1.
 
-    Example
-    -------
+    Examples
+    --------
     >>> scores, levels, weights = quantile_grid(8)
     >>> round(float(weights.sum()), 12), bool(np.all(weights > 0))
     (1.0, True)
@@ -94,8 +97,8 @@ def normal_score_quantile(distribution: Distribution, normal_scores) -> np.ndarr
     falls back to ``distribution.quantile`` with levels clipped to
     ``[1e-15, 1 - 1e-15]``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hetnet.distributions import LogNormal
     >>> d = LogNormal(mean=10.0, std=5.0)
     >>> bool(np.isclose(normal_score_quantile(d, [0.0])[0], d.quantile(0.5)))
@@ -125,8 +128,8 @@ def quantile_embedding(distribution: Distribution, n_levels: int = DEFAULT_LEVEL
     is then W2 between the laws of ``log X`` (a valid Wasserstein distance
     on the log scale, meant for positive parameters spanning decades).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hetnet.distributions import Gamma
     >>> a, b = Gamma(2.0, 10.0), Gamma(5.0, 12.0)
     >>> d = np.linalg.norm(quantile_embedding(a) - quantile_embedding(b))
@@ -151,8 +154,8 @@ def wasserstein_1d_grid(first: Distribution, second: Distribution, order: int = 
     n_levels : int
         Grid size (32 by default; see the module docstring for its accuracy).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hetnet.distributions import Constant
     >>> wasserstein_1d_grid(Constant(1.0), Constant(4.0))
     3.0
@@ -167,8 +170,8 @@ def wasserstein_1d_exact(first: Distribution, second: Distribution, order: int =
 
     The reference against which the grid is tested; slow (milliseconds).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hetnet.distributions import Gamma
     >>> a, b = Gamma(3.0, 20.0), Gamma(1.5, 30.0)
     >>> abs(wasserstein_1d_exact(a, b) / wasserstein_1d_grid(a, b) - 1) < 1e-6
@@ -196,8 +199,8 @@ def wasserstein_samples(first_samples, second_samples, order: int = 2) -> float:
     samples (shape ``(n, dims)``) solve the exact transport problem with
     ``ot.emd2`` on the Euclidean cost raised to ``order``, uniform weights.
 
-    Example
-    -------
+    Examples
+    --------
     >>> wasserstein_samples([0.0, 1.0], [2.0, 3.0], order=1)
     2.0
     """
@@ -223,8 +226,8 @@ def sinkhorn_divergence(first_samples, second_samples, regularisation: float = 0
     is insensitive to the units. ``S >= 0``, ``S = 0`` for equal samples,
     and S tends to W_order^order as ``regularisation`` goes to 0.
 
-    Example
-    -------
+    Examples
+    --------
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(50, 2))
     >>> sinkhorn_divergence(x, x) == 0.0
@@ -258,8 +261,8 @@ def combined_distance(
     ``d = sqrt(sum_p (W2(P_p, Q_p) / scale_p)^2)``; ``scales`` (default 1)
     make parameters with different units comparable.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from hetnet.distributions import Constant
     >>> combined_distance([Constant(0.0), Constant(0.0)], [Constant(3.0), Constant(4.0)])
     5.0

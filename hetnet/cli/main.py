@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "verbosity"]
+
+logger = logging.getLogger(__name__)
 
 SUBCOMMANDS = ("run", "optimize", "prune")
 
@@ -38,9 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def verbosity(args) -> int:
+    """``--verbose`` count minus ``--quiet`` count (0 when a command has neither option).
+
+    >>> verbosity(argparse.Namespace(verbose=2, quiet=False)), verbosity(argparse.Namespace(quiet=True))
+    (2, -1)
+    """
+    return int(getattr(args, "verbose", 0) or 0) - int(getattr(args, "quiet", 0) or 0)
+
+
 def main(argv=None) -> int:
+    from hetnet.progress import configure_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(verbosity(args))  # hetnet's log records on stderr; progress bars follow the same level
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

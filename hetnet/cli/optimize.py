@@ -1,7 +1,7 @@
 """``hetnet optimize``: Bayesian optimisation of an HRSNN's parameter distributions.
 
-Example
--------
+Examples
+--------
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="hetnet")
 >>> _ = register(parser.add_subparsers(dest="command"))
@@ -11,12 +11,16 @@ Example
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 __all__ = ["register", "run_optimize"]
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION = """\
-Bayesian optimisation over parameter distributions (SPEC section 4).
+Bayesian optimisation over parameter distributions (the science page of the
+documentation writes out the kernel and the acquisition).
 
 Searches the Gamma shape and mean of the membrane time constants (E and I),
 the threshold spreads, the STDP time constants and learning rates, and the
@@ -100,15 +104,25 @@ def run_optimize(args) -> int:
     from hetnet.bo.campaign import resume_campaign, run_campaign
     from hetnet.config import ConfigError, HRSNNConfig, load_config
 
+    from hetnet.progress import progress_bar
+
     engine = "serial" if args.serial else "process"
+    bar = progress_bar(desc="evaluations", unit="eval")
 
     def progress(line):
-        print(line, flush=True)
+        if bar.disable:             # not a terminal (log file, pipe, CI): one line per evaluation
+            print(line, flush=True)
+
+    def on_evaluation(record, finished, budget, best):
+        bar.total = budget
+        bar.update(finished - bar.n)
+        if best is not None:
+            bar.set_postfix(best=f"{best:.4g}")
 
     try:
         if args.resume:
             results = resume_campaign(args.resume, engine=engine, dask_address=args.dask,
-                                      max_workers=args.workers, progress=progress)
+                                      max_workers=args.workers, progress=progress, on_evaluation=on_evaluation)
             directory = args.resume
         else:
             config = load_config(args.config) if args.config else None
@@ -126,10 +140,12 @@ def run_optimize(args) -> int:
                                    batch=args.batch, seed=args.seed, kernel=args.kernel,
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
-                                   progress=progress)
+                                   progress=progress, on_evaluation=on_evaluation)
     except (ConfigError, FileExistsError, FileNotFoundError, ValueError) as error:
         print(f"hetnet optimize: error: {error}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     best = results.get("best")
     if best is None:
         print("no successful evaluation", file=sys.stderr)

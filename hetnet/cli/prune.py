@@ -1,9 +1,10 @@
 """``hetnet prune``: Lyapunov noise pruning and its baselines from the command line.
 
-Example
--------
+Examples
+--------
 ``hetnet prune --method lnp random --iterations 100 --out runs/prune --seeds 0 1 2``
 writes ``runs/prune/results.json`` (records per method and seed, provenance),
+``runs/prune/results.csv`` (the last iteration's numbers, one row per method, seed and metric),
 ``runs/prune/<method>_seed<k>.npz`` (final networks, see
 :meth:`hetnet.pruning.PrunedNetwork.load`) and ``runs/prune/pruning.png``
 (neurons and synapses vs iteration, mean and spread over seeds, and the final
@@ -14,13 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["register", "run_prune", "plot_results"]
+__all__ = ["register", "run_prune", "plot_results", "final_rows"]
+
+logger = logging.getLogger(__name__)
 
 METHODS = ("lnp", "ap", "random")
 
@@ -32,8 +36,9 @@ def register(subparsers) -> argparse.ArgumentParser:
         help="prune a recurrent network: Lyapunov noise pruning (LNP), activity-based (AP) or random ER",
         description=(
             "Prune a randomly initialised HRSNN task-agnostically with Lyapunov noise pruning "
-            "(SPEC section 3: noise pruning of synapses, betweenness node pruning, delocalising "
-            "edges, Bayesian optimisation of tau_m at the end), or run a baseline: activity-based "
+            "(noise pruning of synapses, betweenness node pruning, delocalising edges, Bayesian "
+            "optimisation of tau_m at the end; the documentation's science page gives the formulas), "
+            "or run a baseline: activity-based "
             "pruning (simulate with STDP on a Lorenz-63 stimulus, drop the least active neurons, "
             "retrain; needs Brian2) or Erdos-Renyi networks with LNP's neuron and synapse counts. "
             "Writes results.json, one .npz network per method and seed, and pruning.png into --out."
@@ -65,10 +70,21 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _progress(method, seed, total):
+    """Per-iteration progress: a bar with ETA in a terminal, one line per iteration elsewhere."""
+    from hetnet.progress import progress_bar
+
+    bar = progress_bar(total=total, desc=f"{method} seed {seed}", unit="iteration")
+
     def report(record):
-        print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
-              f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
-              f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
+        if bar.disable:
+            print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
+                  f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
+                  f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
+            return
+        bar.update(record.iteration - bar.n)
+        bar.set_postfix(neurons=record.n_neurons, synapses=record.n_synapses)
+        if record.iteration >= total:
+            bar.close()
     return report
 
 
@@ -91,8 +107,9 @@ def _stimulus(config, n_steps, seed):
 
 
 def run_prune(args) -> int:
-    """Run the requested methods and seeds; write JSON, networks and the figure."""
+    """Run the requested methods and seeds; write JSON, CSV, networks and the figure."""
     from hetnet.encoding import encoded_channels
+    from hetnet.io import write_json, write_tidy_csv
     from hetnet.provenance import provenance
     from hetnet.pruning import (
         activity_pruning,
@@ -148,11 +165,12 @@ def run_prune(args) -> int:
                                            prune_fraction=args.node_prune_fraction, seed=seed,
                                            callback=_progress("ap", seed, args.iterations))
             _store(results, method, seed, history, out, config, time.perf_counter() - clock, settings)
-            results_path.write_text(json.dumps(results, indent=1))
+            write_json(results_path, results)
     results["provenance"] = provenance(seed=list(args.seeds), config=_config(args, args.seeds[0]),
                                        command_settings=settings)
-    results_path.write_text(json.dumps(results, indent=1))
-    print(f"results: {results_path}")
+    write_json(results_path, results)
+    write_tidy_csv(out / "results.csv", final_rows(results))
+    print(f"results: {results_path}, {out / 'results.csv'}")
     if not args.no_plot:
         figure = plot_results(results, out / "pruning.png")
         print(f"figure: {figure}")
@@ -171,44 +189,35 @@ def _store(results, method, seed, history, out, config, seconds, settings):
     runs[:] = [run for run in runs if run.get("seed") != seed] + [entry]
 
 
+def final_rows(results: dict) -> list:
+    """Tidy rows (seed, variant = method, metric, value) of each run's last iteration.
+
+    >>> final_rows({"runs": {"lnp": [{"seed": 0, "wall_seconds": 2.0,
+    ...     "records": [{"iteration": 3, "n_neurons": 97, "step_seconds": {}}]}]}})[2]
+    {'seed': 0, 'variant': 'lnp', 'metric': 'n_neurons', 'value': 97}
+    """
+    from hetnet.io import tidy_rows
+
+    return tidy_rows({"seed": run.get("seed"), "variant": method, "wall_seconds": run.get("wall_seconds"),
+                      **{key: value for key, value in run["records"][-1].items()
+                         if key not in ("step_seconds", "extra")}}
+                     for method in METHODS for run in results.get("runs", {}).get(method, []))
+
+
 def plot_results(results: dict, path) -> Path:
-    """Neurons and synapses vs iteration (mean, min-max band over seeds) and final tau_m histograms."""
-    import matplotlib
+    """Neurons and synapses vs iteration per method (mean ± sd band over seeds) and final tau_m histograms."""
+    from hetnet.plotting import new_figure, pruning_evolution, timescale_histogram
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    colours = {"lnp": "tab:blue", "ap": "tab:orange", "random": "tab:green"}
-    labels = {"lnp": "LNP", "ap": "activity-based", "random": "random ER"}
-    figure, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    all_tau = [np.asarray(run["final"]["tau_m_ms"], float) for method in METHODS
-               for run in results.get("runs", {}).get(method, [])]
-    all_tau = np.concatenate(all_tau) if all_tau else np.array([1.0, 100.0])
-    bins = np.geomspace(max(all_tau.min(), 0.1), max(all_tau.max(), 1.0) * 1.01, 40)
-    for method in METHODS:
-        runs = results.get("runs", {}).get(method, [])
-        if not runs:
-            continue
-        for axis, quantity in zip(axes[:2], ("n_neurons", "n_synapses")):
-            length = min(len(run["records"]) for run in runs)
-            values = np.array([[record[quantity] for record in run["records"][:length]] for run in runs], float)
-            iterations = np.arange(length)
-            mean = values.mean(axis=0)
-            axis.plot(iterations, mean, color=colours[method], label=f"{labels[method]} (n={len(runs)})")
-            if len(runs) > 1:
-                axis.fill_between(iterations, mean - values.std(axis=0), mean + values.std(axis=0),
-                                  color=colours[method], alpha=0.25)
-        tau = np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in runs])
-        if tau.size:
-            axes[2].hist(tau, bins=bins, density=True, histtype="step", color=colours[method], label=labels[method])
-    axes[0].set(xlabel="iteration", ylabel="neurons", title="neurons (mean ± std over seeds)")
-    axes[1].set(xlabel="iteration", ylabel="synapses", title="synapses (mean ± std over seeds)", yscale="log")
-    axes[2].set(xlabel="tau_m (ms)", ylabel="density", title="final membrane time constants", xscale="log")
-    for axis in axes:
-        if axis.get_legend_handles_labels()[0]:
-            axis.legend(fontsize=8)
-    figure.tight_layout()
+    runs = {method: results.get("runs", {}).get(method, []) for method in METHODS}
+    runs = {method: method_runs for method, method_runs in runs.items() if method_runs}
+    figure, axes = new_figure(1, 3, figsize=(15, 4.2))
+    pruning_evolution(runs, "n_neurons", axes[0], ylabel="neurons")
+    pruning_evolution(runs, "n_synapses", axes[1], ylabel="synapses", log=True)
+    timescale_histogram({method: np.concatenate([np.asarray(run["final"]["tau_m_ms"], float) for run in method_runs])
+                         for method, method_runs in runs.items()}, axes[2])
+    axes[0].set_title("neurons")
+    axes[1].set_title("synapses")
+    axes[2].set_title("final membrane time constants")
     path = Path(path)
     figure.savefig(path, dpi=120)
-    plt.close(figure)
     return path

@@ -4,13 +4,13 @@ Generates a Lorenz-63 series (no download), lets STDP learn on the first 500
 steps, freezes the weights, fits a ridge readout for one-step prediction and
 reports the held-out NRMSE (next 100 steps), mean firing rate and spikes per
 neuron of each variant side by side. Writes ``results.json`` (with
-provenance) and ``hrsnn_run.png`` (raster + prediction vs truth) into the
-output folder. ``--task`` picks another prediction or classification task.
+provenance), ``results.csv`` (one row per variant and metric) and
+``hrsnn_run.png`` (raster + prediction vs truth) into the output folder. ``--task`` picks another prediction or classification task.
 """
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -20,6 +20,8 @@ import numpy as np
 from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, config_to_toml, load_config
 
 __all__ = ["register", "run_command", "format_table"]
+
+logger = logging.getLogger(__name__)
 
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 
@@ -66,6 +68,31 @@ def _say(message: str):
     print(f"[hetnet {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def _stage_progress(n_stages: int):
+    """Progress of the simulation stages (STDP run, frozen run per variant): a bar in a terminal, else lines."""
+    from hetnet.progress import progress_bar
+
+    bar = progress_bar(total=n_stages, desc="simulations", unit="stage")
+    started = []
+
+    def report(message: str):
+        if bar.disable:
+            _say(message)
+            return
+        if started:
+            bar.update(1)
+        started.append(message)
+        bar.set_description(message)
+
+    def close():
+        if started and not bar.disable:
+            bar.update(max(0, bar.total - bar.n))
+        bar.close()
+
+    report.close = close
+    return report
+
+
 def format_table(rows: dict, references: dict | None = None) -> str:
     """The variants side by side (NRMSE, NRMSE with the current input appended, firing regime), then the references."""
     header = (f"{'variant':<12} {'NRMSE':>8} {'+input':>8} {'rate (Hz)':>10} {'spikes/neuron':>14} "
@@ -88,25 +115,14 @@ def format_table(rows: dict, references: dict | None = None) -> str:
 
 
 def _plot(outcomes: dict, path: Path, dt_series: float):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from hetnet.plotting import new_figure, raster
 
     variants = list(outcomes)
-    figure, axes = plt.subplots(2, len(variants), figsize=(6 * len(variants), 7), squeeze=False)
+    figure, axes = new_figure(2, len(variants), figsize=(6 * len(variants), 7), squeeze=False)
     for column, variant in enumerate(variants):
         frozen = outcomes[variant]["frozen"]
-        window = frozen.spike_times_ms < min(2000.0, frozen.duration_ms)
-        excitatory = frozen.spike_indices < frozen.n_excitatory
-        raster = axes[0, column]
-        raster.scatter(frozen.spike_times_ms[window & excitatory], frozen.spike_indices[window & excitatory],
-                       s=1, color="tab:blue", label="excitatory")
-        raster.scatter(frozen.spike_times_ms[window & ~excitatory], frozen.spike_indices[window & ~excitatory],
-                       s=1, color="tab:red", label="inhibitory")
-        raster.set(title=f"{variant}: spikes (frozen weights), {frozen.mean_rate_hz:.2f} Hz",
-                   xlabel="time (ms)", ylabel="neuron")
-        raster.legend(loc="upper right", markerscale=6, fontsize=8)
+        raster(frozen, axes[0, column], t_max_ms=min(2000.0, frozen.duration_ms),
+               title=f"{variant}: spikes (frozen weights), {frozen.mean_rate_hz:.2f} Hz")
         prediction = axes[1, column]
         targets, predictions = outcomes[variant]["truth"], outcomes[variant]["predictions"]
         steps = np.arange(len(targets)) * dt_series
@@ -116,9 +132,7 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
         prediction.set(title=f"{variant}: {outcomes[variant]['mode']} prediction, NRMSE {outcomes[variant]['nrmse']:.3f}",
                        xlabel="model time after training", ylabel="value")
         prediction.legend(fontsize=7, ncol=3)
-    figure.tight_layout()
     figure.savefig(path, dpi=110)
-    plt.close(figure)
 
 
 def _config_from_args(args) -> HRSNNConfig:
@@ -153,8 +167,12 @@ def _prediction(args, config, variants, out: Path):
         raise ValueError("needs --train-steps >= 10, --test-steps >= 2 and 0 <= --washout-steps < train-steps - 1")
     series, dt_series, exponent = task_series(args.task, steps["train_steps"] + steps["test_steps"] + 1, config.seed)
     _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
-    outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
-                              lyapunov_exponent=exponent, progress=_say, **steps)
+    stages = _stage_progress(len(variants) * (3 if args.mode == "free-running" else 2))
+    try:
+        outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
+                                  lyapunov_exponent=exponent, progress=stages, **steps)
+    finally:
+        stages.close()
     rows = {variant: scalar_metrics(outcome) for variant, outcome in outcomes.items()}
     train, test = steps["train_steps"], steps["test_steps"]
     references = {name: reference.summary() for name, reference in reference_forecasts(
@@ -179,8 +197,12 @@ def _prediction(args, config, variants, out: Path):
 def _classification(args, config, variants):
     from hetnet.tasks.registry import format_task_table, run_task, scalar_metrics
 
-    results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
-                       progress=_say, seed=config.seed)
+    stages = _stage_progress(2 * len(variants))
+    try:
+        results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
+                           progress=stages, seed=config.seed)
+    finally:
+        stages.close()
     rows = {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
     print(f"\nclassification of {args.task}")
     print(format_task_table({args.task: rows}))
@@ -189,7 +211,8 @@ def _classification(args, config, variants):
 
 def run_command(args) -> int:
     from hetnet.datasets import DatasetError
-    from hetnet.provenance import json_default, provenance
+    from hetnet.io import tidy_rows, write_json, write_tidy_csv
+    from hetnet.provenance import provenance
     from hetnet.tasks.registry import PREDICTION_TASKS
 
     try:
@@ -215,8 +238,10 @@ def run_command(args) -> int:
         print(f"hetnet run: {error}", file=sys.stderr)
         return 2
     record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
-    (out / "results.json").write_text(json.dumps(record, indent=1, default=json_default))
+    write_json(out / "results.json", record)
+    write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
+                                                  for variant, row in record["variants"].items()))
     (out / "config.toml").write_text(config_to_toml(config))
-    files.append("config.toml")
+    files += ["results.csv", "config.toml"]
     _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0

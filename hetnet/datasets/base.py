@@ -16,12 +16,15 @@ Examples
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 
 __all__ = ["DatasetError", "LabelledData", "SpikeSample", "optional_import", "stratified_split"]
+
+logger = logging.getLogger(__name__)
 
 
 class DatasetError(ValueError):

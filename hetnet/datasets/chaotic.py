@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -42,6 +43,8 @@ __all__ = [
     "ODE_RTOL",
     "ODE_ATOL",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Relative tolerance used for every ODE generator.
 ODE_RTOL = 1e-10

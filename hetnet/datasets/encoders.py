@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Optional, Sequence
 
@@ -47,6 +48,8 @@ __all__ = [
     "pool_images",
     "samples_duration_steps",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def samples_duration_steps(config: InputConfig) -> tuple:

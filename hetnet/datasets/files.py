@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import logging
 import pickle
 from pathlib import Path
 from typing import Optional, Sequence
@@ -66,6 +67,8 @@ __all__ = [
     "load_csv_series",
     "frame_differences",
 ]
+
+logger = logging.getLogger(__name__)
 
 SHD_LAYOUT = (
     "an HDF5 file (SHD/SSC format) with datasets spikes/times (vlen float16, seconds), "

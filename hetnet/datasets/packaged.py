@@ -20,11 +20,15 @@ Examples
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from hetnet.datasets.base import LabelledData, optional_import
 
 __all__ = ["load_sunspots", "load_co2", "load_santafe_laser", "load_digits", "PACKAGED_SERIES"]
+
+logger = logging.getLogger(__name__)
 
 
 def load_sunspots() -> np.ndarray:

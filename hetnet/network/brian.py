@@ -1,6 +1,6 @@
 """The HRSNN as Brian2 objects (the only model module that imports Brian2).
 
-Model, per recurrent neuron ``i`` (currents written as ``J = R * I``, in mV)::
+Model (:ref:`science-network`), per recurrent neuron ``i`` (currents written as ``J = R * I``, in mV)::
 
     tau_m_i dv/dt = -(v - v_rest_i) + v_bias_i + J_e + J_i + J_in    (unless refractory)
     dJ_e/dt = -J_e / tau_syn_e        dJ_i/dt = -J_i / tau_syn_i
@@ -50,8 +50,8 @@ instead of a division in every event-driven decay); the STDP time constants
 stay ``tau_pre_ms`` / ``tau_post_ms`` everywhere outside this module.
 
 (Brian2 reserves the suffixes ``_pre`` / ``_post`` for pre- and postsynaptic
-variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for x_pre, 1/tau_pre,
-eta_pre. No two names differ only by case, which would make standalone code
+variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for the model's x_pre,
+1/tau_pre, eta_pre. No two names differ only by case, which would make standalone code
 generation non-deterministic.)
 
 ``plasticity`` is a shared variable (1 while learning, 0 to pause learning
@@ -61,6 +61,7 @@ parameter that may change between runs is a state variable, not a literal.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +107,8 @@ __all__ = [
     "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "CURRENT_INPUT_SYNAPSE_EQUATIONS",
     "BrianNetwork", "build_brian_network", "propagator_coefficients",
 ]
+
+logger = logging.getLogger(__name__)
 
 _NEURON_PARAMETERS = """
 J_in : volt

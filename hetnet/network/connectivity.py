@@ -1,11 +1,11 @@
 """Neuron positions on a 3-D grid and distance-dependent connectivity (numpy only).
 
 ``P(i, j) = C * exp(-(D(i, j) / lambda)**2)`` with ``D`` the Euclidean grid
-distance (SPEC section 1). Sampling is vectorised over blocks of
+distance (:ref:`science-connectivity`). Sampling is vectorised over blocks of
 presynaptic neurons; no Python loop over synapses.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> positions = grid_positions(27, (3, 3, 3), rng)
@@ -15,9 +15,13 @@ True
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 __all__ = ["grid_positions", "connection_probability", "distance_connections", "random_connections"]
+
+logger = logging.getLogger(__name__)
 
 _BLOCK_ENTRIES = 4_000_000  # pairs handled at once (about 32 MB of float64)
 

@@ -6,8 +6,8 @@ by :func:`generate_network`; every random choice comes from one seed, split
 into independent streams, so HoNHoS and HeNHeS built with the same seed share
 positions, connectivity and initial weights and differ only in parameters.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.config import HRSNNConfig
 >>> network = generate_network(HRSNNConfig(n_neurons=100, seed=1), n_input=20)
 >>> network.n_neurons, sorted(network.synapses)
@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -37,13 +40,15 @@ PATHWAYS = {
     "ie": ("inhibitory", "excitatory"),
     "ii": ("inhibitory", "inhibitory"),
 }
-#: pathways with trace STDP (SPEC: E->E, E->I and input->recurrent)
+#: pathways with trace STDP: E->E, E->I and input->recurrent
 PLASTIC_PATHWAYS = ("input", "ee", "ei")
 NEURON_PARAMETERS = ("tau_m_ms", "v_th_mV", "v_rest_mV", "v_reset_mV", "t_ref_ms", "bias_mV")
 #: how the input pathway acts: ``"spikes"`` (input spikes through excitatory synapses) or
 #: ``"current"`` (input values injected as currents through static signed weights)
 INPUT_KINDS = ("spikes", "current")
 STDP_PARAMETERS = ("tau_pre_ms", "tau_post_ms", "eta_pre", "eta_post")
+logger = logging.getLogger(__name__)
+
 _STREAMS = ("positions", "neurons", "connectivity", "weights", "stdp", "initial_state", "poisson")
 
 
@@ -278,6 +283,136 @@ class NetworkInstance:
                     setattr(new, parameter, values)
             synapses[name] = new
         return dataclasses.replace(self, synapses=synapses)
+
+    def __eq__(self, other):
+        """Equal arrays, synapses and configuration (:func:`hetnet.io.values_equal`)."""
+        if not isinstance(other, NetworkInstance):
+            return NotImplemented
+        from hetnet.io import values_equal
+
+        return values_equal(self, other)
+
+    # --- saving ----------------------------------------------------------------
+    def to_arrays(self, prefix: str = "") -> dict:
+        """Every array and value of the network as ``{name: ndarray}`` (for ``numpy.savez``).
+
+        Array fields and per-synapse arrays are stored as they are; the
+        configuration, ``n_input``, ``n_excitatory`` and each pathway's
+        ``scale_mV`` go into a JSON string under ``prefix + "metadata"``.
+        Fields are walked generically, so fields added to
+        :class:`NetworkInstance` or :class:`SynapseArrays` are saved too.
+        :meth:`from_arrays` reverses it.
+        """
+        from hetnet.io import to_jsonable
+
+        arrays, scalars = {}, {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if item.name == "config":
+                scalars["config"] = value.to_dict()
+            elif item.name == "synapses":
+                scalars["synapses"] = {}
+                for pathway, syn in value.items():
+                    scalars["synapses"][pathway] = {}
+                    for syn_field in dataclasses.fields(syn):
+                        syn_value = getattr(syn, syn_field.name)
+                        if isinstance(syn_value, np.ndarray):
+                            arrays[f"{prefix}synapses.{pathway}.{syn_field.name}"] = syn_value
+                        else:
+                            scalars["synapses"][pathway][syn_field.name] = syn_value
+            elif isinstance(value, np.ndarray):
+                arrays[prefix + item.name] = value
+            else:
+                scalars[item.name] = value
+        arrays[prefix + "metadata"] = np.array(json.dumps(to_jsonable(scalars), allow_nan=False))
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str = "") -> "NetworkInstance":
+        """The network stored by :meth:`to_arrays` (a dict or an open ``.npz`` file)."""
+        scalars = json.loads(str(arrays[prefix + "metadata"][()]))
+        synapses = {}
+        for pathway, values in scalars.pop("synapses").items():
+            syn_values = dict(values)
+            for syn_field in dataclasses.fields(SynapseArrays):
+                key = f"{prefix}synapses.{pathway}.{syn_field.name}"
+                if key in arrays:
+                    syn_values[syn_field.name] = np.asarray(arrays[key])
+            synapses[pathway] = SynapseArrays(**syn_values)
+        values = {"config": HRSNNConfig.from_dict(scalars.pop("config")), "synapses": synapses, **scalars}
+        for item in dataclasses.fields(cls):
+            if prefix + item.name in arrays:
+                values[item.name] = np.asarray(arrays[prefix + item.name])
+        return cls(**values)
+
+    def save(self, path) -> Path:
+        """Write the network to an ``.npz`` file (:meth:`to_arrays`); :meth:`load` reads it.
+
+        >>> import tempfile, pathlib
+        >>> network = generate_network(HRSNNConfig(n_neurons=30, seed=4), n_input=5)
+        >>> path = network.save(pathlib.Path(tempfile.mkdtemp()) / "net.npz")
+        >>> NetworkInstance.load(path) == network
+        True
+        """
+        path = Path(path)
+        np.savez_compressed(path, **self.to_arrays())
+        return path
+
+    @classmethod
+    def load(cls, path) -> "NetworkInstance":
+        """Read a file written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            return cls.from_arrays(data)
+
+    def to_networkx(self, include_input: bool = False):
+        """The recurrent network as a :class:`networkx.DiGraph` (needs ``networkx``).
+
+        Nodes ``0 .. n_neurons-1`` carry ``population`` (``"E"`` or ``"I"``),
+        ``excitatory`` (bool), ``pos`` (grid position, a 3-tuple),
+        ``neuron_id`` (index in the unpruned network) and the neuron
+        parameters (``tau_m_ms``, ``v_th_mV``, ...). Each synapse ``i -> j``
+        is an edge with ``weight`` (the signed effective weight in mV per
+        spike, negative for inhibitory synapses), ``w`` (dimensionless),
+        ``pathway`` (``"ee"``, ``"ei"``, ``"ie"``, ``"ii"``) and
+        ``plastic``. With ``include_input`` the encoder neurons are added as
+        nodes ``"input0"``, ``"input1"``, ... (``population="input"``) with
+        their ``"input"`` edges.
+
+        Examples
+        --------
+        >>> network = generate_network(HRSNNConfig(n_neurons=40, seed=1), n_input=4)
+        >>> graph = network.to_networkx()
+        >>> graph.number_of_nodes(), graph.number_of_edges() == network.n_synapses
+        (40, True)
+        >>> graph.nodes[39]["population"], all(d["weight"] < 0 for *_, d in graph.out_edges(39, data=True))
+        ('I', True)
+        """
+        try:
+            import networkx as nx
+        except ImportError as error:  # pragma: no cover - networkx is in the "graph" and "test" extras
+            raise ImportError("NetworkInstance.to_networkx needs networkx: pip install 'hetnet[graph]'") from error
+        graph = nx.DiGraph(variant=self.config.variant, seed=self.config.seed)
+        excitatory = self.is_excitatory
+        parameters = {name: getattr(self, name) for name in NEURON_PARAMETERS}
+        graph.add_nodes_from(
+            (i, {"population": "E" if excitatory[i] else "I", "excitatory": bool(excitatory[i]),
+                 "pos": tuple(self.positions[i].tolist()), "neuron_id": int(self.neuron_ids[i]),
+                 **{name: float(values[i]) for name, values in parameters.items()}})
+            for i in range(self.n_neurons)
+        )
+        pathways = [name for name in PATHWAYS if name != "input"] + (["input"] if include_input else [])
+        if include_input:
+            graph.add_nodes_from((f"input{c}", {"population": "input", "excitatory": True}) for c in range(self.n_input))
+        for name in pathways:
+            syn = self.synapses[name]
+            pre, post = self.global_endpoints(name)
+            sources = [f"input{c}" for c in pre.tolist()] if name == "input" else pre.tolist()
+            graph.add_edges_from(
+                (source, int(target), {"weight": float(w * syn.scale_mV), "w": float(w), "pathway": name,
+                                       "plastic": syn.plastic})
+                for source, target, w in zip(sources, post.tolist(), syn.w.tolist())
+            )
+        return graph
 
     def structure_key(self) -> str:
         """Hash of what a compiled standalone binary fixes: sizes and connectivity."""

@@ -1,7 +1,7 @@
 """Run a :class:`~hetnet.network.instance.NetworkInstance` on a Brian2 backend.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.config import HRSNNConfig
 >>> from hetnet.encoding import encode_series
@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import gc
+import logging
 import time
 
 import numpy as np
@@ -26,6 +27,8 @@ from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
 
 __all__ = ["simulate"]
+
+logger = logging.getLogger(__name__)
 
 
 def _silence(network: NetworkInstance):
@@ -96,8 +99,10 @@ def simulate(
     codegen_target : {"numpy", "cython"}
         Runtime only (``numpy`` needs no compiler; ``cython`` compiles for
         minutes on first use, then runs faster).
-    report : str, optional
-        Brian2 progress report (``"text"``) for long runtime runs.
+    report : str or callable, optional
+        Brian2 progress report for long runtime runs: ``"text"``, or a
+        callable such as :func:`hetnet.progress.simulation_report` (a
+        progress bar).
 
     Returns
     -------
@@ -121,6 +126,8 @@ def simulate(
         )
     backend = backend or network.config.backend
     seed = poisson_seed(network.config) if seed is None else int(seed)
+    logger.debug("simulating %d neurons, %d input channels, %d steps of %g ms on %s (STDP %s)", network.n_neurons,
+                 network.n_input, stimulus.n_steps, stimulus.step_ms, backend, "on" if plastic else "off")
     start = time.perf_counter()
     if backend == "runtime":
         output = _run_runtime(
@@ -131,6 +138,7 @@ def simulate(
         output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
                              record_input=record_input, keep_results=keep_results)
     wall_seconds = time.perf_counter() - start
+    logger.debug("simulation done in %.2f s: %d spikes", wall_seconds, output["spike_indices"].size)
     duration = stimulus.duration_ms
     record = provenance(
         seed=seed, backend=backend, config=network.config, plastic=plastic,

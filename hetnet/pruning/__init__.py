@@ -1,4 +1,4 @@
-"""Lyapunov noise pruning (LNP) and its baselines (SPEC section 3).
+"""Lyapunov noise pruning (LNP) and its baselines (:ref:`science-lnp`).
 
 numpy, scipy and networkx only; no Brian2 (the activity-based baseline
 reaches the simulator through :mod:`hetnet.network` when it runs).
@@ -17,8 +17,8 @@ networks               :func:`grid_network`, :func:`erdos_renyi_network`,
                        :func:`network_from_config`
 =====================  ==========================================================
 
-Example
--------
+Examples
+--------
 >>> from hetnet.pruning import grid_network, lyapunov_noise_pruning
 >>> history = lyapunov_noise_pruning(grid_network(60, mean_degree=8, seed=0), n_iterations=1,
 ...                                  optimize_timescales=False)

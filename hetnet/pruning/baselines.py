@@ -1,4 +1,4 @@
-"""Baselines for LNP (SPEC section 3): activity-based pruning and random Erdos-Renyi networks.
+"""Baselines for LNP (:ref:`science-lnp-baselines`): activity-based pruning and random Erdos-Renyi networks.
 
 * **Activity-based pruning (AP)**: simulate the network on a stimulus with
   STDP on (training / retraining), remove the least active neurons
@@ -9,8 +9,8 @@
   with LNP's numbers of neurons, excitatory neurons and synapses; weights
   and tau_m bootstrapped from the unpruned network's.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.pruning import grid_network, lyapunov_noise_pruning, random_baseline
 >>> start = grid_network(60, mean_degree=8, seed=0)
 >>> lnp = lyapunov_noise_pruning(start, n_iterations=2, optimize_timescales=False)
@@ -20,6 +20,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable, Optional
 
@@ -36,6 +37,8 @@ from hetnet.pruning.networks import erdos_renyi_network
 from hetnet.pruning.timescales import resolve_lyapunov
 
 __all__ = ["random_baseline", "activity_pruning"]
+
+logger = logging.getLogger(__name__)
 
 
 def _pools(network: PrunedNetwork):

@@ -1,6 +1,6 @@
 """Step III of Lyapunov noise pruning: add local edges that delocalise eigenvectors.
 
-SPEC section 3.3. ``M`` new synapses are added between neurons within a
+See :ref:`science-lnp-delocalize`. ``M`` new synapses are added between neurons within a
 grid distance ``radius`` of each other (local neighbourhoods), never where
 a synapse exists now nor where one is listed in ``excluded`` (the driver
 passes the original network, so the edges are new to the graph's history).
@@ -25,8 +25,8 @@ graph Laplacian (mean over ``k``; ``1/N`` = fully delocalised, 1 = one
 neuron). A full ``eigh`` costs ~3 s at N = 2000, so the driver reports it
 only every few iterations.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.delocalize import add_delocalizing_edges
 >>> positions = np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0]], float)
@@ -37,6 +37,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Optional
 
@@ -48,6 +49,8 @@ from scipy.spatial import cKDTree
 from hetnet.pruning.graph import as_sparse_weights, degrees, symmetric_adjacency
 
 __all__ = ["DelocalizationResult", "add_delocalizing_edges", "local_candidates", "laplacian_ipr"]
+
+logger = logging.getLogger(__name__)
 
 
 def local_candidates(positions, radius: float, *, exclude=None) -> tuple:

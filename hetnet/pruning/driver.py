@@ -1,19 +1,21 @@
-"""Iterative Lyapunov noise pruning (LNP, SPEC section 3): steps I-III repeated, then IV.
+"""Iterative Lyapunov noise pruning (LNP): steps I-III repeated, then IV.
 
-One iteration on the current network ``(W [pre, post] in mV, tau_m_ms)``:
+The method is described in the "Lyapunov noise pruning" section of the
+:doc:`/science` page (:ref:`science-lnp`). One iteration on the current
+network ``(W [pre, post] in mV, tau_m_ms)``:
 
-0. per-neuron and largest Lyapunov exponents of the rate surrogate
-   (:func:`hetnet.analysis.network_lyapunov` on ``W / 13 mV``, cheap
-   settings: 10 exponents, 300 steps after 100 warm-up steps);
-I. noise pruning of synapses to ``synapse_keep_fraction`` of the current
-   count (:func:`hetnet.pruning.noise.noise_prune`), warm-starting the
-   covariance from the previous iteration; the homeostatic diagonal becomes
-   the new leak, ``tau_m_ms = 1000 / leak_per_s``;
-II. removal of the ``node_prune_fraction`` neurons of lowest betweenness
-   (:func:`hetnet.pruning.nodes.prune_nodes`);
-III. ``new_edge_fraction`` x synapses new local edges maximising the degree
-   variance (:func:`hetnet.pruning.delocalize.add_delocalizing_edges`),
-   never re-adding a synapse of the original network.
+- *exponents*: per-neuron and largest Lyapunov exponents of the rate
+  surrogate (:func:`hetnet.analysis.network_lyapunov` on ``W / 13 mV``,
+  cheap settings: 10 exponents, 300 steps after 100 warm-up steps);
+- *step I*: noise pruning of synapses to ``synapse_keep_fraction`` of the
+  current count (:func:`hetnet.pruning.noise.noise_prune`), warm-starting
+  the covariance from the previous iteration; the homeostatic diagonal
+  becomes the new leak, ``tau_m_ms = 1000 / leak_per_s``;
+- *step II*: removal of the ``node_prune_fraction`` neurons of lowest
+  betweenness (:func:`hetnet.pruning.nodes.prune_nodes`);
+- *step III*: ``new_edge_fraction`` x synapses new local edges maximising
+  the degree variance (:func:`hetnet.pruning.delocalize.add_delocalizing_edges`),
+  never re-adding a synapse of the original network.
 
 After the last iteration (and every ``timescale_every`` iterations if set)
 step IV re-draws tau_m by Bayesian optimisation
@@ -31,8 +33,8 @@ The output :class:`PrunedNetwork` is what the simulator runs:
 :meth:`PrunedNetwork.to_network_instance` turns it into a
 :class:`hetnet.network.NetworkInstance` through ``NetworkInstance.pruned``.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.driver import PrunedNetwork, lyapunov_noise_pruning
 >>> from hetnet.pruning.networks import grid_network
@@ -45,7 +47,7 @@ True
 """
 from __future__ import annotations
 
-import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -54,6 +56,7 @@ from typing import Callable, Optional
 import numpy as np
 import scipy.sparse as sparse
 
+from hetnet.io import to_jsonable, write_json
 from hetnet.pruning.delocalize import add_delocalizing_edges
 from hetnet.pruning.graph import as_sparse_weights, out_degrees, subnetwork_weights
 from hetnet.pruning.noise import noise_prune
@@ -69,6 +72,8 @@ __all__ = [
     "lyapunov_noise_pruning",
     "DEFAULT_LYAPUNOV_OPTIONS",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: cheap settings of the per-iteration Lyapunov estimate
 DEFAULT_LYAPUNOV_OPTIONS = {"n_exponents": 10, "n_steps": 300, "warmup_steps": 100, "dt_ms": 1.0, "input_std": 0.1}
@@ -215,14 +220,14 @@ class PruningHistory:
 
     def to_dict(self) -> dict:
         """JSON-ready summary (records, settings, step IV outcome; not the weights)."""
-        out = {"method": self.method, "settings": _jsonable(self.settings),
-               "records": [_jsonable(asdict(record)) for record in self.records],
+        out = {"method": self.method, "settings": to_jsonable(self.settings),
+               "records": [to_jsonable(asdict(record)) for record in self.records],
                "final": {"n_neurons": self.network.n_neurons, "n_synapses": self.network.n_synapses,
                          "n_excitatory": self.network.n_excitatory,
                          "tau_m_ms": self.network.tau_m_ms.tolist()}}
         if self.timescales is not None:
             step = self.timescales
-            out["timescales"] = _jsonable({
+            out["timescales"] = to_jsonable({
                 "parameters": step.parameters, "max_exponent_per_s": step.max_exponent_per_s,
                 "initial_max_exponent_per_s": step.initial_max_exponent_per_s,
                 "objective_values": step.objective_values, "optimizer": step.optimizer, "seconds": step.seconds,
@@ -230,25 +235,8 @@ class PruningHistory:
         return out
 
     def save_json(self, path) -> Path:
-        path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=1))
-        return path
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (np.floating, float)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (str, int, bool)) or value is None:
-        return value
-    return repr(value)
+        """Write :meth:`to_dict` as JSON (:func:`hetnet.io.write_json`: NaN as ``null``, atomic)."""
+        return write_json(path, self.to_dict())
 
 
 def sops_estimate(weights, rates_hz) -> float:
@@ -419,6 +407,9 @@ def lyapunov_noise_pruning(network, *, n_iterations: int = 100, synapse_keep_fra
             iteration, network.n_neurons, network.n_synapses, network.n_excitatory,
             sops_estimate(network.weights_mV, rate_vector[network.neuron_indices]),
             float(exponents.max_exponent_per_s), time.perf_counter() - start, steps, extra))
+        logger.debug("LNP iteration %d/%d: %d neurons, %d synapses, lambda_max %.3g 1/s, %.2f s", iteration,
+                     n_iterations, network.n_neurons, network.n_synapses, records[-1].max_lyapunov_per_s,
+                     records[-1].seconds)
         if callback is not None:
             callback(records[-1])
     if optimize_timescales:

@@ -5,8 +5,8 @@ Weight matrices follow the project convention ``[pre, post]``: entry
 pruning code keeps them as :class:`scipy.sparse.csr_array` with explicit
 zeros removed and indices sorted.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.graph import as_sparse_weights, degrees
 >>> weights = as_sparse_weights(np.array([[0.0, 1.0], [-2.0, 0.0]]))
@@ -14,6 +14,8 @@ Example
 (2, [2, 2])
 """
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 import scipy.sparse as sparse
@@ -26,6 +28,8 @@ __all__ = [
     "subnetwork_weights",
     "symmetric_adjacency",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def as_sparse_weights(weights) -> sparse.csr_array:

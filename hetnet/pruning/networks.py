@@ -7,8 +7,8 @@ Gaussian distance-dependent connectivity, 80 % excitatory, Gamma tau_m,
 weights in mV) whose mean degree is set directly, for tests and benchmarks;
 :func:`erdos_renyi_network` is the random baseline's graph.
 
-Example
--------
+Examples
+--------
 >>> from hetnet.pruning.networks import grid_network, erdos_renyi_network
 >>> network = grid_network(200, mean_degree=20, seed=0)
 >>> network.n_neurons, 3000 < network.n_synapses < 5000
@@ -18,6 +18,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -28,6 +29,8 @@ from hetnet.distributions import Gamma
 from hetnet.pruning.driver import PrunedNetwork
 
 __all__ = ["grid_network", "erdos_renyi_network", "network_from_config", "cubic_grid"]
+
+logger = logging.getLogger(__name__)
 
 
 def cubic_grid(n_neurons: int) -> np.ndarray:

@@ -20,8 +20,8 @@ seconds rather than networkx's ~81 s, and with ``n_sources`` sampled sources
 The sampling error against the exact values is measured in
 ``tests/test_pruning_nodes.py``.
 
-Example
--------
+Examples
+--------
 >>> import networkx as nx
 >>> import numpy as np
 >>> from hetnet.pruning.nodes import betweenness_centrality
@@ -33,6 +33,7 @@ True
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Optional
 
@@ -42,6 +43,8 @@ import scipy.sparse as sparse
 from hetnet.pruning.graph import as_sparse_weights, subnetwork_weights
 
 __all__ = ["betweenness_centrality", "NodePruningResult", "prune_nodes", "default_n_sources"]
+
+logger = logging.getLogger(__name__)
 
 
 def default_n_sources(n_neurons: int) -> Optional[int]:

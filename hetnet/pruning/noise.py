@@ -1,6 +1,6 @@
 """Step I of Lyapunov noise pruning (LNP): noise pruning of synapses.
 
-SPEC section 3.1. The recurrent network is linearised around its operating
+See :ref:`science-lnp-noise`. The recurrent network is linearised around its operating
 point as
 
 ``dr/dt = A r + u``,  ``A = -D + K``,  ``K = gain * (L o W).T``
@@ -10,7 +10,7 @@ with ``D = diag(leak_per_s)`` (``leak_per_s = 1000 / tau_m_ms``), ``W`` the
 the inputs of neuron ``i``, as in ``dr/dt = -r/tau + W.T @ phi(r)``) and
 ``L`` the *Lyapunov matrix* defined on the synapses of ``W``.
 
-Choices made where SPEC leaves room (also in the function docstrings):
+Choices made where the paper leaves room (also in the function docstrings):
 
 * **Per-neuron exponent.** ``per_neuron_exponents_per_s`` is taken as given
   (``hetnet.analysis.network_lyapunov(...).per_neuron_per_s``). It may be
@@ -49,8 +49,8 @@ Choices made where SPEC leaves room (also in the function docstrings):
   dominance margin. ``leak_per_s`` of the result carries it; the LNP driver
   turns it back into ``tau_m_ms = 1000 / leak_per_s``.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.noise import noise_prune
 >>> rng = np.random.default_rng(0)
@@ -61,6 +61,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -82,6 +83,8 @@ __all__ = [
     "NoisePruningResult",
     "noise_prune",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def default_delta(per_neuron_exponents_per_s) -> float:

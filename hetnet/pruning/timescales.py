@@ -1,6 +1,6 @@
 """Step IV of Lyapunov noise pruning: optimise the tau_m distribution (edge of chaos).
 
-SPEC section 3.4. The membrane time constants of the pruned network are
+See :ref:`science-lnp-timescales`. The membrane time constants of the pruned network are
 re-drawn from a Gamma distribution per population (shape ``k``, mean ``m``;
 four numbers: ``k_E, m_E, k_I, m_I``), and Bayesian optimisation searches
 those four numbers for the network whose largest Lyapunov exponent is
@@ -24,8 +24,8 @@ Choices:
   ``(shape_inhibitory, mean_inhibitory_ms)`` are two Gamma distributions), or
   ``skopt.gp_minimize`` when ``hetnet.bo`` cannot be imported.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from hetnet.pruning.timescales import quantile_timescales
 >>> quantile_timescales(np.array([5.0, 1.0, 3.0]), shape=3.0, mean=10.0).round(2).tolist()
@@ -33,6 +33,7 @@ Example
 """
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ __all__ = [
     "TimescaleResult",
     "optimize_timescales",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: smallest time constant step IV assigns (ms)
 MIN_TAU_MS = 1.0

@@ -1,6 +1,6 @@
 """Classification with an HRSNN: unsupervised STDP, spike-count states, readout.
 
-Protocol (SPEC section 5): every sample is presented for ``present_ms``
+Protocol (:ref:`science-states`): every sample is presented for ``present_ms``
 (``T_in``, 100 ms) followed by ``rest_ms`` (100 ms) of silence. A seeded
 stratified split gives training and test samples; ``training_fraction``
 keeps only that share of the training samples (limited-data experiments).
@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -36,6 +37,8 @@ from hetnet.datasets.encoders import (
 )
 
 __all__ = ["classify", "encode_labelled", "sample_states"]
+
+logger = logging.getLogger(__name__)
 
 
 def encode_labelled(data: LabelledData, input_config, **options):
@@ -141,7 +144,7 @@ def classify(
     options = dict(encoder_options or {})
     if data.kind in ("spikes", "events"):
         options.setdefault("resolution_ms", config.dt_ms)
-    report = progress or (lambda message: None)
+    report = progress or logger.debug
     all_stimulus = encode_labelled(data, config.input, **options)
     train_stimulus = encode_labelled(data.subset(train), config.input, **options)
     results = {}

@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import logging
+
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +28,8 @@ from scipy import sparse
 from hetnet.pruning.nodes import betweenness_centrality
 
 __all__ = ["top_betweenness_neurons", "MLPReadout"]
+
+logger = logging.getLogger(__name__)
 
 
 def top_betweenness_neurons(weights, fraction: float = 0.1, *, seed: int = 0, exact_limit: int = 4000,

@@ -1,6 +1,6 @@
 """Time-series prediction with an HRSNN reservoir and a linear readout.
 
-Protocol (SPEC section 5): the series is rate-coded (statistics of the
+Protocol (:ref:`science-states`): the series is rate-coded (statistics of the
 training steps only), a network is generated for each variant, trained
 without supervision (STDP on) on the training steps, frozen, and run again
 on the whole series. The state at step ``t`` (exponentially filtered spike
@@ -40,6 +40,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable, Optional, Sequence
 
@@ -50,6 +51,8 @@ from hetnet.encoding import encode_series, standardise
 from hetnet.readout import RidgeReadout
 
 __all__ = ["predict_series", "PredictionReadout", "LYAPUNOV_EXPONENTS"]
+
+logger = logging.getLogger(__name__)
 
 #: Largest Lyapunov exponents in 1 / (model time unit) for the VPT in Lyapunov times.
 LYAPUNOV_EXPONENTS = {"lorenz63": 0.906, "rossler": 0.0714, "mackey-glass": 0.0086}

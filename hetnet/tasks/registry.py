@@ -26,6 +26,7 @@ lorenz63  HeNHeS   0.5000  3
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Callable, Optional, Sequence
 
@@ -34,6 +35,8 @@ import numpy as np
 from hetnet.config import HRSNNConfig
 
 __all__ = ["TASKS", "run_task", "format_task_table", "scalar_metrics", "task_series", "PREDICTION_TASKS", "CLASSIFICATION_TASKS"]
+
+logger = logging.getLogger(__name__)
 
 PREDICTION_TASKS = ("lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots")
 CLASSIFICATION_TASKS = ("digits", "spike-patterns", "shd")

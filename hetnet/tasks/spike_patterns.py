@@ -16,11 +16,15 @@ Examples
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from hetnet.datasets.base import LabelledData, SpikeSample
 
 __all__ = ["make_spike_patterns"]
+
+logger = logging.getLogger(__name__)
 
 
 def make_spike_patterns(
