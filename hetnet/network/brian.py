@@ -126,7 +126,6 @@ v : volt
 J_e : volt
 J_i : volt
 v_decay : 1 (constant)
-v_noise : volt (constant)
 k_e : 1 (constant)
 k_i : 1 (constant)
 decay_e : 1 (shared, constant)
@@ -135,7 +134,7 @@ decay_i : 1 (shared, constant)
 
 #: the exact one-step solution of the membrane and current equations, ``v`` clamped while refractory
 LEAK_UPDATE = """
-v = v + int(not_refractory) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i + v_noise * randn())
+v = v + int(not_refractory) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i)
 J_e = J_e * decay_e
 J_i = J_i * decay_i
 """
@@ -252,8 +251,7 @@ class BrianNetwork:
         if "v_decay" in recurrent.variables:  # the propagator form
             v_decay, k_e, decay_e = propagator_coefficients(instance.tau_m_ms, tau_e, config.dt_ms)
             _, k_i, decay_i = propagator_coefficients(instance.tau_m_ms, tau_i, config.dt_ms)
-            noise = np.asarray(getattr(instance, "noise_mV", np.zeros(instance.n_neurons))) * np.sqrt(1 - v_decay**2)
-            dynamics = [(recurrent.v_decay, v_decay), (recurrent.k_e, k_e), (recurrent.k_i, k_i), (recurrent.v_noise, noise * mV),
+            dynamics = [(recurrent.v_decay, v_decay), (recurrent.k_e, k_e), (recurrent.k_i, k_i),
                         (recurrent.decay_e, decay_e), (recurrent.decay_i, decay_i)]
         else:
             dynamics = [(recurrent.tau_m, instance.tau_m_ms * ms), (recurrent.tau_syn_e, tau_e * ms),
