@@ -1,49 +1,119 @@
-"""Fig. 9 / Table III (ICLR 2023): memory capacity, spikes and spike efficiency of the four variants.
+"""Fig. 9 / Table III (ICLR 2023): memory capacity, spikes, spike efficiency and separation of the four variants.
 
-Each variant's network learns with STDP on i.i.d. input, is frozen, and is
-driven by i.i.d. input u(t) ~ U[-1, 1]; memory capacity MC (ridge readouts of
-u(t-k), k = 1..k_max, held-out steps), the average spike count per neuron S
-and the efficiency E = MC / S are measured (hetnet.bo.objectives.NetworkObjective,
-the same evaluation the optimiser uses). The paper's claim: HeN raises MC,
-HeS lowers S, HeNHeS has the best E. Same seeds across variants, so the
-variants share structure and differ only in parameters.
+For each seed, the four variants share their structure (positions,
+connectivity, initial weights, inputs) and differ only in which parameters
+are heterogeneous. Each learns with STDP on an i.i.d. drive, is frozen and
+driven by i.i.d. ``u(t) ~ U[-1, 1]`` (:func:`hetnet.tasks.memory.measure_memory`,
+the protocol the optimiser and the benchmarks use):
+
+- MC: memory capacity (held-out steps, ridge per delay chosen on the
+  training steps) beside its chance level measured on the same states
+  (time-permuted inputs) and the analytic level ``k_max / n_test``;
+- S: spikes per neuron per input step; E = MC / S;
+- effective rank (99 % of the singular-value sum) of the state matrix over
+  the measured steps (the separation property: each step's state is the
+  final state of a distinct input history).
+
+The papers' claims, each tested across seeds with a paired t-test by the
+one rule of :func:`hetnet.analysis.paired_comparison` ("holds", "does not
+hold", "inconclusive"): HeN raises MC (HeNHoS > HoNHoS, HeNHeS > HoNHeS);
+HeS lowers S (HoNHeS < HoNHoS, HeNHeS < HeNHoS); HeNHeS has the highest E
+(against each other variant); effective rank HeNHeS > HoNHoS.
 """
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import mean_and_spread, parser, pyplot, save, say  # noqa: E402
+import numpy as np
 
-from hetnet.bo.objectives import NetworkObjective  # noqa: E402
-from hetnet.bo.space import SearchSpace  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import parser, save, say  # noqa: E402
+
+from hetnet.analysis import effective_rank, paired_comparison  # noqa: E402
 from hetnet.config import VARIANTS, HRSNNConfig  # noqa: E402
+from hetnet.tasks.memory import DEFAULT_STATE_KIND, measure_memory, state_tau_ms  # noqa: E402
+
+CLAIMS = (
+    ("HeN raises MC", "memory_capacity", "HeNHoS", "HoNHoS", "greater"),
+    ("HeN raises MC (with HeS)", "memory_capacity", "HeNHeS", "HoNHeS", "greater"),
+    ("HeS lowers spikes", "spikes_per_step", "HoNHeS", "HoNHoS", "less"),
+    ("HeS lowers spikes (with HeN)", "spikes_per_step", "HeNHeS", "HeNHoS", "less"),
+    ("HeNHeS has the best E (vs HoNHoS)", "efficiency", "HeNHeS", "HoNHoS", "greater"),
+    ("HeNHeS has the best E (vs HeNHoS)", "efficiency", "HeNHeS", "HeNHoS", "greater"),
+    ("HeNHeS has the best E (vs HoNHeS)", "efficiency", "HeNHeS", "HoNHeS", "greater"),
+    ("separation: rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater"),
+)
+
+
+def measure(config, steps):
+    measured = measure_memory(config, **steps)
+    capacity = measured.capacity
+    states = measured.frozen.state_matrix(kind=DEFAULT_STATE_KIND, tau_ms=state_tau_ms(config))[capacity.first_step:]
+    return {
+        "memory_capacity": capacity.total, "chance_null": capacity.null_mean, "chance_analytic": capacity.chance_level,
+        "mc_above_chance": capacity.above_chance, "spikes_per_step": measured.spikes_per_neuron,
+        "efficiency": measured.efficiency, "effective_rank": int(effective_rank(states.T)),
+        "rate_hz": measured.regime.mean_rate_hz, "synchrony": measured.regime.synchrony,
+        "silent_fraction": measured.regime.silent_fraction, "curve": capacity.curve.tolist(), "n_test": capacity.n_test,
+    }
+
+
+def figure_of(runs, n_seeds, k_max):
+    from hetnet.plotting import dot_plot, memory_capacity_curve, new_figure
+
+    figure, axes = new_figure(1, 5, figsize=(21, 4.2))
+    dot_plot({v: [r["memory_capacity"] for r in runs[v]] for v in runs}, ax=axes[0],
+             ylabel=f"memory capacity (k_max {k_max}, held out)", title="MC")
+    chance = float(np.mean([r["chance_null"] for v in runs for r in runs[v]]))
+    axes[0].axhline(chance, color="0.35", linestyle="--", linewidth=1.0, label=f"chance {chance:.3f}")
+    axes[0].legend(fontsize=8)
+    dot_plot({v: [r["spikes_per_step"] for r in runs[v]] for v in runs}, ax=axes[1],
+             ylabel="spikes per neuron per step S", title="S")
+    dot_plot({v: [r["efficiency"] for r in runs[v]] for v in runs}, ax=axes[2], ylabel="E = MC / S",
+             title="efficiency")
+    dot_plot({v: [r["effective_rank"] for r in runs[v]] for v in runs}, ax=axes[3],
+             ylabel="effective rank of the states (99 %)", title="separation")
+    for variant in runs:
+        curve = np.mean([r["curve"] for r in runs[variant]], axis=0)
+        memory_capacity_curve(curve, ax=axes[4], label=variant,
+                              chance=1.0 / runs[variant][0]["n_test"])
+    axes[4].set(xlim=(0.5, min(20, k_max) + 0.5), title=f"MC(k), mean over {n_seeds} seed(s)")
+    return figure
 
 
 def main(argv=None):
     args = parser(__doc__).parse_args(argv)
-    n_seeds = args.seeds or (1 if args.quick else 3)
+    n_seeds = args.seeds or (1 if args.quick else 5)
     size = 60 if args.quick else 500
-    steps = dict(n_steps=150, train_steps=50, k_max=10) if args.quick else dict(n_steps=1000, train_steps=300, k_max=40)
-    base = HRSNNConfig(n_neurons=size)
-    rows = {}
-    for variant in VARIANTS:
-        objective = NetworkObjective(SearchSpace([]), base_config=base.replace(variant=variant), lyapunov_steps=0, **steps)
-        runs = []
-        for seed in range(args.seed, args.seed + n_seeds):
-            metrics = objective([], seed=seed)["metrics"]
-            runs.append(metrics)
-            say(f"{variant} seed {seed}: MC {metrics['memory_capacity']:.2f}, S {metrics['spikes_per_neuron']:.1f}, "
-                f"E {metrics['efficiency']:.4f}")
-        rows[variant] = {key: mean_and_spread([run[key] for run in runs])
-                         for key in ("memory_capacity", "spikes_per_neuron", "efficiency")}
-    plt = pyplot()
-    figure, axes = plt.subplots(1, 3, figsize=(12, 3.5))
-    for axis, key, label in zip(axes, ("memory_capacity", "spikes_per_neuron", "efficiency"),
-                                ("memory capacity", "spikes per neuron S", "efficiency MC / S")):
-        axis.bar(list(rows), [rows[v][key][0] for v in rows], yerr=[rows[v][key][1] for v in rows], capsize=4)
-        axis.set_title(label)
-    save(args.out, "fig9_variants_memory_spikes", {"n_neurons": size, "seeds": n_seeds, **steps, "variants": rows},
-         figure, seed=args.seed, backend=base.backend, config=base)
+    steps = (dict(n_steps=400, train_steps=50, k_max=10, washout=20, n_null=5) if args.quick
+             else dict(n_steps=7000, train_steps=500, k_max=100, washout=100, n_null=20))
+    base = HRSNNConfig(n_neurons=size, backend="runtime" if args.quick else "cpp_standalone")
+    seeds = list(range(args.seed, args.seed + n_seeds))
+    runs = {variant: [] for variant in VARIANTS}
+    rows = []
+    for seed in seeds:
+        for variant in VARIANTS:
+            result = measure(base.replace(variant=variant, seed=seed), steps)
+            runs[variant].append(result)
+            rows.append({"seed": seed, "variant": variant,
+                         **{k: v for k, v in result.items() if not isinstance(v, list)}})
+            say(f"{variant} seed {seed}: MC {result['memory_capacity']:.2f} (chance {result['chance_null']:.3f}), "
+                f"S {result['spikes_per_step']:.3f}, E {result['efficiency']:.2f}, rank {result['effective_rank']}")
+    summary = {variant: {key: {"mean": float(np.mean([r[key] for r in results])),
+                               "sd": float(np.std([r[key] for r in results], ddof=1)) if len(results) > 1 else 0.0}
+                         for key in results[0] if not isinstance(results[0][key], list)}
+               for variant, results in runs.items()}
+    claims = {}
+    for name, metric, a, b, direction in CLAIMS:
+        comparison = paired_comparison([r[metric] for r in runs[a]], [r[metric] for r in runs[b]], claim=direction)
+        claims[name] = {"metric": metric, "a": a, "b": b, **comparison.to_dict()}
+        say(f"claim '{name}': {comparison.verdict} (mean {a} {comparison.mean_a:.3f} vs {b} "
+            f"{comparison.mean_b:.3f}, p = {comparison.p_value_t:.3g})")
+    record = {"quick": args.quick, "n_neurons": size, "seeds": seeds, "protocol": steps,
+              "state_kind": DEFAULT_STATE_KIND, "summary": summary, "claims": claims,
+              "runs": {v: [{k: x for k, x in r.items() if k != "curve"} for r in rs] for v, rs in runs.items()},
+              "mc_curves": {v: [r["curve"] for r in rs] for v, rs in runs.items()}}
+    save(args.out, "fig9_variants_memory_spikes", record, figure_of(runs, n_seeds, steps["k_max"]), rows=rows,
+         seed=args.seed, backend=base.backend, config=base)
 
 
 if __name__ == "__main__":

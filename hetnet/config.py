@@ -171,7 +171,7 @@ class NeuronConfig(_Section):
     v_rest_mV: Any = -65.0
     v_reset_mV: Any = -65.0
     t_ref_ms: Any = 2.0
-    bias_mV: Any = 0.0
+    bias_mV: Any = 21.0
 
     def validate(self, prefix: str):
         for name in ("tau_m_ms", "t_ref_ms"):
@@ -263,12 +263,12 @@ class ConnectivityConfig(_Section):
         Probability that an encoder neuron connects to a recurrent neuron.
     """
 
-    c_ee: float = 0.3
-    c_ei: float = 0.2
-    c_ie: float = 0.4
-    c_ii: float = 0.1
-    lambda_grid: float = 2.0
-    p_in: float = 0.2
+    c_ee: float = 0.6
+    c_ei: float = 0.6
+    c_ie: float = 0.8
+    c_ii: float = 0.6
+    lambda_grid: float = 3.0
+    p_in: float = 1.0
 
     def validate(self, prefix: str):
         for name in ("c_ee", "c_ei", "c_ie", "c_ii", "p_in"):
@@ -319,11 +319,11 @@ class WeightConfig(_Section):
     w_max: float = 1.0
     initial: Any = field(default_factory=lambda: Uniform(0.2, 0.8))
     w_scale: float = 1.0
-    excitatory_scale_mV: float = 2.0
-    inhibitory_scale_mV: float = 4.0
+    excitatory_scale_mV: float = 2.7
+    inhibitory_scale_mV: float = 6.75
     input_scale_mV: float = 5.0
-    tau_syn_e_ms: float = 5.0
-    tau_syn_i_ms: float = 10.0
+    tau_syn_e_ms: float = 2.2
+    tau_syn_i_ms: float = 13.3
 
     def validate(self, prefix: str):
         w_min = _number(prefix + "w_min", self.w_min, low=0.0)
@@ -400,13 +400,13 @@ class InputConfig(_Section):
     """
 
     mode: str = "current"
-    current_scale_mV: float = 5.0
+    current_scale_mV: float = 7.0
     range_sd: float = 2.0
     rate_min_hz: float = 0.0
     rate_max_hz: float = 64.0
     neurons_per_channel: int = 10
     on_off: bool = True
-    step_ms: float = 10.0
+    step_ms: float = 20.0
     present_ms: float = 100.0
     rest_ms: float = 100.0
 
@@ -477,7 +477,7 @@ class HRSNNConfig(_Section):
     backend: str = "runtime"
     excitatory: NeuronConfig = field(default_factory=NeuronConfig)
     inhibitory: NeuronConfig = field(
-        default_factory=lambda: NeuronConfig(tau_m_ms=Gamma(shape=3.0, mean=10.0))
+        default_factory=lambda: NeuronConfig(tau_m_ms=Gamma(shape=3.0, mean=10.0), bias_mV=17.0)
     )
     stdp: STDPConfig = field(default_factory=STDPConfig)
     connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)

@@ -30,7 +30,7 @@ def stimulus():
     return RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
 
 
-CONFIG = HRSNNConfig(n_neurons=150, seed=3)
+CONFIG = HRSNNConfig(n_neurons=150, seed=3, input={"mode": "poisson"})  # Poisson input: spike input pathway
 
 
 def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus):
@@ -134,7 +134,7 @@ from hetnet.network import generate_network, simulate
 rng = np.random.default_rng(0)
 stimulus = RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
 variant, seed = sys.argv[1], int(sys.argv[2])
-network = generate_network(HRSNNConfig(n_neurons=150, seed=3, variant=variant), stimulus.n_channels)
+network = generate_network(HRSNNConfig(n_neurons=150, seed=3, variant=variant, input={"mode": "poisson"}), stimulus.n_channels)
 result = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=seed)
 print(json.dumps({"compiled": result.provenance["build"]["compiled"], "n_spikes": int(result.spike_indices.size),
                   "checksum": float(result.spike_times_ms.sum())}))

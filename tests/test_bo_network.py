@@ -22,7 +22,8 @@ def test_space_maps_candidates_to_configurations():
     point[space.names.index("excitatory.tau_m_ms.shape")] = 7.0
     config = space.to_config(point)
     assert config.n_neurons == 50
-    assert config.connectivity.c_ee == pytest.approx(0.15) and config.connectivity.c_ii == pytest.approx(0.05)
+    assert config.connectivity.c_ee == pytest.approx(0.5 * base.connectivity.c_ee)
+    assert config.connectivity.c_ii == pytest.approx(0.5 * base.connectivity.c_ii)
     assert config.excitatory.tau_m_ms.shape == 7.0 and config.excitatory.tau_m_ms.mean == 20.0
     assert config.excitatory.v_th_mV.low == pytest.approx(-55.0)
     assert len(space.distributions(point)) == len(space.parameters) == 12

@@ -45,7 +45,7 @@ def test_free_running_prediction_runs_closed_loop(small_config):
 
 
 def test_spike_pattern_classification_and_training_fraction(small_config):
-    config = small_config.replace(input={"present_ms": 50.0, "rest_ms": 50.0})
+    config = small_config.replace(input={"present_ms": 50.0, "rest_ms": 50.0, "step_ms": 10.0})
     data = make_spike_patterns(n_classes=2, samples_per_class=8, n_channels=20, duration_ms=50.0,
                                rate_hz=30.0, jitter_ms=1.0, seed=0)
     results = classify(config, data, variants=("HeNHeS",), train_fraction=0.5)

@@ -9,6 +9,7 @@ memory capacity                   :func:`memory_capacity` -> :class:`MemoryCapac
 spike statistics                  :func:`spike_counts`, :func:`mean_spike_count`,
                                   :func:`average_activation`, :func:`firing_rates_hz`,
                                   :func:`spike_efficiency`
+paired claims across seeds        :func:`paired_comparison` -> :class:`PairedComparison`
 firing regime                     :func:`firing_regime` -> :class:`FiringRegime`,
                                   :func:`synchrony`, :func:`isi_cv`, :func:`fano_factor`,
                                   :func:`silent_fraction`, :func:`binned_spike_counts`
@@ -45,6 +46,7 @@ from .prediction import (
     valid_prediction_time,
 )
 from .separation import effective_rank, singular_values
+from .statistics import PairedComparison, paired_comparison
 from .spikes import (
     FiringRegime,
     binned_spike_counts,
@@ -97,6 +99,9 @@ __all__ = [
     "sop_ratio",
     "JOULES_PER_SOP",
     "JOULES_PER_MAC",
+    # statistics
+    "PairedComparison",
+    "paired_comparison",
     # Lyapunov
     "LyapunovSpectrum",
     "lyapunov_spectrum",

@@ -337,7 +337,7 @@ def network_search_space(base_config=None, *, include_architecture: bool = True,
     ``tau_pre``/``tau_post`` (mean 5-50 ms), ``eta_pre`` (mean 1e-5-1e-3,
     log-uniform, compared on the log scale), ``eta_post`` (1e-3-1e-1, idem).
     Architecture scalars: ``connectivity.c_scale`` (0.25-2), ``lambda_grid``
-    (1-4), ``p_in`` (0.05-0.5), ``weights.w_scale`` (0.25-4, log-uniform).
+    (1-6), ``p_in`` (0.1-1), ``weights.w_scale`` (0.25-4, log-uniform).
 
     Examples
     --------
@@ -363,8 +363,8 @@ def network_search_space(base_config=None, *, include_architecture: bool = True,
     if include_architecture:
         parameters += [
             ScalarParameter("connectivity.c_scale", 0.25, 2.0),
-            ScalarParameter("connectivity.lambda_grid", 1.0, 4.0),
-            ScalarParameter("connectivity.p_in", 0.05, 0.5),
+            ScalarParameter("connectivity.lambda_grid", 1.0, 6.0),
+            ScalarParameter("connectivity.p_in", 0.1, 1.0),
             ScalarParameter("weights.w_scale", 0.25, 4.0, prior="log-uniform", log_scale=True),
         ]
     return SearchSpace(parameters, base_config=base_config)

@@ -14,6 +14,9 @@ standard deviation of the training steps):
   readout's penalty and leak rate chosen the same way; only when reservoirpy
   is installed (``pip install "hetnet[data]"``).
 
+The AR and ESN free-running forecasts feed their predictions back; the
+free-running persistence forecast repeats the last training value.
+
 One-step forecasts use the true history (teacher forcing), like the HRSNN's
 ``mode="one-step"``; free-running forecasts feed each prediction back.
 
@@ -34,7 +37,7 @@ import numpy as np
 
 from hetnet.analysis import nrmse
 
-__all__ = ["ReferenceForecast", "persistence_forecast", "ar_forecast", "esn_forecast", "reference_forecasts",
+__all__ = ["ReferenceForecast", "persistence_forecast", "ar_forecast", "esn_forecast", "esn_states", "reference_forecasts",
            "AR_ORDERS"]
 
 #: AR orders tried by :func:`ar_forecast`
@@ -126,52 +129,86 @@ def ar_forecast(series, train_steps: int, test_steps: int, *, mode: str = "one-s
                              {"order": int(order), "penalty": float(penalty), "mode": mode})
 
 
-def esn_forecast(series, train_steps: int, test_steps: int, *, n_units: int = 500, seed: int = 0,
-                 washout_steps: int = 50) -> ReferenceForecast:
-    """One-step forecast of a reservoirpy echo-state network of ``n_units`` tanh units.
+def _reservoir(n_units, seed, leak_rate=1.0, spectral_radius=0.9, input_scaling=0.5, connectivity=0.1):
+    try:
+        from reservoirpy.nodes import Reservoir
+    except ImportError as error:  # pragma: no cover - reservoirpy is in the test extra
+        raise ImportError("the ESN reference needs reservoirpy: pip install 'hetnet[data]'") from error
+    return Reservoir(int(n_units), sr=spectral_radius, lr=leak_rate, input_scaling=input_scaling,
+                     rc_connectivity=connectivity, seed=int(seed))
 
-    The input is standardised with the training steps' statistics; the leak
-    rate (0.3 or 1.0) and the ridge penalty are chosen on the last 20 % of
-    the training steps, then the readout is refitted on all of them.
+
+def esn_states(inputs, n_units: int, *, seed: int = 0, leak_rate: float = 1.0, spectral_radius: float = 0.9,
+               input_scaling: float = 0.5, connectivity: float = 0.1) -> np.ndarray:
+    """States of a reservoirpy echo-state network (tanh units) driven by ``inputs``, shape ``(n_steps, n_units)``.
 
     Raises
     ------
     ImportError
         When reservoirpy is not installed.
     """
-    try:
-        from reservoirpy.nodes import Reservoir
-    except ImportError as error:  # pragma: no cover - reservoirpy is in the test extra
-        raise ImportError("the ESN reference needs reservoirpy: pip install 'hetnet[data]'") from error
+    values = np.asarray(inputs, dtype=float)
+    values = values[:, None] if values.ndim == 1 else values
+    reservoir = _reservoir(n_units, seed, leak_rate, spectral_radius, input_scaling, connectivity)
+    return np.asarray(reservoir.run(values))
+
+
+def esn_forecast(series, train_steps: int, test_steps: int, *, n_units: int = 500, seed: int = 0,
+                 washout_steps: int = 50, mode: str = "one-step") -> ReferenceForecast:
+    """Forecast of a reservoirpy echo-state network of ``n_units`` tanh units.
+
+    The input is standardised with the training steps' statistics; the leak
+    rate (0.3 or 1.0) and the ridge penalty are chosen on the last 20 % of
+    the training steps (one-step error), then the readout is refitted on
+    all of them. ``mode="free-running"`` feeds each prediction back as the
+    next input after the training steps.
+
+    Raises
+    ------
+    ImportError
+        When reservoirpy is not installed.
+    """
+    if mode not in ("one-step", "free-running"):
+        raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
     values, scale, truth = _prepare(series, train_steps, test_steps)
-    inputs = (values - values[:train_steps].mean(axis=0)) / scale
+    centre = values[:train_steps].mean(axis=0)
+    inputs = (values - centre) / scale
     split = int(0.8 * train_steps)
     fit_rows = np.arange(washout_steps, split - 1)
     check_rows = np.arange(split - 1, train_steps - 1)
     best = None
-    states_by_leak = {}
     for leak in (0.3, 1.0):
-        reservoir = Reservoir(n_units, sr=0.9, lr=leak, input_scaling=0.5, rc_connectivity=0.1, seed=seed)
-        states = np.asarray(reservoir.run(inputs[: train_steps + test_steps]))
-        states_by_leak[leak] = states
+        states = esn_states(inputs[:train_steps], n_units, seed=seed, leak_rate=leak)
         for penalty in _PENALTIES:
             model = _ridge(states[fit_rows], values[fit_rows + 1], penalty)
             error = np.mean(((model(states[check_rows]) - values[check_rows + 1]) / scale) ** 2)
             if best is None or error < best[0]:
                 best = (error, leak, penalty)
     _, leak, penalty = best
-    states = states_by_leak[leak]
-    rows = np.arange(washout_steps, train_steps - 1)
-    model = _ridge(states[rows], values[rows + 1], penalty)
-    predictions = model(states[train_steps: train_steps + test_steps])
+    reservoir = _reservoir(n_units, seed, leak)
+    if mode == "one-step":
+        states = np.asarray(reservoir.run(inputs[: train_steps + test_steps]))
+        rows = np.arange(washout_steps, train_steps - 1)
+        model = _ridge(states[rows], values[rows + 1], penalty)
+        predictions = model(states[train_steps: train_steps + test_steps])
+    else:
+        states = np.asarray(reservoir.run(inputs[:train_steps]))
+        rows = np.arange(washout_steps, train_steps - 1)
+        model = _ridge(states[rows], values[rows + 1], penalty)
+        state = np.asarray(reservoir.run(inputs[train_steps: train_steps + 1]))
+        predictions = []
+        for _ in range(test_steps):
+            predictions.append(model(state)[0])
+            state = np.asarray(reservoir.run(((predictions[-1] - centre) / scale)[None, :]))
+        predictions = np.array(predictions)
     return ReferenceForecast(f"ESN({n_units})", float(nrmse(truth, predictions, norm=scale)), predictions,
-                             {"n_units": int(n_units), "leak_rate": leak, "penalty": float(penalty),
-                              "spectral_radius": 0.9, "input_scaling": 0.5, "seed": int(seed)})
+                             {"n_units": int(n_units), "leak_rate": leak, "penalty": float(penalty), "mode": mode,
+                              "spectral_radius": 0.9, "input_scaling": 0.5, "connectivity": 0.1, "seed": int(seed)})
 
 
 def reference_forecasts(series, train_steps: int, test_steps: int, *, mode: str = "one-step",
                         n_units: int | None = None, seed: int = 0) -> dict:
-    """Persistence, AR(k) and (one-step, reservoirpy installed, ``n_units`` given) an ESN.
+    """Persistence, AR(k) and (reservoirpy installed, ``n_units`` given) an ESN.
 
     Returns
     -------
@@ -188,9 +225,9 @@ def reference_forecasts(series, train_steps: int, test_steps: int, *, mode: str 
         held = np.repeat(values[train_steps: train_steps + 1], test_steps, axis=0)
         references["persistence"] = ReferenceForecast("persistence", float(nrmse(truth, held, norm=scale)), held)
     references["ar"] = ar_forecast(series, train_steps, test_steps, mode=mode)
-    if mode == "one-step" and n_units:
+    if n_units:
         try:
-            references["esn"] = esn_forecast(series, train_steps, test_steps, n_units=n_units, seed=seed)
+            references["esn"] = esn_forecast(series, train_steps, test_steps, n_units=n_units, seed=seed, mode=mode)
         except ImportError:
             pass
     return references
