@@ -8,11 +8,16 @@ to worker processes or Dask workers as is.
 Network objectives (:class:`NetworkObjective`; :ref:`science-bo-objectives`), one
 evaluation = one sampled network:
 
-* drive: i.i.d. ``u(t) ~ U[-1, 1]``, rate-coded (:func:`hetnet.encoding.encode_series`);
-  an STDP phase of ``train_steps`` steps on a separate drive (``plastic=True``),
-  then a frozen run of ``n_steps`` steps whose filtered spike trains are the states;
-* ``memory_capacity``: :func:`hetnet.analysis.memory_capacity` (``k_max``, ``washout``, ``ridge``);
-* ``spikes_per_neuron``: S, mean spike count per recurrent neuron over the frozen run;
+* the memory protocol of :func:`hetnet.tasks.memory.measure_memory`: i.i.d.
+  drive ``u(t) ~ U[-1, 1]`` encoded by the configuration's input encoding,
+  an STDP phase of ``train_steps`` steps on a separate drive, then a frozen
+  run of ``n_steps`` steps whose spike trains (``state_kind``) are the states;
+* ``memory_capacity``: :func:`hetnet.analysis.memory_capacity` (``k_max``,
+  ``washout``, ``ridge``), reported beside its chance level measured on the
+  same states (``memory_capacity_chance``, the analytic level
+  ``memory_capacity_chance_analytic``) and ``memory_capacity_above_chance``;
+* ``spikes_per_neuron``: S, mean spike count per recurrent neuron and input step of the frozen run;
+* ``mean_rate_hz``, ``synchrony``, ``silent_fraction``: the firing regime of the frozen run;
 * ``efficiency``: E = MC / S (0 when the network is silent; ``silent`` flags it);
 * ``nrmse`` (objective ``"nrmse"`` only, a second frozen run): one-step
   prediction of Lorenz-63 x(t+1) from the state driven by x(t), ridge readout, normalised
@@ -153,9 +158,10 @@ class NetworkObjective:
         One of :data:`NETWORK_OBJECTIVES`.
     n_steps, train_steps : int
         Steps of the frozen (measured) run and of the STDP phase (0 skips it).
-    k_max, washout, ridge : memory-capacity settings.
-    state_tau_ms : float
-        Filter of the spike trains forming the states.
+    k_max, washout, ridge, n_null : memory-capacity settings (the defaults hold the
+        analytic chance level ``k_max / n_test`` near 0.07).
+    state_kind, state_tau_ms :
+        The states (``state_tau_ms`` ``None``: four input steps).
     codegen_target : {"numpy", "cython"}
         Runtime code generation (standalone backends come from the config).
     lyapunov_steps : int
@@ -173,15 +179,17 @@ class NetworkObjective:
     space: SearchSpace
     base_config: Any = None
     objective: str = "efficiency"
-    n_steps: int = 300
+    n_steps: int = 1000
     train_steps: int = 100
     k_max: int = 20
     washout: int = 20
-    ridge: float = 1e-4
-    state_tau_ms: float = 20.0
+    ridge: Any = "auto"
+    state_tau_ms: Any = None
     codegen_target: str = "numpy"
     lyapunov_steps: int = 500
     fixed_structure: bool = False
+    state_kind: str = "counts+filtered"
+    n_null: int = 10
 
     def __post_init__(self):
         if self.objective not in NETWORK_OBJECTIVES:
@@ -191,44 +199,35 @@ class NetworkObjective:
 
             self.base_config = HRSNNConfig()
 
-    def _states(self, network, series, seed):
-        from hetnet.encoding import encode_series
-        from hetnet.network import simulate
-
-        stimulus = encode_series(series, network.config.input)
-        result = simulate(network, stimulus, plastic=False, seed=seed, codegen_target=self.codegen_target)
-        states = result.state_matrix(kind="filtered", tau_ms=self.state_tau_ms)[: len(series)]
-        return states, result
-
     def __call__(self, point, seed: int = 0) -> dict:
-        from hetnet.analysis import mean_spike_count, memory_capacity, network_lyapunov
-        from hetnet.encoding import encode_series
-        from hetnet.network import generate_network, simulate
+        from hetnet.analysis import network_lyapunov
         from hetnet.provenance import provenance
+        from hetnet.tasks.memory import measure_memory
 
         config = self.space.to_config(point, self.base_config)
         if not self.fixed_structure:
             config = config.replace(seed=int(seed))
-        rng = np.random.default_rng(seed)
-        drive = rng.uniform(-1.0, 1.0, size=self.n_steps)
-        n_channels = encode_series(drive[:, None], config.input).n_channels
-        network = generate_network(config, n_input=n_channels)
-        metrics: dict = {"n_synapses": int(network.n_synapses)}
         start = time.perf_counter()
-        if self.train_steps > 0:
-            training = rng.uniform(-1.0, 1.0, size=(self.train_steps, 1))
-            trained = simulate(network, encode_series(training, config.input), plastic=True, seed=seed + 1,
-                               codegen_target=self.codegen_target)
-            network = trained.final_network
-        states, frozen = self._states(network, drive[:, None], seed + 2)
-        capacity = memory_capacity(states, drive, self.k_max, washout=self.washout, ridge=self.ridge)
-        spikes = float(mean_spike_count(frozen.total_spike_counts()))
-        metrics["memory_capacity"] = float(capacity.total)
-        metrics["memory_capacity_curve"] = np.asarray(capacity.curve, dtype=float).tolist()
-        metrics["spikes_per_neuron"] = spikes
-        metrics["mean_rate_hz"] = spikes / (frozen.duration_ms / 1000.0)
-        metrics["silent"] = spikes == 0.0
-        metrics["efficiency"] = float(capacity.total) / spikes if spikes > 0 else 0.0
+        measured = measure_memory(config, n_steps=self.n_steps, train_steps=self.train_steps, k_max=self.k_max,
+                                  washout=self.washout, state_kind=self.state_kind, tau_ms=self.state_tau_ms,
+                                  n_null=self.n_null, seed=int(seed), codegen_target=self.codegen_target,
+                                  ridge=self.ridge)
+        network, frozen, capacity = measured.network, measured.frozen, measured.capacity
+        spikes = measured.spikes_per_neuron
+        metrics: dict = {
+            "n_synapses": int(network.n_synapses),
+            "memory_capacity": float(capacity.total),
+            "memory_capacity_chance": capacity.null_mean,
+            "memory_capacity_chance_analytic": capacity.chance_level,
+            "memory_capacity_above_chance": capacity.above_chance,
+            "memory_capacity_curve": np.asarray(capacity.curve, dtype=float).tolist(),
+            "spikes_per_neuron": spikes,
+            "mean_rate_hz": measured.regime.mean_rate_hz,
+            "synchrony": measured.regime.synchrony,
+            "silent_fraction": measured.regime.silent_fraction,
+            "silent": spikes == 0.0,
+            "efficiency": measured.efficiency,
+        }
         if self.objective == "nrmse":
             metrics["nrmse"] = self._nrmse(network, seed)
         if self.lyapunov_steps > 0 or self.objective == "lyapunov":
@@ -256,26 +255,30 @@ class NetworkObjective:
         }
 
     def _nrmse(self, network, seed: int) -> float:
+        """One-step NRMSE of Lorenz-63 ``x(t+1)`` from the frozen state driven by ``x(t)`` (ridge readout)."""
         from hetnet.analysis import nrmse
         from hetnet.datasets.chaotic import lorenz63
+        from hetnet.encoding import encode_series
+        from hetnet.network import simulate
+        from hetnet.readout import RidgeReadout
+        from hetnet.tasks.memory import state_tau_ms
 
         series = lorenz63(self.n_steps + 1, seed=seed)
-        states, _ = self._states(network, series[:-1, :1], seed + 3)   # x(t) in, same channels as the MC drive
+        stimulus = encode_series(series[:-1, :1], network.config.input)   # x(t) in, same channels as the MC drive
+        result = simulate(network, stimulus, plastic=False, seed=seed + 3, codegen_target=self.codegen_target)
+        states = result.state_matrix(kind=self.state_kind, tau_ms=state_tau_ms(network.config, self.state_tau_ms))
         target = series[1:, 0]
         usable = slice(self.washout, None)
         X, y = states[usable], target[usable]
         split = int(0.7 * len(y))
-        mean_x, mean_y = X[:split].mean(0), y[:split].mean()
-        Xc = X[:split] - mean_x
-        coefficients = np.linalg.solve(Xc.T @ Xc + self.ridge * np.eye(X.shape[1]), Xc.T @ (y[:split] - mean_y))
-        prediction = (X[split:] - mean_x) @ coefficients + mean_y
+        prediction = RidgeReadout().fit(X[:split], y[:split]).predict(X[split:])[:, 0]
         return float(nrmse(y[split:], prediction))
 
     def to_options(self) -> dict:
         return {"n_steps": self.n_steps, "train_steps": self.train_steps, "k_max": self.k_max,
                 "washout": self.washout, "ridge": self.ridge, "state_tau_ms": self.state_tau_ms,
                 "codegen_target": self.codegen_target, "lyapunov_steps": self.lyapunov_steps,
-                "fixed_structure": self.fixed_structure}
+                "fixed_structure": self.fixed_structure, "state_kind": self.state_kind, "n_null": self.n_null}
 
 
 def make_objective(name: str, space: SearchSpace | None = None, base_config=None, options: Mapping | None = None):
