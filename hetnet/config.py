@@ -32,6 +32,8 @@ from hetnet.distributions import (
     Uniform,
     distribution_from_dict,
 )
+from hetnet.checks import underflow_problem
+from hetnet.errors import FieldError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,14 +58,10 @@ VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
 
 
-class ConfigError(ValueError):
+class ConfigError(FieldError):
     """An invalid configuration value: names the field, the value and what is allowed."""
 
-    def __init__(self, field_name: str, value: Any, allowed: str):
-        self.field = field_name
-        self.value = value
-        self.allowed = allowed
-        super().__init__(f"invalid configuration: {field_name} = {value!r}; {allowed}")
+    prefix = "invalid configuration: "
 
 
 # --- field checks ------------------------------------------------------------
@@ -95,6 +93,10 @@ def _distribution(name, value, *, positive=False):
     # Gamma and LogNormal have support (0, inf): their infimum 0 is never drawn.
     if positive and not (dist.lower_bound > 0 or isinstance(dist, (Gamma, LogNormal))):
         raise ConfigError(name, dist.to_dict(), "must be > 0 (a time constant); use values > 0")
+    problem = underflow_problem(dist) if positive else None
+    if problem:
+        raise ConfigError(name, dist.to_dict(), f"must be > 0 (a time constant), but {problem}; use a larger "
+                          "shape (or std) or a distribution bounded away from 0")
     return dist
 
 

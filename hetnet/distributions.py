@@ -23,6 +23,8 @@ from typing import Any, Mapping
 import numpy as np
 from scipy import special, stats
 
+from hetnet.errors import EXIT_USAGE, HetnetError
+
 __all__ = [
     "Distribution",
     "Constant",
@@ -34,8 +36,10 @@ __all__ = [
 ]
 
 
-class DistributionError(ValueError):
+class DistributionError(HetnetError, ValueError):
     """Raised for invalid distribution parameters or quantile levels."""
+
+    exit_code = EXIT_USAGE
 
 
 def _check_levels(q) -> np.ndarray:

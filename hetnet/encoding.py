@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hetnet.config import InputConfig
+from hetnet.errors import HetnetError
 
 __all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "poisson_spikes", "EncodingError"]
 
 
-class EncodingError(ValueError):
+class EncodingError(HetnetError, ValueError):
     """Input that cannot be encoded (wrong shape, NaN, empty)."""
 
 

@@ -23,10 +23,12 @@ import time
 
 import numpy as np
 
+from hetnet.errors import SimulationError
+
 __all__ = ["GeNNBuildError", "run_genn"]
 
 
-class GeNNBuildError(RuntimeError):
+class GeNNBuildError(SimulationError):
     """GeNN could not build or run the project Brian2GeNN generated."""
 
 
