@@ -20,12 +20,22 @@ import time
 
 import numpy as np
 
+from hetnet.backends.session import brian_session, raise_if_interrupted
+from hetnet.checks import check_simulation_output
+from hetnet.config import BACKENDS
 from hetnet.encoding import RateStimulus, SpikeStimulus
+from hetnet.errors import UsageError
 from hetnet.network.instance import NetworkInstance, poisson_seed
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
 
 __all__ = ["simulate"]
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise UsageError("seed", seed, "must be an integer in [0, 2**32)")
+    return int(seed)
 
 
 def _silence(network: NetworkInstance) -> RateStimulus:
@@ -54,6 +64,7 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
         "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
         "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
         "weights": {name: np.array(group.w[:], dtype=float) for name, group in built.synapses.items()},
+        "final_v_mV": np.asarray(built.recurrent.v[:] / b2.mV, dtype=float),
         "run_seconds": time.perf_counter() - start,
     }
     if built.input_monitor is not None:
@@ -102,6 +113,23 @@ def simulate(
     -------
     SimulationResult
         Spikes, the network with its final weights, and provenance.
+
+    Raises
+    ------
+    SimulationInterrupted
+        SIGINT (Ctrl-C) stopped the run before its end (a ``KeyboardInterrupt``:
+        the truncated run is never returned).
+    SimulationError
+        The weights or membrane potentials hold NaN or infinite values after
+        the run (the message names the group and variable), or a compiled
+        binary failed.
+
+    Notes
+    -----
+    Calls from several threads run one at a time; Brian2's device,
+    ``defaultclock.dt``, code-generation target and the global numpy random
+    state are restored when the call returns
+    (:func:`hetnet.backends.session.brian_session`).
     """
     from hetnet.backends import run_backend
 
@@ -117,18 +145,23 @@ def simulate(
             f"n_input = {network.n_input}"
         )
     backend = backend or network.config.backend
-    seed = poisson_seed(network.config) if seed is None else int(seed)
-    start = time.perf_counter()
-    if backend == "runtime":
-        output = _run_runtime(
-            network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
-            codegen_target=codegen_target, report=report,
-        )
-    else:
-        output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
-                             record_input=record_input, keep_results=keep_results)
-    wall_seconds = time.perf_counter() - start
+    if backend not in BACKENDS:
+        raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
+    seed = poisson_seed(network.config) if seed is None else _check_seed(seed)
     duration = stimulus.n_steps * stimulus.step_ms if isinstance(stimulus, RateStimulus) else stimulus.duration_ms
+    start = time.perf_counter()
+    with brian_session():
+        if backend == "runtime":
+            output = _run_runtime(
+                network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                codegen_target=codegen_target, report=report,
+            )
+        else:
+            output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
+                                 record_input=record_input, keep_results=keep_results)
+        raise_if_interrupted(duration)
+    check_simulation_output(output)
+    wall_seconds = time.perf_counter() - start
     record = provenance(
         seed=seed, backend=backend, config=network.config, plastic=plastic,
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),
