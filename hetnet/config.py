@@ -450,12 +450,18 @@ def load_config(path) -> HRSNNConfig:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError("config file", str(path), "no such file")
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise ConfigError("config file", str(path), f"{what}; give a TOML file (see docs/configuration.md)")
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("config file", str(path), f"is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError("config file", str(path), f"is not a UTF-8 text file (byte {error.start}: "
+                          f"{error.reason}); give a TOML text file") from None
+    except OSError as error:
+        raise ConfigError("config file", str(path), f"cannot be read ({error.strerror or error})") from None
     return HRSNNConfig.from_dict(data)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hetnet.cli._args import integer, number
+
 __all__ = ["register", "run_optimize"]
 
 DESCRIPTION = """\
@@ -68,21 +70,21 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--objective", default="efficiency",
                         choices=("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov", "gamma-moments"),
                         help="what to maximise (default: efficiency = MC / S)")
-    parser.add_argument("--budget", type=int, default=None,
+    parser.add_argument("--budget", type=integer(low=1), default=None,
                         help="total evaluations (default 50; 10 with --quick)")
-    parser.add_argument("--batch", type=int, default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
+    parser.add_argument("--batch", type=integer(low=1), default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
     parser.add_argument("--out", metavar="DIR", help="run directory (default: hetnet-results/optimize-<objective>-seed<seed>)")
     parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR (its settings are read from DIR/run.json)")
     parser.add_argument("--dask", metavar="ADDRESS", help="evaluate on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=integer(low=1), default=None,
                         help="local worker processes (default: one per CPU core)")
     parser.add_argument("--serial", action="store_true", help="evaluate in this process (no pool; for debugging)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the optimiser and of the evaluations (default 0)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=0, help="seed of the optimiser and of the evaluations (default 0)")
     parser.add_argument("--kernel", choices=("wasserstein", "matern"), default="wasserstein",
                         help="GP kernel: Matern on the Wasserstein distance (default) or on raw parameters")
-    parser.add_argument("--initial-points", type=int, default=None,
+    parser.add_argument("--initial-points", type=integer(low=1), default=None,
                         help="random evaluations before the GP drives the search (default: min(10, budget/3))")
-    parser.add_argument("--xi", type=float, default=0.01, help="expected-improvement margin xi (default 0.01)")
+    parser.add_argument("--xi", type=number(low=0.0), default=0.01, help="expected-improvement margin xi (default 0.01)")
     parser.add_argument("--backend", choices=("runtime", "cpp_standalone", "cuda_standalone", "genn"), default=None,
                         help="code-generation backend of the evaluations (default: the config's, 'runtime')")
     parser.add_argument("--distributions-only", action="store_true",
@@ -96,43 +98,48 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_optimize(args) -> int:
-    """Run (or resume) an optimisation from parsed arguments; returns the exit status."""
+    """Run (or resume) an optimisation from parsed arguments; returns the exit status.
+
+    Errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report.
+    """
     from hetnet.bo.campaign import resume_campaign, run_campaign
-    from hetnet.config import ConfigError, HRSNNConfig, load_config
+    from hetnet.config import HRSNNConfig, load_config
+    from hetnet.errors import UsageError
 
     engine = "serial" if args.serial else "process"
 
     def progress(line):
         print(line, flush=True)
 
-    try:
-        if args.resume:
-            results = resume_campaign(args.resume, engine=engine, dask_address=args.dask,
-                                      max_workers=args.workers, progress=progress)
-            directory = args.resume
-        else:
-            config = load_config(args.config) if args.config else None
-            options = None
-            if args.quick and args.objective != "gamma-moments":
-                config = (config or HRSNNConfig()).replace(n_neurons=100)
-                options = dict(QUICK_OPTIONS)
-            if args.backend is not None:
-                config = (config or HRSNNConfig()).replace(backend=args.backend)
-            if args.distributions_only and args.objective != "gamma-moments":
-                options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
-            budget = args.budget if args.budget is not None else (10 if args.quick else 50)
-            directory = args.out or f"hetnet-results/optimize-{args.objective}-seed{args.seed}"
-            results = run_campaign(directory, objective=args.objective, config=config, budget=budget,
-                                   batch=args.batch, seed=args.seed, kernel=args.kernel,
-                                   n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
-                                   engine=engine, dask_address=args.dask, max_workers=args.workers,
-                                   progress=progress)
-    except (ConfigError, FileExistsError, FileNotFoundError, ValueError) as error:
-        print(f"hetnet optimize: error: {error}", file=sys.stderr)
-        return 2
+    if args.resume:
+        for flag, value in (("CONFIG", args.config), ("--out", args.out)):
+            if value is not None:
+                raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the settings "
+                                 f"in {args.resume}/run.json")
+        results = resume_campaign(args.resume, engine=engine, dask_address=args.dask, max_workers=args.workers,
+                                  progress=progress, directory_option="--resume")
+        directory = args.resume
+    else:
+        config = load_config(args.config) if args.config else None
+        options = None
+        if args.quick and args.objective != "gamma-moments":
+            config = (config or HRSNNConfig()).replace(n_neurons=100)
+            options = dict(QUICK_OPTIONS)
+        if args.backend is not None:
+            config = (config or HRSNNConfig()).replace(backend=args.backend)
+        if args.distributions_only and args.objective != "gamma-moments":
+            options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
+        budget = args.budget if args.budget is not None else (10 if args.quick else 50)
+        directory = args.out or f"hetnet-results/optimize-{args.objective}-seed{args.seed}"
+        results = run_campaign(directory, objective=args.objective, config=config, budget=budget,
+                               batch=args.batch, seed=args.seed, kernel=args.kernel,
+                               n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
+                               engine=engine, dask_address=args.dask, max_workers=args.workers,
+                               progress=progress, directory_option="--out")
     best = results.get("best")
     if best is None:
-        print("no successful evaluation", file=sys.stderr)
+        print(f"hetnet optimize: error: no evaluation succeeded; each failed record in {directory}/journal.jsonl "
+              "says why", file=sys.stderr)
         return 1
     print(f"best objective {best['objective']:.6g} at evaluation {best['index']}")
     for name, value in best["parameters"].items():
