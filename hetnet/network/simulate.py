@@ -140,10 +140,9 @@ def simulate(
     if not isinstance(stimulus, (RateStimulus, SpikeStimulus)):
         raise TypeError(f"stimulus must be a RateStimulus or SpikeStimulus; got {type(stimulus).__name__}")
     if stimulus.n_channels != network.n_input:
-        raise ValueError(
-            f"stimulus has {stimulus.n_channels} input channels but the network was generated with "
-            f"n_input = {network.n_input}"
-        )
+        raise UsageError("stimulus.n_channels", stimulus.n_channels,
+                         f"must equal the network's n_input = {network.n_input} (give generate_network the "
+                         "stimulus's n_channels)")
     backend = backend or network.config.backend
     if backend not in BACKENDS:
         raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
