@@ -34,6 +34,7 @@ __all__ = [
     "estimate_network_memory",
     "available_memory_bytes",
     "check_network_size",
+    "validate_neuron_arrays",
     "validate_network_arrays",
     "check_simulation_output",
     "UNDERFLOW_LEVEL",
@@ -188,24 +189,36 @@ def _check_sampled(config, field, values, *, positive=False, non_negative=False,
                 f"{int((values > high).sum())} are above (largest {values.max():.6g})")
 
 
-def validate_network_arrays(network) -> None:
-    """Check the arrays sampled for ``network``; raise :class:`ConfigError` naming the field.
+def validate_neuron_arrays(config, n_excitatory: int, arrays) -> None:
+    """Check sampled per-neuron arrays (a mapping or an object with ``tau_m_ms``, ``v_th_mV``, ...).
 
-    Per-neuron arrays are checked per population (``excitatory.tau_m_ms``,
-    ``inhibitory.v_th_mV``, ...), STDP arrays as ``stdp.*``, weights as
-    ``weights.initial`` (their magnitude must lie in ``[w_min, w_max]``).
+    Checked per population (``excitatory.tau_m_ms``, ``inhibitory.v_th_mV``,
+    ...): finite, time constants > 0, every ``v_reset_mV`` below its
+    ``v_th_mV``; ``initial_v_mV`` too when present.
     """
-    config = network.config
-    populations = {"excitatory": slice(0, network.n_excitatory), "inhibitory": slice(network.n_excitatory, None)}
+    get = arrays.get if isinstance(arrays, dict) else (lambda name: getattr(arrays, name, None))
+    populations = {"excitatory": slice(0, n_excitatory), "inhibitory": slice(n_excitatory, None)}
     for population, part in populations.items():
         for name in ("tau_m_ms", "t_ref_ms"):
-            _check_sampled(config, f"{population}.{name}", getattr(network, name)[part], positive=True)
+            _check_sampled(config, f"{population}.{name}", get(name)[part], positive=True)
         for name in ("v_th_mV", "v_rest_mV", "v_reset_mV", "initial_v_mV"):
-            _check_sampled(config, f"{population}.{name}", getattr(network, name)[part])
-        gap = network.v_th_mV[part] - network.v_reset_mV[part]
+            if get(name) is not None:
+                _check_sampled(config, f"{population}.{name}", get(name)[part])
+        gap = get("v_th_mV")[part] - get("v_reset_mV")[part]
         if gap.size and (gap <= 0).any():
             _refuse(config, f"{population}.v_reset_mV", gap, "every neuron's v_reset_mV must lie below its v_th_mV",
                     f"{int((gap <= 0).sum())} have v_reset >= v_th")
+
+
+def validate_network_arrays(network) -> None:
+    """Check the arrays sampled for ``network``; raise :class:`ConfigError` naming the field.
+
+    Per-neuron arrays as in :func:`validate_neuron_arrays`, STDP arrays as
+    ``stdp.*``, weights as ``weights.initial`` (their magnitude must lie in
+    ``[w_min, w_max]``).
+    """
+    config = network.config
+    validate_neuron_arrays(config, network.n_excitatory, network)
     weights = config.weights
     for name, synapses in network.synapses.items():
         _check_sampled(config, "weights.initial", np.abs(synapses.w), low=weights.w_min, high=weights.w_max)

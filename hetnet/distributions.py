@@ -210,7 +210,10 @@ class LogNormal(Distribution):
 
     @property
     def sigma(self) -> float:
-        return math.sqrt(math.log1p((self.std_value / self.mean_value) ** 2))
+        ratio = self.std_value / self.mean_value
+        if ratio > 1.0:  # log(1 + r**2) = 2 log r + log1p(r**-2): no overflow for huge ratios
+            return math.sqrt(2.0 * math.log(ratio) + math.log1p(ratio**-2))
+        return math.sqrt(math.log1p(ratio**2))
 
     @property
     def mu(self) -> float:

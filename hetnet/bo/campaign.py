@@ -188,7 +188,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
     optimizer = make_optimizer(space.dimensions, settings["kernel"], space,
                                n_initial_points=settings["n_initial_points"], random_state=settings["seed"],
                                xi=settings["xi"])
-    entries = read_journal(directory / JOURNAL_NAME)
+    entries = _checked_entries(read_journal(directory / JOURNAL_NAME), directory / JOURNAL_NAME, len(space.dimensions))
     evaluations = sorted((e for e in entries if e.get("type") == "evaluation"), key=lambda e: e["index"])
     done = {e["index"] for e in evaluations}
     proposals = {e["index"]: e for e in entries if e.get("type") == "proposal"}
@@ -238,6 +238,28 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
     write_json_atomic(directory / RESULTS_NAME, results)
     plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
     return results
+
+
+def _checked_entries(entries: list, path: Path, n_dimensions: int) -> list:
+    """Journal entries after checking the keys resuming needs (a RunFolderError names the bad record)."""
+    for number, entry in enumerate(entries, start=1):
+        kind = entry.get("type")
+        if kind not in ("proposal", "evaluation"):
+            continue
+        problem = None
+        if not _is_int(entry.get("index")) or entry["index"] < 0:
+            problem = f"index = {entry.get('index')!r}; must be an integer >= 0"
+        elif not isinstance(entry.get("x"), list) or len(entry["x"]) != n_dimensions:
+            problem = f"x = {entry.get('x')!r}; must be a list of {n_dimensions} values"
+        elif not _is_int(entry.get("seed")):
+            problem = f"seed = {entry.get('seed')!r}; must be an integer"
+        elif kind == "evaluation" and entry.get("objective") is not None and (
+                isinstance(entry["objective"], bool) or not isinstance(entry["objective"], (int, float))):
+            problem = f"objective = {entry['objective']!r}; must be a number or null"
+        if problem:
+            raise RunFolderError(f"{path}: record {number} ({kind}): {problem}; restore the journal or start a new "
+                                 "run")
+    return entries
 
 
 def _with_engine(directory, settings, engine, dask_address, max_workers, progress, *, write_settings=False):

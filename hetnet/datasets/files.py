@@ -190,7 +190,7 @@ def load_shd(path, *, n_units: int = 700, max_samples: Optional[int] = None) -> 
                     raise DatasetError(f"{path}: sample {index} has unit {bad}, outside 0..{n_units - 1}; units must "
                                        f"be channel indices below n_units = {n_units}")
                 if times_ms.size and (not np.all(np.isfinite(times_ms)) or times_ms.min() < 0):
-                    bad = times_ms[~np.isfinite(times_ms) | (times_ms < 0)][0] / 1000.0
+                    bad = float(times_ms[~np.isfinite(times_ms) | (times_ms < 0)][0] / 1000.0)
                     raise DatasetError(f"{path}: sample {index} has spike time {bad!r} s; spike times must be "
                                        "finite and >= 0 (seconds)")
                 order = np.argsort(times_ms, kind="stable")
@@ -219,7 +219,7 @@ def _integer_labels(labels: np.ndarray, path) -> np.ndarray:
         if not bad.any():
             return labels.astype(np.int64)
         first = int(np.flatnonzero(bad)[0])
-        raise DatasetError(f"{path}: labels[{first}] = {labels[first]!r} is not a whole number ({int(bad.sum())} "
+        raise DatasetError(f"{path}: labels[{first}] = {float(labels[first])!r} is not a whole number ({int(bad.sum())} "
                            f"such labels); labels must be integer class indices; expected {SHD_LAYOUT}")
     raise DatasetError(f"{path}: labels have dtype {labels.dtype}; labels must be integer class indices; "
                        f"expected {SHD_LAYOUT}")
@@ -287,11 +287,12 @@ def load_dvs_gesture(
         if not np.all(np.isfinite(events)):
             raise DatasetError(f"{file}: non-finite values")
         x, y, polarity = events[:, 0], events[:, 1], events[:, 2]
-        if events.size and (
-            x.min() < 0 or x.max() >= width or y.min() < 0 or y.max() >= height
-            or polarity.min() < 0 or polarity.max() >= polarities
-        ):
-            raise DatasetError(f"{file}: coordinates or polarities outside the {sensor_size} sensor")
+        outside = (x < 0) | (x >= width) | (y < 0) | (y >= height) | (polarity < 0) | (polarity >= polarities)
+        if outside.any():
+            k = int(np.flatnonzero(outside)[0])
+            raise DatasetError(f"{file}: event {k} at x={x[k]:g}, y={y[k]:g}, p={polarity[k]:g} lies outside the "
+                               f"{sensor_size} sensor; coordinates must be 0 <= x < {width}, 0 <= y < {height}, "
+                               f"0 <= p < {polarities}")
         samples.append(events[np.argsort(events[:, 3], kind="stable")])
         labels.append(label)
     return LabelledData(
@@ -589,5 +590,7 @@ def load_csv_series(path, column, *, delimiter: str = ",", drop_missing: bool = 
         raise DatasetError(f"{path}: no numeric rows in column(s) {', '.join(columns)}")
     values = np.array(rows, dtype=np.float64)
     if not np.all(np.isfinite(values)):
-        raise DatasetError(f"{path}: non-finite values in column(s) {', '.join(columns)}")
+        bad = values[~np.isfinite(values)][0]
+        raise DatasetError(f"{path}: non-finite values in column(s) {', '.join(columns)} (e.g. {bad}); values "
+                           "must be finite numbers")
     return values

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from hetnet.checks import check_network_size, validate_network_arrays
+from hetnet.checks import check_network_size, validate_network_arrays, validate_neuron_arrays
 from hetnet.config import HRSNNConfig
 from hetnet.errors import UsageError
 from hetnet.network.connectivity import distance_connections, grid_positions, random_connections
@@ -329,6 +329,7 @@ def generate_network(config: HRSNNConfig, n_input: int) -> NetworkInstance:
     excitatory = _neuron_arrays(config.excitatory, n_e, config.neurons_heterogeneous, neuron_rng)
     inhibitory = _neuron_arrays(config.inhibitory, n_i, config.neurons_heterogeneous, neuron_rng)
     neurons = {name: np.concatenate([excitatory[name], inhibitory[name]]) for name in NEURON_PARAMETERS}
+    validate_neuron_arrays(config, n_e, neurons)
 
     connectivity, w = config.connectivity, config.weights
     conn_rng, weight_rng, stdp_rng = streams["connectivity"], streams["weights"], streams["stdp"]
