@@ -203,7 +203,7 @@ def _silent_variants(rows: dict) -> list:
 def run_command(args) -> int:
     """``hetnet run``; errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report."""
     from hetnet.provenance import json_default, provenance
-    from hetnet.runfolder import locked_run_folder
+    from hetnet.runfolder import locked_run_folder, write_text_atomic
     from hetnet.tasks.registry import PREDICTION_TASKS
 
     config = _config_from_args(args)
@@ -226,8 +226,8 @@ def run_command(args) -> int:
             record["warnings"] = [warning]
         record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config,
                                           variants=variants)
-        (out / "results.json").write_text(json.dumps(record, indent=1, default=json_default))
-        (out / "config.toml").write_text(config_to_toml(config))
+        write_text_atomic(out / "results.json", json.dumps(record, indent=1, default=json_default))
+        write_text_atomic(out / "config.toml", config_to_toml(config))
         files.append("config.toml")
         _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0
