@@ -59,8 +59,8 @@ def main(argv=None) -> int:
         command = f"hetnet {args.command}"
         return int(args.func(args) or 0)
     except KeyboardInterrupt as interruption:  # SimulationInterrupted included
-        detail = f" ({interruption})" if isinstance(interruption, SimulationInterrupted) else ""
-        print(f"{command}: interrupted by SIGINT{detail}; the interrupted work was not saved", file=sys.stderr)
+        what = interruption if isinstance(interruption, SimulationInterrupted) else "interrupted by SIGINT (Ctrl-C)"
+        print(f"{command}: {what}; the interrupted work was not saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except HetnetError as error:
         print(f"{command}: error: {error}", file=sys.stderr)
