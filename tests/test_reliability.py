@@ -239,8 +239,11 @@ def test_failed_start_leaves_nothing_that_breaks_resume(tmp_path, capsys):
 _POOL_PARENT = """
 import sys
 from hetnet.bo import run_campaign
-run_campaign(sys.argv[1], objective="gamma-moments", budget=4, batch=2, n_initial_points=2,
-             objective_options={"delay_s": 120.0}, engine="process", max_workers=2, progress=None)
+try:
+    run_campaign(sys.argv[1], objective="gamma-moments", budget=4, batch=2, n_initial_points=2,
+                 objective_options={"delay_s": 120.0}, engine="process", max_workers=2, progress=None)
+except KeyboardInterrupt:
+    sys.exit(130)
 """
 
 
@@ -264,23 +267,33 @@ def _alive(pid):
     return state not in ("Z", "X")
 
 
+def _pool_workers(pid):
+    """The pool's spawned workers among ``pid``'s children (the resource tracker is a child too)."""
+    workers = []
+    for child in _children(pid):
+        try:
+            if "spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
+                workers.append(child)
+        except OSError:
+            continue
+    return workers
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
-def test_kill_9_of_the_optimiser_takes_its_pool_workers_with_it(tmp_path):
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_optimiser_stopped_takes_its_pool_workers_with_it(tmp_path, signal_number):
     parent = subprocess.Popen([sys.executable, "-c", _POOL_PARENT, str(tmp_path / "run")], env=ENV)
     try:
-        def workers_started():
-            # the pool's spawned workers (the multiprocessing resource tracker is a child too)
-            return len([pid for pid in _children(parent.pid) if "spawn_main" in
-                        Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]) >= 2
-
-        assert _wait_for(workers_started, process=parent)
-        workers = [pid for pid in _children(parent.pid)
-                   if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+        assert _wait_for(lambda: len(_pool_workers(parent.pid)) >= 2, process=parent)
+        workers = _pool_workers(parent.pid)
         time.sleep(1.0)   # both are inside a 120 s evaluation now
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
+        parent.send_signal(signal_number)
+        status = parent.wait(timeout=30)
         assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10), \
-            f"workers {workers} still running after their parent was killed"
+            f"workers {workers} still running after their parent was stopped"
+        if signal_number == signal.SIGINT:
+            assert status == 130   # at once, not after the 120 s evaluations
+            assert _evaluations(tmp_path / "run") == []   # the interrupted evaluations are not recorded
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -151,9 +151,12 @@ class ProcessPoolEngine(_EngineBase):
 
     def close(self, abort: bool = False):
         if abort:
-            for pid in self.worker_pids():  # each worker leads its own process group (watch_parent)
-                with contextlib.suppress(OSError):
+            for pid in self.worker_pids():
+                try:  # each worker leads its own process group (watch_parent): it and its binaries
                     os.killpg(pid, signal.SIGKILL)
+                except OSError:  # still starting: not yet in a group of its own, nor running anything
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
             self._executor.shutdown(wait=False, cancel_futures=True)
         else:
             self._executor.shutdown(wait=True, cancel_futures=True)
