@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hetnet.config import InputConfig
+from hetnet.errors import HetnetError
 
 __all__ = ["RateStimulus", "SpikeStimulus", "encode_series", "encode_images", "poisson_spikes", "EncodingError"]
 
 logger = logging.getLogger(__name__)
 
 
-class EncodingError(ValueError):
+class EncodingError(HetnetError, ValueError):
     """Input that cannot be encoded (wrong shape, NaN, empty)."""
 
 
