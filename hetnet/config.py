@@ -33,6 +33,8 @@ from hetnet.distributions import (
     Uniform,
     distribution_from_dict,
 )
+from hetnet.checks import underflow_problem
+from hetnet.errors import FieldError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,14 +62,10 @@ VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
 
 
-class ConfigError(ValueError):
+class ConfigError(FieldError):
     """An invalid configuration value: names the field, the value and what is allowed."""
 
-    def __init__(self, field_name: str, value: Any, allowed: str):
-        self.field = field_name
-        self.value = value
-        self.allowed = allowed
-        super().__init__(f"invalid configuration: {field_name} = {value!r}; {allowed}")
+    prefix = "invalid configuration: "
 
 
 # --- field checks ------------------------------------------------------------
@@ -99,6 +97,10 @@ def _distribution(name, value, *, positive=False):
     # Gamma and LogNormal have support (0, inf): their infimum 0 is never drawn.
     if positive and not (dist.lower_bound > 0 or isinstance(dist, (Gamma, LogNormal))):
         raise ConfigError(name, dist.to_dict(), "must be > 0 (a time constant); use values > 0")
+    problem = underflow_problem(dist) if positive else None
+    if problem:
+        raise ConfigError(name, dist.to_dict(), f"must be > 0 (a time constant), but {problem}; use a larger "
+                          "shape (or std) or a distribution bounded away from 0")
     return dist
 
 
@@ -594,12 +596,18 @@ def load_config(path) -> HRSNNConfig:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError("config file", str(path), "no such file")
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise ConfigError("config file", str(path), f"{what}; give a TOML file (see docs/configuration.md)")
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("config file", str(path), f"is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError("config file", str(path), f"is not a UTF-8 text file (byte {error.start}: "
+                          f"{error.reason}); give a TOML text file") from None
+    except OSError as error:
+        raise ConfigError("config file", str(path), f"cannot be read ({error.strerror or error})") from None
     return HRSNNConfig.from_dict(data)
 
 

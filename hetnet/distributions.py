@@ -24,6 +24,8 @@ from typing import Any, Mapping
 import numpy as np
 from scipy import special, stats
 
+from hetnet.errors import EXIT_USAGE, HetnetError
+
 __all__ = [
     "Distribution",
     "Constant",
@@ -37,8 +39,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-class DistributionError(ValueError):
+class DistributionError(HetnetError, ValueError):
     """Raised for invalid distribution parameters or quantile levels."""
+
+    exit_code = EXIT_USAGE
 
 
 def _check_levels(q) -> np.ndarray:
@@ -209,7 +213,10 @@ class LogNormal(Distribution):
 
     @property
     def sigma(self) -> float:
-        return math.sqrt(math.log1p((self.std_value / self.mean_value) ** 2))
+        ratio = self.std_value / self.mean_value
+        if ratio > 1.0:  # log(1 + r**2) = 2 log r + log1p(r**-2): no overflow for huge ratios
+            return math.sqrt(2.0 * math.log(ratio) + math.log1p(ratio**-2))
+        return math.sqrt(math.log1p(ratio**2))
 
     @property
     def mu(self) -> float:

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hetnet.config import InputConfig
+from hetnet.errors import HetnetError
 
 __all__ = ["CurrentStimulus", "RateStimulus", "SpikeStimulus", "standardise", "encode_series", "encoded_channels", "encode_images", "poisson_spikes", "EncodingError"]
 
 logger = logging.getLogger(__name__)
 
 
-class EncodingError(ValueError):
+class EncodingError(HetnetError, ValueError):
     """Input that cannot be encoded (wrong shape, NaN, empty)."""
 
 

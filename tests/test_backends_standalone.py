@@ -160,3 +160,90 @@ def test_processes_share_one_binary_without_recompiling(cache, stimulus):
     assert binary.stat().st_mtime_ns == mtime  # code generation is deterministic: make found nothing to do
     assert outputs[0]["n_spikes"] == reference.spike_indices.size
     assert outputs[0]["checksum"] == pytest.approx(float(reference.spike_times_ms.sum()), rel=1e-12)
+
+
+def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):
+    """The seed reaches each run's binary in its own environment: threads cannot swap seeds."""
+    import threading
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    expected = {seed: simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=seed)
+                for seed in (31, 32)}
+    assert not np.array_equal(expected[31].spike_times_ms, expected[32].spike_times_ms)
+    results, errors = {}, []
+
+    def work(seed):
+        try:
+            results[seed] = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=seed)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in (31, 32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for seed in (31, 32):
+        assert results[seed].provenance["build"]["compiled"] is False
+        np.testing.assert_array_equal(results[seed].spike_indices, expected[seed].spike_indices)
+        np.testing.assert_array_equal(results[seed].spike_times_ms, expected[seed].spike_times_ms)
+    assert "HETNET_SEED" not in os.environ
+
+
+_SIGINT_WORKER = """
+import os, signal, sys, threading, time
+import numpy as np
+from brian2.core.network import Network
+from hetnet.config import HRSNNConfig
+from hetnet.encoding import RateStimulus
+from hetnet.errors import SimulationInterrupted
+from hetnet.network import generate_network, simulate
+rng = np.random.default_rng(0)
+stimulus = RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
+network = generate_network(HRSNNConfig(n_neurons=150, seed=3), stimulus.n_channels)
+
+def interrupt():  # SIGINT to this process while its binary runs (what Ctrl-C does)
+    while not Network._globally_running:
+        time.sleep(0.001)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
+except SimulationInterrupted as error:
+    print("INTERRUPTED", error)
+    sys.exit(130)
+print("COMPLETED")
+"""
+
+
+def test_sigint_while_the_binary_runs_discards_the_run(cache):
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", _SIGINT_WORKER], capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ))
+    assert child.returncode == 130, child.stderr[-2000:]
+    assert "INTERRUPTED" in child.stdout and "COMPLETED" not in child.stdout
+
+
+def test_results_of_killed_processes_are_removed_and_value_files_capped(cache, stimulus, monkeypatch):
+    from hetnet.backends import standalone
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    first = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=41)
+    directory = Path(first.provenance["build"]["directory"])
+    orphan = directory / "results-999999999-deadbeef"      # a pid that cannot exist
+    orphan.mkdir()
+    (orphan / "spikemonitor_t").write_bytes(b"0" * 100)
+    kept = directory / "results-999999998-cafecafe"
+    kept.mkdir()
+    (kept / ".hetnet-keep").touch()
+    assert standalone.remove_orphaned_results(directory) == [orphan]
+    assert not orphan.exists() and kept.exists()
+    monkeypatch.setattr(standalone, "MAX_VALUE_FILES", 5)
+    for seed in (42, 43):   # new weights each time: new value files
+        simulate(network.with_weights({"ee": network.synapses["ee"].w * (seed / 50)}), stimulus, plastic=True,
+                 backend="cpp_standalone", seed=seed)
+    assert len(list((directory / "static_arrays").glob("init_*.dat"))) <= 5

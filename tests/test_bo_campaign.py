@@ -12,6 +12,7 @@ import pytest
 from hetnet.bo import Journal, read_journal, resume_campaign, run_campaign
 from hetnet.bo.engine import ProcessPoolEngine, evaluate_candidate
 from hetnet.bo.objectives import AnalyticObjective, analytic_space, analytic_targets
+from hetnet.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,7 +67,7 @@ def test_campaign_records_everything_and_resume_completes_pending(tmp_path):
     assert {e["index"]: (e["x"], e["seed"]) for e in after if e["index"] >= 6} == {
         6: ([6.0, 25.0, 4.0, 8.0], 123), 7: ([2.0, 10.0, 2.0, 5.0], 456)}
     assert after[:6] == evaluations
-    with pytest.raises(FileExistsError):
+    with pytest.raises(UsageError, match="already holds a run"):
         run_campaign(directory, objective="gamma-moments", budget=2, engine="serial", progress=None)
 
 

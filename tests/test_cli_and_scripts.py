@@ -85,3 +85,18 @@ def test_run_on_cpp_standalone_compiles_once_for_both_variants(tmp_path, monkeyp
     assert builds["HeNHeS"]["compiled"] is False      # second variant: same structure, re-run only
     assert builds["HoNHoS"]["key"] == builds["HeNHeS"]["key"]
     assert record["provenance"]["backend"] == "cpp_standalone"
+
+
+def test_run_explicit_steps_win_over_quick_and_a_silent_network_is_flagged(tmp_path, capsys):
+    config = tmp_path / "silent.toml"
+    config.write_text("[weights]\nw_scale = 0.0\n[input]\nrate_max_hz = 1e-9\n")
+    status = main(["run", str(config), "--quick", "--variants", "HeNHeS", "--n-neurons", "20", "--train-steps", "20",
+                   "--test-steps", "5", "--washout-steps", "2", "--out", str(tmp_path / "out")])
+    assert status == 0
+    record = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert record["series"]["train_steps"] == 20 and record["series"]["test_steps"] == 5   # not --quick's 150 / 40
+    assert record["series"]["washout_steps"] == 2
+    assert record["provenance"]["config"]["n_neurons"] == 20
+    assert record["variants"]["HeNHeS"]["spikes_per_neuron"] == 0
+    assert "HeNHeS" in record["warnings"][0] and "no spike" in record["warnings"][0]
+    assert "warning: the network of HeNHeS produced no spike" in capsys.readouterr().err

@@ -51,7 +51,11 @@ def test_quick_docs_build_has_no_warnings_and_generates_reference_pages(tmp_path
     assert "memory_capacity" in (html / "api" / "hetnet.analysis.memory.html").read_text()
     for page in ("auto_tutorials/index.html", "auto_tutorials/plot_pruning.html", "auto_models/hrsnn.html",
                  "howto/pruning.html", "howto/bo_dask.html", "howto/custom_model.html", "gpu.html",
-                 "notes/issue-7.html", "getting_started.html", "results.html"):
+                 "notes/issue-7.html", "getting_started.html", "results.html",
+                 # the reliability work: its guarantees page, its notes and its modules' API pages
+                 "reliability.html", "notes/issue-14.html", "api/hetnet.errors.html", "api/hetnet.checks.html",
+                 "api/hetnet.runfolder.html", "api/hetnet.backends.session.html",
+                 "api/hetnet.datasets.safe_pickle.html"):
         assert (html / page).is_file(), page
 
 

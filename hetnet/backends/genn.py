@@ -24,12 +24,14 @@ import time
 
 import numpy as np
 
+from hetnet.errors import SimulationError
+
 __all__ = ["GeNNBuildError", "run_genn"]
 
 logger = logging.getLogger(__name__)
 
 
-class GeNNBuildError(RuntimeError):
+class GeNNBuildError(SimulationError):
     """GeNN could not build or run the project Brian2GeNN generated."""
 
 

@@ -49,6 +49,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
+from hetnet.errors import HetnetError
 
 __all__ = [
     "BackendUnavailable",
@@ -104,7 +105,7 @@ _added = {"nvcc_args": [], "library_dirs": [], "runtime_library_dirs": []}
 _makefile_settings = {"cxx_standard": None}
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailable(HetnetError, RuntimeError):
     """A GPU backend cannot be used here; the message says what is missing and how to fix it.
 
     Parameters

@@ -3,8 +3,9 @@
 Everything a run may change — per-neuron parameters, per-synapse STDP
 parameters and weights, the input rates (a ``TimedArray``), the plasticity
 switch and the random seed — is handed to the compiled binary through
-Brian2's ``run_args`` (and the ``HETNET_SEED`` environment variable read by a
-few lines of code inserted into ``main``). Only what the binary fixes —
+Brian2's ``run_args`` (and the ``HETNET_SEED`` environment variable, read by a
+few lines of code inserted into ``main`` and set in the environment of that
+one run's binary only, never in ``os.environ``). Only what the binary fixes —
 sizes, connectivity, stimulus shape, integration step, plastic or frozen
 synapses and the model's code —
 goes into the build key, so a new seed or new heterogeneous parameters reuse
@@ -13,7 +14,11 @@ the binary, and a new structure gets a new build directory in the cache.
 Each run writes to its own results directory inside the build directory, so
 several processes can run one binary at once; the results are removed after
 they are read unless ``keep_results`` is set (a 5000-neuron run writes about
-200 MB).
+200 MB), and also when the binary fails; the results folder of a process
+that was killed is removed by the next process that uses the build. The
+``run_args`` value files of a build are capped (:data:`MAX_VALUE_FILES`,
+:data:`MAX_VALUE_BYTES`); runs hold a shared lock on them while their binary
+may read them, and only a process holding the exclusive lock deletes any.
 """
 from __future__ import annotations
 
@@ -37,7 +42,8 @@ import numpy as np
 from hetnet import __version__
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
-__all__ = ["StandaloneBuild", "cache_root", "build_key", "run_standalone", "wait_for_cleanup"]
+__all__ = ["StandaloneBuild", "cache_root", "build_key", "run_standalone", "wait_for_cleanup",
+           "remove_orphaned_results", "MAX_VALUE_FILES", "MAX_VALUE_BYTES"]
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +182,7 @@ class StandaloneBuild:
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
         logger.info("%s: %s in %.1f s", device_name, "compiled" if compiled else "cached binary up to date",
                     build.build_seconds)
+        remove_orphaned_results(directory)
         cls._current = build
         return build
 
@@ -186,26 +193,41 @@ class StandaloneBuild:
 
         if b2.get_device() is not all_devices[self.device_name]:
             b2.set_device(self.device_name, build_on_run=False)  # a runtime run came in between
+        from hetnet.backends.session import seeded_run_command
+
         values = self.brian_network.run_values(instance, stimulus, plastic)
-        results_name = f"results-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        os.environ["HETNET_SEED"] = str(int(seed))  # read by the seed code inserted into main (inherited by the binary)
-        start = time.perf_counter()
-        b2.device.run(directory=str(self.directory), results_directory=results_name, with_output=False, run_args=values)
-        run_seconds = time.perf_counter() - start
-        monitor = self.brian_network.recurrent_monitor
-        output = {
-            "spike_indices": np.asarray(monitor.i[:], dtype=np.int64),
-            "spike_times_ms": np.asarray(monitor.t[:] / b2.ms, dtype=np.float64),
-            "weights": {name: np.asarray(group.w[:], dtype=float) for name, group in self.brian_network.synapses.items()},
-            "run_seconds": run_seconds,
-            "build_directory": str(self.directory),
-        }
-        if self.brian_network.input_monitor is not None:
-            output["input_spike_indices"] = np.asarray(self.brian_network.input_monitor.i[:], dtype=np.int64)
-            output["input_spike_times_ms"] = np.asarray(self.brian_network.input_monitor.t[:] / b2.ms)
-        _prune_value_files(self.directory / "static_arrays")
+        results_name = f"{_RESULTS_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
         results_path = self.directory / results_name
+        # the seed code inserted into main reads HETNET_SEED from the environment of this binary only
+        b2.prefs.devices.cpp_standalone.run_cmd_unix = seeded_run_command(seed)
+        start = time.perf_counter()
+        try:
+            with _value_files_in_use(self.directory):
+                b2.device.run(directory=str(self.directory), results_directory=results_name, with_output=False,
+                              run_args=values)
+        except RuntimeError as error:
+            raise _binary_failure(error, self.directory, results_path) from None
+        run_seconds = time.perf_counter() - start
+        try:
+            monitor = self.brian_network.recurrent_monitor
+            output = {
+                "spike_indices": np.asarray(monitor.i[:], dtype=np.int64),
+                "spike_times_ms": np.asarray(monitor.t[:] / b2.ms, dtype=np.float64),
+                "weights": {name: np.asarray(group.w[:], dtype=float)
+                            for name, group in self.brian_network.synapses.items()},
+                "final_v_mV": np.asarray(self.brian_network.recurrent.v[:] / b2.mV, dtype=float),
+                "run_seconds": run_seconds,
+                "build_directory": str(self.directory),
+            }
+            if self.brian_network.input_monitor is not None:
+                output["input_spike_indices"] = np.asarray(self.brian_network.input_monitor.i[:], dtype=np.int64)
+                output["input_spike_times_ms"] = np.asarray(self.brian_network.input_monitor.t[:] / b2.ms)
+        except BaseException:
+            shutil.rmtree(results_path, ignore_errors=True)
+            raise
+        _prune_value_files(self.directory / "static_arrays")
         if keep_results:
+            (results_path / _KEEP_MARKER).touch()
             output["results_directory"] = str(results_path)
         else:
             _remove_in_background(results_path)
@@ -275,19 +297,121 @@ def _lean_network_loop():
 #: run_args value files kept per build (named by the hash of their content, so a value that
 #: does not change between runs is written once and re-read)
 MAX_VALUE_FILES = 256
-#: never delete a value file younger than this: another process may be about to read it
-VALUE_FILE_MIN_AGE_SECONDS = 600
+#: and at most this many bytes of them
+MAX_VALUE_BYTES = 1 << 30
+#: past this many files, wait (up to :data:`VALUE_LOCK_WAIT_SECONDS`) for the other runs to let go
+_FORCE_PRUNE_FILES = 4 * MAX_VALUE_FILES
+VALUE_LOCK_WAIT_SECONDS = 60.0
+_VALUE_LOCK_NAME = ".hetnet-values.lock"
+_RESULTS_PREFIX = "results-"
+_KEEP_MARKER = ".hetnet-keep"
+
+
+@contextlib.contextmanager
+def _value_files_in_use(directory: Path):
+    """Shared lock on a build's value files while Brian2 writes them and the binary reads them."""
+    (directory / "static_arrays").mkdir(parents=True, exist_ok=True)
+    with open(directory / "static_arrays" / _VALUE_LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune_value_files(folder: Path):
-    """Keep the newest :data:`MAX_VALUE_FILES` run_args value files of a build."""
-    files = sorted(folder.glob("init_*.dat"), key=lambda path: path.stat().st_mtime, reverse=True)
-    now = time.time()
-    for path in files[MAX_VALUE_FILES:]:
-        with contextlib.suppress(FileNotFoundError):
-            if now - path.stat().st_mtime > VALUE_FILE_MIN_AGE_SECONDS:
-                path.unlink()
-                Path(str(path) + ".lock").unlink(missing_ok=True)
+    """Keep the newest :data:`MAX_VALUE_FILES` run_args value files of a build (at most :data:`MAX_VALUE_BYTES`).
+
+    Deletes only under the exclusive lock, i.e. while no run of any process
+    is between writing its value files and its binary's end. When other runs
+    hold the lock this run skips pruning, unless the files have piled up past
+    four times the cap: then it waits for the lock.
+    """
+    files = list(folder.glob("init_*.dat"))
+    if len(files) <= MAX_VALUE_FILES and sum(_size(path) for path in files) <= MAX_VALUE_BYTES:
+        return
+    with open(folder / _VALUE_LOCK_NAME, "a") as handle:
+        deadline = time.monotonic() + (VALUE_LOCK_WAIT_SECONDS if len(files) > _FORCE_PRUNE_FILES else 0.0)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return  # other runs are using value files; a later run prunes
+                time.sleep(0.05)
+        try:
+            files = sorted(folder.glob("init_*.dat"), key=_mtime, reverse=True)
+            total = 0
+            for rank, path in enumerate(files):
+                total += _size(path)
+                if rank >= MAX_VALUE_FILES or total > MAX_VALUE_BYTES:
+                    path.unlink(missing_ok=True)
+                    Path(str(path) + ".lock").unlink(missing_ok=True)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _binary_failure(error: RuntimeError, directory: Path, results_path: Path) -> BaseException:
+    """The exception for a binary run that failed; its results folder is removed."""
+    from brian2.core.network import Network
+
+    from hetnet.errors import SimulationError, SimulationInterrupted
+
+    output = ""
+    with contextlib.suppress(OSError):
+        output = (results_path / "stdout.txt").read_text(errors="replace")[-2000:].strip()
+    shutil.rmtree(results_path, ignore_errors=True)
+    if Network._globally_stopped:
+        Network._globally_stopped = False
+        return SimulationInterrupted("simulation interrupted by SIGINT (Ctrl-C) while the compiled binary ran; "
+                                     "its results are discarded")
+    return SimulationError(
+        f"the compiled simulation in {directory} failed or was killed ({error}); its results were discarded"
+        + (f"; its output ends with: {output}" if output else "")
+    )
+
+
+def remove_orphaned_results(directory: Path) -> list:
+    """Remove the results folders of processes that no longer exist (a killed run); returns them.
+
+    Folders kept on purpose (``keep_results=True``) are left alone.
+    """
+    removed = []
+    for path in Path(directory).glob(f"{_RESULTS_PREFIX}*-*"):
+        try:
+            pid = int(path.name[len(_RESULTS_PREFIX):].split("-")[0])
+        except ValueError:
+            continue
+        if pid == os.getpid() or _process_exists(pid) or (path / _KEEP_MARKER).exists():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 _cleanup_threads: list = []

@@ -20,7 +20,16 @@ evaluation, re-submit the proposals of the interrupted batch that have no
 evaluation (same index, same seed), then carry on. Finished evaluations are
 never lost nor repeated. Failed evaluations (the objective raised) are
 journaled with their error, count toward the budget and are not told to the
-GP.
+GP. An interrupted evaluation (Ctrl-C, :class:`~hetnet.errors.SimulationInterrupted`)
+is not a failure: nothing is journaled for it and a resume runs it again.
+
+One process per run folder: a campaign holds the folder's lock
+(:mod:`hetnet.runfolder`) from its start to its end, so a second
+``run_campaign`` or ``resume_campaign`` on the same folder fails at once with
+:class:`~hetnet.errors.RunFolderLocked`. Every setting is checked before
+anything is written; ``run.json`` is written only once the objective, the
+search space, the optimiser and the engine have been built, so a start that
+fails leaves no settings behind.
 
 The seed of evaluation ``i`` is ``SeedSequence([seed, i])``'s first word:
 reproducible per run and distinct per evaluation.
@@ -45,19 +54,52 @@ import numpy as np
 
 from hetnet.bo.engine import evaluate_candidate, make_engine
 from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal, to_jsonable, write_json_atomic
-from hetnet.bo.objectives import make_objective
-from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
+from hetnet.bo.objectives import OBJECTIVES, make_objective
+from hetnet.bo.optimizer import KERNELS, make_optimizer, single_threaded_blas
 from hetnet.bo.space import SearchSpace
-from hetnet.io import tidy_rows, write_tidy_csv
+from hetnet.errors import HetnetError, RunFolderError, UsageError
+from hetnet.io import read_json, tidy_rows, write_tidy_csv
+from hetnet.runfolder import RunFolderLock, prepare_output_directory
 
 __all__ = ["run_campaign", "resume_campaign", "evaluation_seed", "evaluation_rows", "best_so_far",
-           "plot_best_so_far", "RESULTS_NAME", "TABLE_NAME", "PLOT_NAME"]
+           "plot_best_so_far", "setting_problems", "RESULTS_NAME", "TABLE_NAME", "PLOT_NAME", "REQUIRED_SETTINGS"]
 
 logger = logging.getLogger(__name__)
 
 RESULTS_NAME = "results.json"
 TABLE_NAME = "results.csv"
 PLOT_NAME = "best_so_far.png"
+#: keys every run.json must hold
+REQUIRED_SETTINGS = ("objective", "space", "budget", "batch", "seed", "kernel", "n_initial_points", "xi")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def setting_problems(settings: Mapping) -> list:
+    """``[(key, value, what is allowed), ...]`` for every invalid campaign setting (empty when all are valid).
+
+    >>> setting_problems({"objective": "gamma-moments", "budget": 0, "batch": 2, "seed": 0,
+    ...                   "kernel": "wasserstein", "n_initial_points": 4, "xi": float("nan")})
+    [('budget', 0, 'must be an integer >= 1'), ('xi', nan, 'must be a finite number >= 0')]
+    """
+    problems = []
+    if settings.get("objective") not in OBJECTIVES:
+        problems.append(("objective", settings.get("objective"), f"allowed: {', '.join(OBJECTIVES)}"))
+    for key in ("budget", "batch", "n_initial_points"):
+        value = settings.get(key)
+        if not _is_int(value) or value < 1:
+            problems.append((key, value, "must be an integer >= 1"))
+    seed = settings.get("seed")
+    if not _is_int(seed) or not 0 <= seed < 2**32:
+        problems.append(("seed", seed, "must be an integer in [0, 2**32)"))
+    if settings.get("kernel") not in KERNELS:
+        problems.append(("kernel", settings.get("kernel"), f"allowed: {', '.join(KERNELS)}"))
+    xi = settings.get("xi")
+    if isinstance(xi, bool) or not isinstance(xi, (int, float)) or not np.isfinite(xi) or xi < 0:
+        problems.append(("xi", xi, "must be a finite number >= 0"))
+    return problems
 
 
 def evaluation_seed(run_seed: int, index: int) -> int:
@@ -145,7 +187,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
     optimizer = make_optimizer(space.dimensions, settings["kernel"], space,
                                n_initial_points=settings["n_initial_points"], random_state=settings["seed"],
                                xi=settings["xi"])
-    entries = read_journal(directory / JOURNAL_NAME)
+    entries = _checked_entries(read_journal(directory / JOURNAL_NAME), directory / JOURNAL_NAME, len(space.dimensions))
     evaluations = sorted((e for e in entries if e.get("type") == "evaluation"), key=lambda e: e["index"])
     done = {e["index"] for e in evaluations}
     proposals = {e["index"]: e for e in entries if e.get("type") == "proposal"}
@@ -215,25 +257,67 @@ def _write_outputs(directory: Path, settings: dict, results: dict, evaluations: 
     plot_best_so_far(evaluations, directory / PLOT_NAME, f"{settings['objective']} ({settings['kernel']})")
 
 
-def _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation=None):
+def _checked_entries(entries: list, path: Path, n_dimensions: int) -> list:
+    """Journal entries after checking the keys resuming needs (a RunFolderError names the bad record)."""
+    for number, entry in enumerate(entries, start=1):
+        kind = entry.get("type")
+        if kind not in ("proposal", "evaluation"):
+            continue
+        problem = None
+        if not _is_int(entry.get("index")) or entry["index"] < 0:
+            problem = f"index = {entry.get('index')!r}; must be an integer >= 0"
+        elif not isinstance(entry.get("x"), list) or len(entry["x"]) != n_dimensions:
+            problem = f"x = {entry.get('x')!r}; must be a list of {n_dimensions} values"
+        elif not _is_int(entry.get("seed")):
+            problem = f"seed = {entry.get('seed')!r}; must be an integer"
+        elif kind == "evaluation" and entry.get("objective") is not None and (
+                isinstance(entry["objective"], bool) or not isinstance(entry["objective"], (int, float))):
+            problem = f"objective = {entry['objective']!r}; must be a number or null"
+        if problem:
+            raise RunFolderError(f"{path}: record {number} ({kind}): {problem}; restore the journal or start a new "
+                                 "run")
+    return entries
+
+
+def _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation=None, *,
+                 write_settings=False):
     started = time.time()
     owned = None
     if engine is None or isinstance(engine, str):
         owned = make_engine(engine or "process", dask_address=dask_address, max_workers=max_workers)
         engine = owned
+    finished = False
     try:
+        if write_settings:  # only now: every part of the run could be built
+            write_json_atomic(Path(directory) / SETTINGS_NAME, settings)
         with single_threaded_blas():
-            return _loop(Path(directory), settings, engine, progress, started, on_evaluation)
+            results = _loop(Path(directory), settings, engine, progress, started, on_evaluation)
+        finished = True
+        return results
     finally:
         if owned is not None:
-            owned.close()
+            owned.close(abort=not finished)  # an interrupted or failed run stops its workers at once
+
+
+def _check_buildable(settings, source: str):
+    """Build the objective, space and optimiser once, so that bad settings fail before anything runs."""
+    try:
+        _, space, _ = _build(settings)
+        make_optimizer(space.dimensions, settings["kernel"], space, n_initial_points=settings["n_initial_points"],
+                       random_state=settings["seed"], xi=settings["xi"])
+    except HetnetError:
+        raise
+    except (ValueError, KeyError, TypeError) as error:  # settings from a file: report, do not crash
+        raise RunFolderError(f"{source}: cannot build the run from its settings ({type(error).__name__}: "
+                             f"{error}); the settings of a hetnet optimize run are {', '.join(REQUIRED_SETTINGS)}"
+                             ) from None
 
 
 def run_campaign(directory, *, objective: str = "efficiency", config=None, space: SearchSpace | None = None,
                  budget: int = 50, batch: int = 2, seed: int = 0, kernel: str = "wasserstein",
                  n_initial_points: int | None = None, xi: float = 0.01, objective_options: Mapping | None = None,
                  engine=None, dask_address=None, max_workers=None, progress: Callable | None = None,
-                 on_evaluation: Callable | None = None) -> dict:
+                 on_evaluation: Callable | None = None, directory_option: str = "directory") -> dict:
     """Start an optimisation run in ``directory`` (must not hold a journal yet).
 
     Parameters
@@ -266,21 +350,44 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     on_evaluation : callable, optional
         Called as ``on_evaluation(record, n_finished, budget, best)`` after
         each finished evaluation is journaled (progress bars).
+    directory_option : str
+        How the caller named ``directory`` (``"--out"`` for the command line), for messages.
 
     Returns
     -------
     dict
         The content of ``results.json``.
+
+    Raises
+    ------
+    UsageError
+        An invalid setting (checked before anything is written), an unusable
+        ``directory``, or a ``directory`` that already holds a run.
+    RunFolderLocked
+        Another process works in ``directory``.
     """
-    directory = Path(directory)
-    if (directory / JOURNAL_NAME).exists():
-        raise FileExistsError(f"{directory} already holds a run; use --resume {directory} to continue it")
-    directory.mkdir(parents=True, exist_ok=True)
-    if budget < 1 or batch < 1:
-        raise ValueError(f"budget and batch must be >= 1; got {budget}, {batch}")
-    objective_instance, default_space = make_objective(objective, space, config, objective_options)
-    space = space or default_space
-    settings = {
+    if n_initial_points is None and _is_int(batch) and _is_int(budget):
+        n_initial_points = max(batch, min(10, budget // 3))
+    problems = setting_problems({"objective": objective, "budget": budget, "batch": batch, "seed": seed,
+                                 "kernel": kernel, "xi": xi, "n_initial_points": n_initial_points})
+    if problems:
+        raise UsageError(*problems[0])
+    directory = prepare_output_directory(directory, directory_option)
+    with RunFolderLock(directory):
+        if (directory / JOURNAL_NAME).exists():
+            raise UsageError(directory_option, str(directory), "already holds a run (journal.jsonl); continue it "
+                             f"with hetnet optimize --resume {directory} (resume_campaign), or choose another folder")
+        objective_instance, default_space = make_objective(objective, space, config, objective_options)
+        space = space or default_space
+        settings = _settings(objective, objective_instance, config, space, budget, batch, seed, kernel,
+                             n_initial_points, xi)
+        _check_buildable(settings, str(directory))
+        return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation,
+                            write_settings=True)
+
+
+def _settings(objective, objective_instance, config, space, budget, batch, seed, kernel, n_initial_points, xi):
+    return {
         "objective": objective,
         "objective_options": objective_instance.to_options() if hasattr(objective_instance, "to_options") else {},
         "config": config.to_dict() if config is not None else None,
@@ -289,24 +396,57 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         "batch": int(batch),
         "seed": int(seed),
         "kernel": kernel,
-        "n_initial_points": int(n_initial_points if n_initial_points is not None else max(batch, min(10, budget // 3))),
+        "n_initial_points": int(n_initial_points),
         "xi": float(xi),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    write_json_atomic(directory / SETTINGS_NAME, settings)
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)
 
 
 def resume_campaign(directory, *, engine=None, dask_address=None, max_workers=None,
-                    progress: Callable | None = None, on_evaluation: Callable | None = None) -> dict:
+                    progress: Callable | None = None, on_evaluation: Callable | None = None,
+                    directory_option: str = "directory") -> dict:
     """Continue the run in ``directory`` after a crash or kill (see module docstring).
 
-    ``progress`` and ``on_evaluation`` as in :func:`run_campaign`.
-    """
-    import json
+    ``progress`` and ``on_evaluation`` as in :func:`run_campaign`;
+    ``directory_option`` names ``directory`` in messages (``"--resume"``).
 
+    Raises
+    ------
+    UsageError
+        ``directory`` is not a run folder (no ``run.json``).
+    RunFolderError
+        Its ``run.json`` is unreadable, lacks settings or holds invalid ones
+        (the message names the file, the key, the value and what is allowed),
+        or its journal is corrupt.
+    RunFolderLocked
+        Another process works in ``directory``.
+    """
     directory = Path(directory)
-    if not (directory / SETTINGS_NAME).is_file():
-        raise FileNotFoundError(f"{directory} holds no {SETTINGS_NAME}: not an optimisation run directory")
-    settings = json.loads((directory / SETTINGS_NAME).read_text())
-    return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)
+    path = directory / SETTINGS_NAME
+    if not path.is_file():
+        raise UsageError(directory_option, str(directory), f"is not a hetnet optimize run folder (it holds no "
+                         f"{SETTINGS_NAME}); give the folder of an earlier run, or start a run with --out")
+    with RunFolderLock(directory):
+        settings = _read_settings(path)
+        _check_buildable(settings, str(path))
+        return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation)
+
+
+def _read_settings(path: Path) -> dict:
+    try:
+        settings = read_json(path)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise RunFolderError(f"{path} is not readable JSON ({error}); it should hold the settings of a hetnet "
+                             "optimize run") from None
+    if not isinstance(settings, dict):
+        raise RunFolderError(f"{path} holds a {type(settings).__name__}, not the settings table of a hetnet "
+                             "optimize run")
+    missing = [key for key in REQUIRED_SETTINGS if key not in settings]
+    if missing:
+        raise RunFolderError(f"{path} lacks the setting(s) {', '.join(missing)}; a hetnet optimize run.json holds "
+                             f"{', '.join(REQUIRED_SETTINGS)} (start a new run with --out instead)")
+    problems = setting_problems(settings)
+    if problems:
+        key, value, allowed = problems[0]
+        raise RunFolderError(f"{path}: {key} = {value!r}; {allowed}")
+    return settings

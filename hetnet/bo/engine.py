@@ -5,7 +5,13 @@ Every engine has the same small interface:
 * ``submit(function, *args) -> handle`` starts one evaluation;
 * ``as_completed(handles)`` yields ``(handle, value)`` as evaluations finish
   (a worker exception is re-raised in the caller);
-* ``close()``; engines are context managers.
+* ``close(abort=False)``; engines are context managers. ``abort=True``
+  (an interrupted or failed campaign) stops running evaluations at once.
+
+Local pool workers cannot outlive their parent: each runs in a process
+group of its own (its standalone binaries too) and a watchdog thread kills
+that group within half a second of the parent's death, ``kill -9``
+included; an aborted pool kills its workers' groups.
 
 :func:`evaluate_candidate` is the function shipped to workers: it times
 the objective, catches its errors and returns a JSON-ready record.
@@ -23,13 +29,23 @@ Examples
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import math
 import multiprocessing
+import os
+import signal
+import threading
 import time
 import traceback
 
-__all__ = ["SerialEngine", "ProcessPoolEngine", "DaskEngine", "make_engine", "evaluate_candidate"]
+from hetnet.errors import EngineError, UsageError
+
+#: how long a Dask client waits for the scheduler before :class:`~hetnet.errors.EngineError`
+DASK_TIMEOUT = "30s"
+
+__all__ = ["SerialEngine", "ProcessPoolEngine", "DaskEngine", "make_engine", "evaluate_candidate", "watch_parent",
+           "DASK_TIMEOUT"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +56,10 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
     The objective returns ``{"objective": value to maximise, "metrics": {...},
     ...}``; extra keys (``provenance``) are kept. An exception becomes
     ``{"status": "failed", "error": ..., "objective": None}``; so does a
-    NaN or infinite objective value, which the GP could not be told.
+    NaN or infinite objective value, which the GP could not be told. An
+    interruption (``KeyboardInterrupt``, which includes
+    :class:`~hetnet.errors.SimulationInterrupted`) is not caught, so an
+    interrupted evaluation is never recorded.
 
     Examples
     --------
@@ -81,10 +100,10 @@ class _EngineBase:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.close(abort=exc_type is not None)
 
-    def close(self):
+    def close(self, abort: bool = False):
         pass
 
     def describe(self) -> dict:
@@ -117,9 +136,13 @@ class ProcessPoolEngine(_EngineBase):
     name = "process-pool"
 
     def __init__(self, max_workers=None):
+        if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int)
+                                        or max_workers < 1):
+            raise UsageError("max_workers", max_workers, "must be an integer >= 1 (or None: one per CPU core)")
         self.max_workers = max_workers
         self._executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=max_workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=watch_parent, initargs=(os.getpid(),),
         )
 
     def submit(self, function, *args):
@@ -129,30 +152,73 @@ class ProcessPoolEngine(_EngineBase):
         for future in concurrent.futures.as_completed(handles):
             yield future, future.result()
 
-    def close(self):
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def worker_pids(self) -> list:
+        """Process ids of the pool's live workers."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        return [process.pid for process in list(processes.values()) if process.is_alive()]
+
+    def close(self, abort: bool = False):
+        if abort:
+            for pid in self.worker_pids():
+                try:  # each worker leads its own process group (watch_parent): it and its binaries
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:  # still starting: not yet in a group of its own, nor running anything
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        else:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
     def describe(self):
         return {"engine": self.name, "max_workers": self.max_workers}
 
 
+def watch_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Pool worker initializer: a process group of its own, and death with the parent.
+
+    Puts the worker (and so the binaries it starts) into a new process group
+    and starts a daemon thread that, once the worker's parent is no longer
+    ``parent_pid`` (it died; the worker was re-parented), kills that group.
+    """
+    os.setpgrp()
+
+    def watch():
+        while True:
+            time.sleep(interval_s)
+            if os.getppid() != parent_pid:
+                with contextlib.suppress(OSError):
+                    os.killpg(os.getpgrp(), signal.SIGKILL)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="hetnet-parent-watch", daemon=True).start()
+
+
 class DaskEngine(_EngineBase):
     """Any Dask distributed cluster, by scheduler address (``tcp://host:8786``) or a ``Client``.
 
-    Needs the ``dask`` extra (``pip install hetnet[dask]``).
+    Needs the ``dask`` extra (``pip install hetnet[dask]``). An address that
+    cannot be reached within ``timeout`` raises :class:`~hetnet.errors.EngineError`.
     """
 
     name = "dask"
 
-    def __init__(self, address):
+    def __init__(self, address, timeout: str | None = None):
         try:
             from distributed import Client
-        except ImportError as error:  # pragma: no cover - depends on the installation
-            raise ImportError("--dask needs dask.distributed: pip install 'hetnet[dask]'") from error
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise EngineError("--dask needs dask.distributed, which is not installed: "
+                              "pip install 'hetnet[dask]'") from None
+        timeout = timeout or DASK_TIMEOUT
         if isinstance(address, Client):
             self._client, self._owns_client = address, False
         else:
-            self._client, self._owns_client = Client(address, timeout="30s"), True
+            try:
+                self._client, self._owns_client = Client(address, timeout=timeout), True
+            except (OSError, TimeoutError, ValueError, TypeError) as error:
+                raise EngineError(
+                    f"cannot reach a Dask scheduler at {address!r} within {timeout} ({type(error).__name__}: "
+                    f"{error}); give the address of a running scheduler, e.g. tcp://host:8786"
+                ) from None
         self.address = self._client.scheduler.address
 
     def submit(self, function, *args):
@@ -164,7 +230,7 @@ class DaskEngine(_EngineBase):
         for future in as_completed(list(handles)):
             yield future, future.result()
 
-    def close(self):
+    def close(self, abort: bool = False):
         if self._owns_client:
             self._client.close()
 
@@ -172,8 +238,10 @@ class DaskEngine(_EngineBase):
         return {"engine": self.name, "address": self.address}
 
 
-def make_engine(kind: str = "process", *, dask_address=None, max_workers=None):
+def make_engine(kind: str = "process", *, dask_address=None, max_workers=None, dask_timeout=None):
     """Build an engine: ``"serial"``, ``"process"`` (default) or a Dask cluster when ``dask_address`` is given.
+
+    ``dask_timeout`` (default :data:`DASK_TIMEOUT`) bounds the wait for the scheduler.
 
     Examples
     --------
@@ -181,9 +249,9 @@ def make_engine(kind: str = "process", *, dask_address=None, max_workers=None):
     'serial'
     """
     if dask_address:
-        return DaskEngine(dask_address)
+        return DaskEngine(dask_address, timeout=dask_timeout)
     if kind == "serial":
         return SerialEngine()
     if kind == "process":
         return ProcessPoolEngine(max_workers)
-    raise ValueError(f"unknown engine {kind!r}; allowed: serial, process (or a Dask address)")
+    raise UsageError("engine", kind, "allowed: serial, process (or a Dask address)")

@@ -12,7 +12,10 @@ A run directory holds
 
 Each line is written with one ``write`` call, flushed and ``os.fsync``-ed
 before the runner moves on, so a SIGKILL loses at most the line being
-written; :func:`read_journal` ignores a truncated last line. Resuming
+written; :func:`read_journal` ignores a truncated last line. A last line
+that is complete JSON but lost its newline (a kill between the two) is a
+record: it is read, and :class:`Journal` completes it with its newline
+instead of deleting it. Resuming
 replays every finished evaluation into a fresh optimiser and first
 evaluates the proposals of the interrupted batch that have no evaluation
 yet: nothing finished is lost or repeated.
@@ -71,7 +74,7 @@ class Journal:
         self._handle = open(self.path, "a", encoding="utf-8")
 
     def _repair_tail(self):
-        """Drop a partial last line left by a kill, so new lines start cleanly."""
+        """Make the file end with a newline: complete a whole last record, drop a partial one."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         with open(self.path, "rb+") as handle:
@@ -79,8 +82,12 @@ class Journal:
             if data.endswith(b"\n"):
                 return
             cut = data.rfind(b"\n") + 1
-            handle.seek(cut)
-            handle.truncate()
+            if _parses(data[cut:]):  # a complete record that only lacks its newline: keep it
+                handle.seek(0, os.SEEK_END)
+                handle.write(b"\n")
+            else:
+                handle.seek(cut)
+                handle.truncate()
             handle.flush()
             os.fsync(handle.fileno())
 
@@ -101,25 +108,40 @@ class Journal:
         self.close()
 
 
-def read_journal(path) -> list:
-    """All complete entries of a journal (a truncated or corrupt last line is skipped).
+def _parses(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line.decode("utf-8")), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
 
-    Returns an empty list when the file does not exist.
+
+def read_journal(path) -> list:
+    """All complete entries of a journal (a truncated last line is skipped).
+
+    Returns an empty list when the file does not exist; raises
+    :class:`~hetnet.errors.RunFolderError` naming the file and the line for a
+    corrupt line that is not the last.
     """
     path = Path(path)
     if not path.exists():
         return []
+    from hetnet.errors import RunFolderError
+
     entries = []
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     for number, line in enumerate(lines):
         if not line.strip():
             continue
         try:
-            entries.append(json.loads(line))
+            entry = json.loads(line)
         except json.JSONDecodeError:
+            entry = None
+        if not isinstance(entry, dict):
             if number == len(lines) - 1:   # partial last line of a killed run
                 break
-            raise ValueError(f"{path}: line {number + 1} is not valid JSON") from None
+            raise RunFolderError(f"{path}: line {number + 1} is not a JSON record ({line[:60]!r}); every line of "
+                                 "a journal is one JSON object: restore the file or start a new run") from None
+        entries.append(entry)
     return entries
 
 

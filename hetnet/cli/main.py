@@ -3,6 +3,13 @@
 Each sub-command lives in its own module of :mod:`hetnet.cli` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning an exit status.
+
+Exit status: 0 success; 1 a runtime error (a bad data file, a simulation
+that produced NaN, a run folder in use, ...); 2 a usage error (a bad flag
+or configuration value; ``argparse`` errors too); 130 interrupted by SIGINT
+(Ctrl-C), with nothing saved for the interrupted work. Errors hetnet raises
+on purpose (:class:`hetnet.errors.HetnetError`) are printed as one line;
+any other exception is a bug and keeps its traceback.
 """
 from __future__ import annotations
 
@@ -51,15 +58,27 @@ def verbosity(args) -> int:
 
 
 def main(argv=None) -> int:
+    """Run the ``hetnet`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    from hetnet.errors import EXIT_INTERRUPTED, EXIT_USAGE, HetnetError, SimulationInterrupted
     from hetnet.progress import configure_logging
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    configure_logging(verbosity(args))  # hetnet's log records on stderr; progress bars follow the same level
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    return int(args.func(args) or 0)
+    command = "hetnet"
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        configure_logging(verbosity(args))  # hetnet's log records on stderr; progress bars follow the same level
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_USAGE
+        command = f"hetnet {args.command}"
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt as interruption:  # SimulationInterrupted included
+        what = interruption if isinstance(interruption, SimulationInterrupted) else "interrupted by SIGINT (Ctrl-C)"
+        print(f"{command}: {what}; the interrupted work was not saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except HetnetError as error:
+        print(f"{command}: error: {error}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

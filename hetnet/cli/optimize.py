@@ -14,6 +14,8 @@ import argparse
 import logging
 import sys
 
+from hetnet.cli._args import integer, number
+
 __all__ = ["register", "run_optimize"]
 
 logger = logging.getLogger(__name__)
@@ -72,21 +74,21 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--objective", default="efficiency",
                         choices=("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov", "gamma-moments"),
                         help="what to maximise (default: efficiency = MC / S)")
-    parser.add_argument("--budget", type=int, default=None,
+    parser.add_argument("--budget", type=integer(low=1), default=None,
                         help="total evaluations (default 50; 10 with --quick)")
-    parser.add_argument("--batch", type=int, default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
+    parser.add_argument("--batch", type=integer(low=1), default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
     parser.add_argument("--out", metavar="DIR", help="run directory (default: hetnet-results/optimize-<objective>-seed<seed>)")
     parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR (its settings are read from DIR/run.json)")
     parser.add_argument("--dask", metavar="ADDRESS", help="evaluate on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=integer(low=1), default=None,
                         help="local worker processes (default: one per CPU core)")
     parser.add_argument("--serial", action="store_true", help="evaluate in this process (no pool; for debugging)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the optimiser and of the evaluations (default 0)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=0, help="seed of the optimiser and of the evaluations (default 0)")
     parser.add_argument("--kernel", choices=("wasserstein", "matern"), default="wasserstein",
                         help="GP kernel: Matern on the Wasserstein distance (default) or on raw parameters")
-    parser.add_argument("--initial-points", type=int, default=None,
+    parser.add_argument("--initial-points", type=integer(low=1), default=None,
                         help="random evaluations before the GP drives the search (default: min(10, budget/3))")
-    parser.add_argument("--xi", type=float, default=0.01, help="expected-improvement margin xi (default 0.01)")
+    parser.add_argument("--xi", type=number(low=0.0), default=0.01, help="expected-improvement margin xi (default 0.01)")
     parser.add_argument("--backend", choices=("runtime", "cpp_standalone", "cuda_standalone", "genn"), default=None,
                         help="code-generation backend of the evaluations (default: the config's, 'runtime')")
     parser.add_argument("--distributions-only", action="store_true",
@@ -100,10 +102,13 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_optimize(args) -> int:
-    """Run (or resume) an optimisation from parsed arguments; returns the exit status."""
-    from hetnet.bo.campaign import resume_campaign, run_campaign
-    from hetnet.config import ConfigError, HRSNNConfig, load_config
+    """Run (or resume) an optimisation from parsed arguments; returns the exit status.
 
+    Errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report.
+    """
+    from hetnet.bo.campaign import resume_campaign, run_campaign
+    from hetnet.config import HRSNNConfig, load_config
+    from hetnet.errors import UsageError
     from hetnet.progress import progress_bar
 
     engine = "serial" if args.serial else "process"
@@ -121,8 +126,12 @@ def run_optimize(args) -> int:
 
     try:
         if args.resume:
-            results = resume_campaign(args.resume, engine=engine, dask_address=args.dask,
-                                      max_workers=args.workers, progress=progress, on_evaluation=on_evaluation)
+            for flag, value in (("CONFIG", args.config), ("--out", args.out)):
+                if value is not None:
+                    raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the "
+                                     f"settings in {args.resume}/run.json")
+            results = resume_campaign(args.resume, engine=engine, dask_address=args.dask, max_workers=args.workers,
+                                      progress=progress, on_evaluation=on_evaluation, directory_option="--resume")
             directory = args.resume
         else:
             config = load_config(args.config) if args.config else None
@@ -140,15 +149,13 @@ def run_optimize(args) -> int:
                                    batch=args.batch, seed=args.seed, kernel=args.kernel,
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
-                                   progress=progress, on_evaluation=on_evaluation)
-    except (ConfigError, FileExistsError, FileNotFoundError, ValueError) as error:
-        print(f"hetnet optimize: error: {error}", file=sys.stderr)
-        return 2
+                                   progress=progress, on_evaluation=on_evaluation, directory_option="--out")
     finally:
         bar.close()
     best = results.get("best")
     if best is None:
-        print("no successful evaluation", file=sys.stderr)
+        print(f"hetnet optimize: error: no evaluation succeeded; each failed record in {directory}/journal.jsonl "
+              "says why", file=sys.stderr)
         return 1
     print(f"best objective {best['objective']:.6g} at evaluation {best['index']}")
     for name, value in best["parameters"].items():

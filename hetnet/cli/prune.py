@@ -14,13 +14,13 @@ three methods may be run by separate commands and still share one figure.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from hetnet.cli._args import integer, number
 
 __all__ = ["register", "run_prune", "plot_results", "final_rows"]
 
@@ -41,26 +41,29 @@ def register(subparsers) -> argparse.ArgumentParser:
             "or run a baseline: activity-based "
             "pruning (simulate with STDP on a Lorenz-63 stimulus, drop the least active neurons, "
             "retrain; needs Brian2) or Erdos-Renyi networks with LNP's neuron and synapse counts. "
-            "Writes results.json, one .npz network per method and seed, and pruning.png into --out."
+            "Writes results.json, results.csv, one .npz network per method and seed, and pruning.png into --out."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--method", nargs="+", choices=METHODS, default=["lnp"], metavar="METHOD",
                         help="one or more of: lnp, ap, random ('random' reuses or runs LNP for its counts)")
-    parser.add_argument("--iterations", type=int, default=100, help="pruning iterations")
+    parser.add_argument("--iterations", type=integer(low=0), default=100, help="pruning iterations")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds (one run per seed and method)")
-    parser.add_argument("--n-neurons", type=int, default=2000, help="recurrent neurons of the unpruned network")
+    parser.add_argument("--seeds", type=integer(0, 2**32 - 1), nargs="+", default=[0],
+                        help="seeds (one run per seed and method)")
+    parser.add_argument("--n-neurons", type=integer(low=10), default=2000, help="recurrent neurons of the unpruned network")
     parser.add_argument("--config", type=Path, default=None,
                         help="TOML HRSNNConfig of the unpruned network (n_neurons and seed are overridden)")
-    parser.add_argument("--lambda-grid", type=float, default=None,
+    parser.add_argument("--lambda-grid", type=number(low=0.0, low_open=True), default=None,
                         help="connectivity length scale of the unpruned network (more synapses when larger)")
-    parser.add_argument("--synapse-keep-fraction", type=float, default=0.98, help="LNP step I keep fraction")
-    parser.add_argument("--node-prune-fraction", type=float, default=0.01,
+    parser.add_argument("--synapse-keep-fraction", type=number(0.0, 1.0), default=0.98,
+                        help="LNP step I keep fraction")
+    parser.add_argument("--node-prune-fraction", type=number(0.0, 1.0, high_open=True), default=0.01,
                         help="fraction of neurons removed per iteration (LNP step II and AP)")
-    parser.add_argument("--new-edge-fraction", type=float, default=0.005, help="LNP step III new edges per synapse")
-    parser.add_argument("--bo-calls", type=int, default=20, help="LNP step IV optimiser evaluations")
-    parser.add_argument("--ap-steps", type=int, default=200,
+    parser.add_argument("--new-edge-fraction", type=number(low=0.0), default=0.005,
+                        help="LNP step III new edges per synapse")
+    parser.add_argument("--bo-calls", type=integer(low=1), default=20, help="LNP step IV optimiser evaluations")
+    parser.add_argument("--ap-steps", type=integer(low=2), default=200,
                         help="AP: Lorenz-63 steps of the (re)training stimulus per iteration")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 100 neurons, 5 iterations, 6 BO calls, 20 AP stimulus steps")
@@ -107,7 +110,38 @@ def _stimulus(config, n_steps, seed):
 
 
 def run_prune(args) -> int:
-    """Run the requested methods and seeds; write JSON, CSV, networks and the figure."""
+    """Run the requested methods and seeds; write JSON, CSV, networks and the figure (holding the --out lock)."""
+    from hetnet.runfolder import locked_run_folder
+
+    if args.quick:
+        args.n_neurons = min(args.n_neurons, 100)
+        args.iterations = min(args.iterations, 5)
+        args.bo_calls = min(args.bo_calls, 6)
+        args.ap_steps = min(args.ap_steps, 20)
+    with locked_run_folder(args.out, "--out") as out:
+        return _prune_into(args, out)
+
+
+def _read_results(results_path: Path) -> dict:
+    """The ``results.json`` of earlier prune commands in the folder (new runs are added to it)."""
+    from hetnet.errors import RunFolderError
+    from hetnet.io import read_json
+
+    if not results_path.is_file():
+        return {"runs": {}}
+    try:
+        results = read_json(results_path)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise RunFolderError(f"{results_path} is not readable JSON ({error}); it should hold the results of earlier "
+                             "hetnet prune runs: move it away or choose another --out") from None
+    if not isinstance(results, dict) or not isinstance(results.get("runs", {}), dict):
+        raise RunFolderError(f"{results_path} is not a hetnet prune results file (a table with 'runs'); move it "
+                             "away or choose another --out")
+    results.setdefault("runs", {})
+    return results
+
+
+def _prune_into(args, out: Path) -> int:
     from hetnet.encoding import encoded_channels
     from hetnet.io import write_json, write_tidy_csv
     from hetnet.provenance import provenance
@@ -118,19 +152,8 @@ def run_prune(args) -> int:
         random_baseline,
     )
 
-    if args.quick:
-        args.n_neurons = min(args.n_neurons, 100)
-        args.iterations = min(args.iterations, 5)
-        args.bo_calls = min(args.bo_calls, 6)
-        args.ap_steps = min(args.ap_steps, 20)
-    if args.iterations < 0 or args.n_neurons < 10:
-        print("error: --iterations must be >= 0 and --n-neurons >= 10", file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     results_path = out / "results.json"
-    results = json.loads(results_path.read_text()) if results_path.is_file() else {"runs": {}}
-    results.setdefault("runs", {})
+    results = _read_results(results_path)
     settings = {
         "iterations": args.iterations, "n_neurons": args.n_neurons, "synapse_keep_fraction": args.synapse_keep_fraction,
         "node_prune_fraction": args.node_prune_fraction, "new_edge_fraction": args.new_edge_fraction,

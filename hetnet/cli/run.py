@@ -17,13 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.config import BACKENDS, VARIANTS, ConfigError, HRSNNConfig, config_to_toml, load_config
+from hetnet.cli._args import integer
+from hetnet.config import BACKENDS, VARIANTS, HRSNNConfig, config_to_toml, load_config
+from hetnet.errors import UsageError
 
 __all__ = ["register", "run_command", "format_table"]
 
 logger = logging.getLogger(__name__)
 
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
+_DEFAULT_STEPS = {"washout_steps": 50, "train_steps": 500, "test_steps": 100}
+#: tasks that read the file given with --data
+_DATA_TASKS = ("shd",)
 
 
 def register(subparsers):
@@ -37,13 +42,13 @@ def register(subparsers):
                         help="network configuration (TOML; sections as in docs/configuration.md); built-in defaults if omitted")
     parser.add_argument("--out", default="hetnet-results", metavar="DIR",
                         help="output folder for results.json and the figure (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=None, metavar="S",
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=None, metavar="S",
                         help="random seed for structure, parameters, input and data (default: the config's seed, 0)")
     parser.add_argument("--backend", choices=BACKENDS, default=None,
                         help="code-generation backend (default: the config's, 'runtime' = Brian2 numpy target)")
     parser.add_argument("--variants", default="HoNHoS,HeNHeS", metavar="LIST",
                         help=f"comma-separated variants from {', '.join(VARIANTS)} (default: %(default)s)")
-    parser.add_argument("--n-neurons", type=int, default=None, metavar="N",
+    parser.add_argument("--n-neurons", type=integer(low=1), default=None, metavar="N",
                         help="recurrent neurons (overrides the config)")
     parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
                         help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
@@ -52,14 +57,16 @@ def register(subparsers):
                         help="local data file for tasks that need one (shd: an SHD HDF5 file)")
     parser.add_argument("--mode", choices=("one-step", "free-running"), default="one-step",
                         help="prediction tasks: teacher-forced one-step or free-running forecast (default: %(default)s)")
-    parser.add_argument("--train-steps", type=int, default=500, metavar="T",
-                        help="prediction: steps for STDP and the readout fit (default: %(default)s)")
-    parser.add_argument("--test-steps", type=int, default=100, metavar="T",
-                        help="prediction: held-out steps scored (default: %(default)s)")
-    parser.add_argument("--washout-steps", type=int, default=50, metavar="T",
-                        help="prediction: first training steps left out of the readout fit (default: %(default)s)")
+    parser.add_argument("--train-steps", type=integer(low=10), default=None, metavar="T",
+                        help=f"prediction: steps for STDP and the readout fit (default: {_DEFAULT_STEPS['train_steps']})")
+    parser.add_argument("--test-steps", type=integer(low=2), default=None, metavar="T",
+                        help=f"prediction: held-out steps scored (default: {_DEFAULT_STEPS['test_steps']})")
+    parser.add_argument("--washout-steps", type=integer(low=0), default=None, metavar="T",
+                        help="prediction: first training steps left out of the readout fit "
+                             f"(default: {_DEFAULT_STEPS['washout_steps']})")
     parser.add_argument("--quick", action="store_true",
-                        help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests")
+                        help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests; "
+                             "--n-neurons and the --*-steps options given explicitly still apply")
     parser.set_defaults(func=run_command)
     return parser
 
@@ -160,11 +167,12 @@ def _prediction(args, config, variants, out: Path):
     from hetnet.tasks.references import reference_forecasts
     from hetnet.tasks.registry import scalar_metrics, task_series
 
-    steps = {k: getattr(args, k) for k in ("washout_steps", "train_steps", "test_steps")}
-    if args.quick:
-        steps = {k: _QUICK[k] for k in steps}
-    if steps["train_steps"] < 10 or steps["test_steps"] < 2 or not 0 <= steps["washout_steps"] < steps["train_steps"] - 1:
-        raise ValueError("needs --train-steps >= 10, --test-steps >= 2 and 0 <= --washout-steps < train-steps - 1")
+    defaults = _QUICK if args.quick else _DEFAULT_STEPS
+    steps = {k: defaults[k] if getattr(args, k) is None else getattr(args, k)
+             for k in ("washout_steps", "train_steps", "test_steps")}
+    if not steps["washout_steps"] < steps["train_steps"] - 1:
+        raise UsageError("--washout-steps", steps["washout_steps"],
+                         f"must be < --train-steps - 1 = {steps['train_steps'] - 1}")
     series, dt_series, exponent = task_series(args.task, steps["train_steps"] + steps["test_steps"] + 1, config.seed)
     _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
     stages = _stage_progress(len(variants) * (3 if args.mode == "free-running" else 2))
@@ -209,39 +217,51 @@ def _classification(args, config, variants):
     return {"task": args.task, "variants": rows}, ["results.json"]
 
 
-def run_command(args) -> int:
-    from hetnet.datasets import DatasetError
-    from hetnet.io import tidy_rows, write_json, write_tidy_csv
-    from hetnet.provenance import provenance
-    from hetnet.tasks.registry import PREDICTION_TASKS
-
-    try:
-        config = _config_from_args(args)
-    except ConfigError as error:
-        print(f"hetnet run: {error}", file=sys.stderr)
-        return 2
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+def _variants(text: str) -> list:
+    variants = [v.strip() for v in text.split(",") if v.strip()]
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or not variants:
-        print(f"hetnet run: unknown variant(s) {unknown}; allowed: {', '.join(VARIANTS)}", file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
-         f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
-    try:
+        raise UsageError("--variants", text, f"give a comma-separated list of {', '.join(VARIANTS)}")
+    return variants
+
+
+def _silent_variants(rows: dict) -> list:
+    """Variants whose network never spiked (every metric then describes a silent network)."""
+    return [variant for variant, row in rows.items()
+            if row.get("spikes_per_neuron", row.get("spikes_per_sample")) == 0 or row.get("mean_rate_hz") == 0]
+
+
+def run_command(args) -> int:
+    """``hetnet run``; errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report."""
+    from hetnet.io import tidy_rows, write_json, write_text_atomic, write_tidy_csv
+    from hetnet.provenance import provenance
+    from hetnet.runfolder import locked_run_folder
+    from hetnet.tasks.registry import PREDICTION_TASKS
+
+    config = _config_from_args(args)
+    variants = _variants(args.variants)
+    if args.data is not None and args.task not in _DATA_TASKS:
+        raise UsageError("--data", args.data, f"task {args.task!r} reads no data file; --data is read by the "
+                         f"task(s) {', '.join(_DATA_TASKS)} only")
+    with locked_run_folder(args.out, "--out") as out:
+        _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
+             f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
         if args.task in PREDICTION_TASKS:
             record, files = _prediction(args, config, variants, out)
         else:
             record, files = _classification(args, config, variants)
-    except (ValueError, DatasetError) as error:
-        print(f"hetnet run: {error}", file=sys.stderr)
-        return 2
-    record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config, variants=variants)
-    write_json(out / "results.json", record)
-    write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
-                                                  for variant, row in record["variants"].items()))
-    (out / "config.toml").write_text(config_to_toml(config))
-    files += ["results.csv", "config.toml"]
-    _say("wrote " + ", ".join(str(out / name) for name in files))
+        silent = _silent_variants(record["variants"])
+        if silent:
+            warning = (f"the network of {', '.join(silent)} produced no spike: its metrics describe a silent "
+                       "network (check weights.w_scale, the input rates and the thresholds)")
+            print(f"hetnet run: warning: {warning}", file=sys.stderr)
+            record["warnings"] = [warning]
+        record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config,
+                                          variants=variants)
+        write_json(out / "results.json", record)
+        write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
+                                                      for variant, row in record["variants"].items()))
+        write_text_atomic(out / "config.toml", config_to_toml(config))
+        files += ["results.csv", "config.toml"]
+        _say("wrote " + ", ".join(str(out / name) for name in files))
     return 0

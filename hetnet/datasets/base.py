@@ -22,12 +22,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from hetnet.errors import HetnetError
+
 __all__ = ["DatasetError", "LabelledData", "SpikeSample", "optional_import", "stratified_split"]
 
 logger = logging.getLogger(__name__)
 
 
-class DatasetError(ValueError):
+class DatasetError(HetnetError, ValueError):
     """A dataset file that is missing, corrupted, truncated or wrongly shaped.
 
     The message names the path and the expected layout.

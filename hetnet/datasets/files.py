@@ -45,13 +45,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
-import pickle
 from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 
 from hetnet.datasets.base import DatasetError, LabelledData, SpikeSample, optional_import
+from hetnet.datasets.safe_pickle import safe_load
 
 __all__ = [
     "SHD_LAYOUT",
@@ -170,7 +170,7 @@ def load_shd(path, *, n_units: int = 700, max_samples: Optional[int] = None) -> 
                 if name not in handle:
                     raise DatasetError(f"{path} has no dataset '{name}'; expected {SHD_LAYOUT}")
             times_set, units_set = handle["spikes/times"], handle["spikes/units"]
-            labels = np.asarray(handle["labels"][()]).ravel()
+            labels = _integer_labels(np.asarray(handle["labels"][()]).ravel(), path)
             count = labels.size
             if len(times_set) != count or len(units_set) != count:
                 raise DatasetError(
@@ -189,12 +189,16 @@ def load_shd(path, *, n_units: int = 700, max_samples: Optional[int] = None) -> 
                         f"{path}: sample {index} has {times_ms.size} times but {units.size} units"
                     )
                 if units.size and (units.min() < 0 or units.max() >= n_units):
-                    raise DatasetError(f"{path}: sample {index} has units outside 0..{n_units - 1}")
+                    bad = units.min() if units.min() < 0 else units.max()
+                    raise DatasetError(f"{path}: sample {index} has unit {bad}, outside 0..{n_units - 1}; units must "
+                                       f"be channel indices below n_units = {n_units}")
                 if times_ms.size and (not np.all(np.isfinite(times_ms)) or times_ms.min() < 0):
-                    raise DatasetError(f"{path}: sample {index} has negative or non-finite spike times")
+                    bad = float(times_ms[~np.isfinite(times_ms) | (times_ms < 0)][0] / 1000.0)
+                    raise DatasetError(f"{path}: sample {index} has spike time {bad!r} s; spike times must be "
+                                       "finite and >= 0 (seconds)")
                 order = np.argsort(times_ms, kind="stable")
                 samples.append(SpikeSample(times_ms[order], units[order], int(n_units)))
-            labels = labels[:count].astype(np.int64)
+            labels = labels[:count]
             if "extra/keys" in handle:
                 keys = [
                     key.decode("utf-8") if isinstance(key, bytes) else str(key)
@@ -203,8 +207,25 @@ def load_shd(path, *, n_units: int = 700, max_samples: Optional[int] = None) -> 
             else:
                 keys = [str(label) for label in range(int(labels.max(initial=-1)) + 1)]
     if labels.size and (labels.min() < 0 or labels.max() >= len(keys)):
-        raise DatasetError(f"{path}: labels outside 0..{len(keys) - 1} (the extra/keys class names)")
+        bad = labels.min() if labels.min() < 0 else labels.max()
+        raise DatasetError(f"{path}: label {bad}; labels must lie in 0..{len(keys) - 1} (one per extra/keys "
+                           "class name)")
     return LabelledData(samples, labels, tuple(keys), "spikes", {"path": str(path), "n_units": int(n_units)})
+
+
+def _integer_labels(labels: np.ndarray, path) -> np.ndarray:
+    """Labels as int64; float labels must be whole numbers (never silently truncated)."""
+    if labels.dtype.kind in "iu":
+        return labels.astype(np.int64)
+    if labels.dtype.kind == "f":
+        bad = ~np.isfinite(labels) | (labels != np.round(labels))
+        if not bad.any():
+            return labels.astype(np.int64)
+        first = int(np.flatnonzero(bad)[0])
+        raise DatasetError(f"{path}: labels[{first}] = {float(labels[first])!r} is not a whole number ({int(bad.sum())} "
+                           f"such labels); labels must be integer class indices; expected {SHD_LAYOUT}")
+    raise DatasetError(f"{path}: labels have dtype {labels.dtype}; labels must be integer class indices; "
+                       f"expected {SHD_LAYOUT}")
 
 
 # --------------------------------------------------------------------------
@@ -269,11 +290,12 @@ def load_dvs_gesture(
         if not np.all(np.isfinite(events)):
             raise DatasetError(f"{file}: non-finite values")
         x, y, polarity = events[:, 0], events[:, 1], events[:, 2]
-        if events.size and (
-            x.min() < 0 or x.max() >= width or y.min() < 0 or y.max() >= height
-            or polarity.min() < 0 or polarity.max() >= polarities
-        ):
-            raise DatasetError(f"{file}: coordinates or polarities outside the {sensor_size} sensor")
+        outside = (x < 0) | (x >= width) | (y < 0) | (y >= height) | (polarity < 0) | (polarity >= polarities)
+        if outside.any():
+            k = int(np.flatnonzero(outside)[0])
+            raise DatasetError(f"{file}: event {k} at x={x[k]:g}, y={y[k]:g}, p={polarity[k]:g} lies outside the "
+                               f"{sensor_size} sensor; coordinates must be 0 <= x < {width}, 0 <= y < {height}, "
+                               f"0 <= p < {polarities}")
         samples.append(events[np.argsort(events[:, 3], kind="stable")])
         labels.append(label)
     return LabelledData(
@@ -417,10 +439,10 @@ def load_kth(
 
 
 def _unpickle(file: Path) -> dict:
+    """A CIFAR pickle, read without running code from it (:mod:`hetnet.datasets.safe_pickle`)."""
     _require_path(file, CIFAR_LAYOUT)
     with _reading(file, CIFAR_LAYOUT):
-        with file.open("rb") as handle:
-            content = pickle.load(handle, encoding="bytes")
+        content = safe_load(file)
     if not isinstance(content, dict):
         raise DatasetError(f"{file}: pickle holds a {type(content).__name__}, not a dict; expected {CIFAR_LAYOUT}")
     return {key.decode() if isinstance(key, bytes) else key: value for key, value in content.items()}
@@ -502,7 +524,8 @@ def load_cifar(
     images = np.concatenate(images)
     labels = np.concatenate(labels)
     if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
-        raise DatasetError(f"{root}: labels outside 0..{len(names) - 1}")
+        bad = labels.min() if labels.min() < 0 else labels.max()
+        raise DatasetError(f"{root}: label {bad}; labels must lie in 0..{len(names) - 1} (one per class name)")
     if grey:
         images = images.mean(axis=-1)
     return LabelledData(images, labels, names, "images", {"path": str(root), "max_value": 255.0})
@@ -570,5 +593,7 @@ def load_csv_series(path, column, *, delimiter: str = ",", drop_missing: bool = 
         raise DatasetError(f"{path}: no numeric rows in column(s) {', '.join(columns)}")
     values = np.array(rows, dtype=np.float64)
     if not np.all(np.isfinite(values)):
-        raise DatasetError(f"{path}: non-finite values in column(s) {', '.join(columns)}")
+        bad = values[~np.isfinite(values)][0]
+        raise DatasetError(f"{path}: non-finite values in column(s) {', '.join(columns)} (e.g. {bad}); values "
+                           "must be finite numbers")
     return values

@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from hetnet.checks import check_network_size, validate_network_arrays, validate_neuron_arrays
 from hetnet.config import HRSNNConfig
+from hetnet.errors import UsageError
 from hetnet.network.connectivity import distance_connections, grid_positions, random_connections
 
 __all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "input_kind_of", "PATHWAYS", "PLASTIC_PATHWAYS", "INPUT_KINDS"]
@@ -479,13 +481,23 @@ def generate_network(config: HRSNNConfig, n_input: int, *, input_kind: str | Non
         ``input.current_scale_mV * w_scale``. Spike input: plastic
         excitatory synapses, weights from ``weights.initial`` times
         ``weights.input_scale_mV * w_scale``.
+
+    Raises
+    ------
+    ResourceError
+        The network's estimated memory exceeds what this machine has
+        (:func:`hetnet.checks.check_network_size`), checked before sampling.
+    ConfigError
+        A sampled array is unusable (non-finite, a time constant of 0, a
+        weight outside its bounds): :func:`hetnet.checks.validate_network_arrays`.
     """
     if isinstance(n_input, bool) or not isinstance(n_input, (int, np.integer)) or n_input < 1:
-        raise ValueError(f"n_input must be a positive integer; got {n_input!r}")
+        raise UsageError("n_input", n_input, "must be a positive integer (input channels)")
+    check_network_size(config, int(n_input))
     if input_kind is None:
         input_kind = "current" if config.input.mode == "current" else "spikes"
     if input_kind not in INPUT_KINDS:
-        raise ValueError(f"input_kind must be one of {INPUT_KINDS}; got {input_kind!r}")
+        raise UsageError("input_kind", input_kind, f"allowed: {', '.join(INPUT_KINDS)}")
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(len(_STREAMS)))))
     n_e, n_i = config.n_excitatory, config.n_inhibitory
     positions = grid_positions(config.n_neurons, config.resolved_grid_shape(), streams["positions"])
@@ -494,6 +506,7 @@ def generate_network(config: HRSNNConfig, n_input: int, *, input_kind: str | Non
     excitatory = _neuron_arrays(config.excitatory, n_e, config.neurons_heterogeneous, neuron_rng)
     inhibitory = _neuron_arrays(config.inhibitory, n_i, config.neurons_heterogeneous, neuron_rng)
     neurons = {name: np.concatenate([excitatory[name], inhibitory[name]]) for name in NEURON_PARAMETERS}
+    validate_neuron_arrays(config, n_e, neurons)
 
     connectivity, w = config.connectivity, config.weights
     conn_rng, weight_rng, stdp_rng = streams["connectivity"], streams["weights"], streams["stdp"]
@@ -530,10 +543,12 @@ def generate_network(config: HRSNNConfig, n_input: int, *, input_kind: str | Non
 
     initial_rng = streams["initial_state"]
     initial_v = initial_rng.uniform(neurons["v_reset_mV"], neurons["v_th_mV"])
-    return NetworkInstance(
+    network = NetworkInstance(
         config=config, n_input=int(n_input), n_excitatory=n_e, positions=positions,
         initial_v_mV=initial_v, synapses=synapses, input_kind=input_kind, **neurons,
     )
+    validate_network_arrays(network)
+    return network
 
 
 def poisson_seed(config: HRSNNConfig) -> int:

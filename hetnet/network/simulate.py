@@ -21,7 +21,11 @@ import time
 
 import numpy as np
 
+from hetnet.backends.session import brian_session, raise_if_interrupted
+from hetnet.checks import check_simulation_output
+from hetnet.config import BACKENDS
 from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
+from hetnet.errors import UsageError
 from hetnet.network.instance import NetworkInstance, poisson_seed
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
@@ -29,6 +33,12 @@ from hetnet.result import SimulationResult
 __all__ = ["simulate"]
 
 logger = logging.getLogger(__name__)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise UsageError("seed", seed, "must be an integer in [0, 2**32)")
+    return int(seed)
 
 
 def _silence(network: NetworkInstance):
@@ -58,6 +68,7 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
         "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
         "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
         "weights": {name: np.array(group.w[:], dtype=float) for name, group in built.synapses.items()},
+        "final_v_mV": np.asarray(built.recurrent.v[:] / b2.mV, dtype=float),
         "run_seconds": time.perf_counter() - start,
     }
     if built.input_monitor is not None:
@@ -108,6 +119,23 @@ def simulate(
     -------
     SimulationResult
         Spikes, the network with its final weights, and provenance.
+
+    Raises
+    ------
+    SimulationInterrupted
+        SIGINT (Ctrl-C) stopped the run before its end (a ``KeyboardInterrupt``:
+        the truncated run is never returned).
+    SimulationError
+        The weights or membrane potentials hold NaN or infinite values after
+        the run (the message names the group and variable), or a compiled
+        binary failed.
+
+    Notes
+    -----
+    Calls from several threads run one at a time; Brian2's device,
+    ``defaultclock.dt``, code-generation target and the global numpy random
+    state are restored when the call returns
+    (:func:`hetnet.backends.session.brian_session`).
     """
     from hetnet.backends import run_backend
 
@@ -120,26 +148,30 @@ def simulate(
             f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
         )
     if stimulus.n_channels != network.n_input:
-        raise ValueError(
-            f"stimulus has {stimulus.n_channels} input channels but the network was generated with "
-            f"n_input = {network.n_input}"
-        )
+        raise UsageError("stimulus.n_channels", stimulus.n_channels,
+                         f"must equal the network's n_input = {network.n_input} (give generate_network the "
+                         "stimulus's n_channels)")
     backend = backend or network.config.backend
-    seed = poisson_seed(network.config) if seed is None else int(seed)
+    if backend not in BACKENDS:
+        raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
+    seed = poisson_seed(network.config) if seed is None else _check_seed(seed)
     logger.debug("simulating %d neurons, %d input channels, %d steps of %g ms on %s (STDP %s)", network.n_neurons,
                  network.n_input, stimulus.n_steps, stimulus.step_ms, backend, "on" if plastic else "off")
+    duration = stimulus.duration_ms
     start = time.perf_counter()
-    if backend == "runtime":
-        output = _run_runtime(
-            network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
-            codegen_target=codegen_target, report=report,
-        )
-    else:
-        output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
-                             record_input=record_input, keep_results=keep_results)
+    with brian_session():
+        if backend == "runtime":
+            output = _run_runtime(
+                network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                codegen_target=codegen_target, report=report,
+            )
+        else:
+            output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
+                                 record_input=record_input, keep_results=keep_results)
+        raise_if_interrupted(duration)
+    check_simulation_output(output)
     wall_seconds = time.perf_counter() - start
     logger.debug("simulation done in %.2f s: %d spikes", wall_seconds, output["spike_indices"].size)
-    duration = stimulus.duration_ms
     record = provenance(
         seed=seed, backend=backend, config=network.config, plastic=plastic,
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),

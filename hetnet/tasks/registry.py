@@ -136,7 +136,9 @@ def run_task(
         from hetnet.datasets import load_shd, stratified_split
 
         if data_path is None:
-            raise ValueError("task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
+            from hetnet.errors import UsageError
+
+            raise UsageError("--data", None, "task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
         data = load_shd(data_path)
         if quick and len(data) > 60:
             keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
