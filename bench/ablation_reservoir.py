@@ -20,7 +20,7 @@ Rows:
   (ON/OFF, 10 per channel, 64 Hz, through plastic input synapses) instead of
   injected as a current;
 - ``input to every neuron``: ``p_in`` = 1;
-- ``sparse connectivity (SPEC values)``: ``C = (0.3, 0.2, 0.4, 0.1)``,
+- ``sparse connectivity (the papers' C and lambda)``: ``C = (0.3, 0.2, 0.4, 0.1)``,
   ``lambda`` = 2 (about 8 recurrent inputs per neuron);
 - ``10 ms steps``: half the input step;
 - ``filtered-only states``: the readout sees the filtered spike trains only
@@ -42,8 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hetnet.analysis import nrmse  # noqa: E402
-from hetnet.config import HRSNNConfig  # noqa: E402
+from hetnet.config import ConnectivityConfig, HRSNNConfig  # noqa: E402
 from hetnet.datasets.chaotic import lorenz63  # noqa: E402
 from hetnet.datasets.packaged import load_santafe_laser  # noqa: E402
 from hetnet.io import write_json  # noqa: E402
@@ -70,8 +69,8 @@ def ablations(base: HRSNNConfig) -> dict:
         "no background drive": (base.replace(excitatory={"bias_mV": 0.0}, inhibitory={"bias_mV": 0.0}), {}),
         "Poisson input": (base.replace(input={"mode": "poisson"}), {}),
         "input to every neuron": (base.replace(connectivity={"p_in": 1.0}), {}),
-        "sparse connectivity (SPEC values)": (base.replace(connectivity={"c_ee": 0.3, "c_ei": 0.2, "c_ie": 0.4,
-                                                                          "c_ii": 0.1, "lambda_grid": 2.0}), {}),
+        "sparse connectivity (the papers' C and lambda)": (base.replace(connectivity=ConnectivityConfig.papers(
+            p_in=base.connectivity.p_in).to_dict()), {}),
         "10 ms steps": (base.replace(input={"step_ms": base.input.step_ms / 2}), {}),
         "filtered-only states": (base, {"state_kind": "filtered", "tau_ms": 20.0}),
         "fixed tiny ridge": (base, {"ridge": 1e-6}),

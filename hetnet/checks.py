@@ -96,7 +96,7 @@ def estimate_network_memory(config, n_input: int) -> dict:
     --------
     >>> from hetnet.config import HRSNNConfig
     >>> estimate = estimate_network_memory(HRSNNConfig(n_neurons=2000), n_input=40)
-    >>> 10_000 < estimate["synapses"] < 100_000
+    >>> 50_000 < estimate["synapses"] < 500_000
     True
     """
     shape = config.resolved_grid_shape()

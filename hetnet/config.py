@@ -173,7 +173,7 @@ class NeuronConfig(_Section):
     v_rest_mV: Any = -65.0
     v_reset_mV: Any = -65.0
     t_ref_ms: Any = 2.0
-    bias_mV: Any = 21.0
+    bias_mV: Any = 26.0
 
     def validate(self, prefix: str):
         for name in ("tau_m_ms", "t_ref_ms"):
@@ -262,7 +262,14 @@ class ConnectivityConfig(_Section):
     lambda_grid : float
         Length scale of the Gaussian fall-off with grid distance (grid units), > 0.
     p_in : float
-        Probability that an encoder neuron connects to a recurrent neuron.
+        Probability that an input channel (an encoder neuron, or an input
+        dimension with current input) reaches a recurrent neuron.
+
+    The defaults (about 33 E and 11 I inputs per excitatory neuron at
+    N = 500, input to half the neurons) were chosen by measurement for a
+    network that computes (:ref:`science-connectivity`);
+    :meth:`papers` gives the papers' sparser values (about 8 recurrent
+    inputs per neuron).
     """
 
     c_ee: float = 0.6
@@ -270,7 +277,7 @@ class ConnectivityConfig(_Section):
     c_ie: float = 0.8
     c_ii: float = 0.6
     lambda_grid: float = 3.0
-    p_in: float = 1.0
+    p_in: float = 0.5
 
     def validate(self, prefix: str):
         for name in ("c_ee", "c_ei", "c_ie", "c_ii", "p_in"):
@@ -278,6 +285,16 @@ class ConnectivityConfig(_Section):
         object.__setattr__(
             self, "lambda_grid", _number(prefix + "lambda_grid", self.lambda_grid, low=0.0, low_open=True)
         )
+
+    @classmethod
+    def papers(cls, **changes) -> "ConnectivityConfig":
+        """The HRSNN papers' connectivity: ``C = (0.3, 0.2, 0.4, 0.1)``, ``lambda = 2``, ``p_in = 0.2``.
+
+        >>> ConnectivityConfig.papers().c_ee, ConnectivityConfig.papers().lambda_grid
+        (0.3, 2.0)
+        """
+        return cls(**{"c_ee": 0.3, "c_ei": 0.2, "c_ie": 0.4, "c_ii": 0.1, "lambda_grid": 2.0, "p_in": 0.2,
+                      **changes})
 
 
 @dataclass(frozen=True)
@@ -321,11 +338,11 @@ class WeightConfig(_Section):
     w_max: float = 1.0
     initial: Any = field(default_factory=lambda: Uniform(0.2, 0.8))
     w_scale: float = 1.0
-    excitatory_scale_mV: float = 2.7
-    inhibitory_scale_mV: float = 6.75
+    excitatory_scale_mV: float = 2.0
+    inhibitory_scale_mV: float = 2.9
     input_scale_mV: float = 5.0
-    tau_syn_e_ms: float = 2.2
-    tau_syn_i_ms: float = 13.3
+    tau_syn_e_ms: float = 3.5
+    tau_syn_i_ms: float = 43.0
 
     def validate(self, prefix: str):
         w_min = _number(prefix + "w_min", self.w_min, low=0.0)
@@ -402,7 +419,7 @@ class InputConfig(_Section):
     """
 
     mode: str = "current"
-    current_scale_mV: float = 7.0
+    current_scale_mV: float = 33.0
     range_sd: float = 2.0
     rate_min_hz: float = 0.0
     rate_max_hz: float = 64.0
@@ -479,7 +496,7 @@ class HRSNNConfig(_Section):
     backend: str = "runtime"
     excitatory: NeuronConfig = field(default_factory=NeuronConfig)
     inhibitory: NeuronConfig = field(
-        default_factory=lambda: NeuronConfig(tau_m_ms=Gamma(shape=3.0, mean=10.0), bias_mV=17.0)
+        default_factory=lambda: NeuronConfig(tau_m_ms=Gamma(shape=3.0, mean=10.0), bias_mV=19.0)
     )
     stdp: STDPConfig = field(default_factory=STDPConfig)
     connectivity: ConnectivityConfig = field(default_factory=ConnectivityConfig)
@@ -518,7 +535,10 @@ class HRSNNConfig(_Section):
         ):
             section = getattr(self, name)
             if isinstance(section, Mapping):
-                section = cls.from_dict(section, prefix=f"{name}.")
+                # a table changes the section's defaults (the inhibitory population keeps its own
+                # tau_m when a table sets only its bias), as replace() and TOML files do
+                _check_unknown(cls, section, f"{name}.")
+                section = dataclasses.replace(_SECTION_DEFAULTS[name](), **dict(section))
             if not isinstance(section, cls):
                 raise ConfigError(name, section, f"must be a {cls.__name__} or a table")
             section.validate(f"{name}.")
@@ -586,6 +606,11 @@ class HRSNNConfig(_Section):
     def from_toml(cls, path) -> "HRSNNConfig":
         """Read a TOML file (sections ``[excitatory]``, ``[stdp]``, ... as in ``to_dict``)."""
         return load_config(path)
+
+
+#: each section's default (what a partial table in the constructor or a TOML file starts from)
+_SECTION_DEFAULTS = {item.name: item.default_factory for item in fields(HRSNNConfig)
+                     if item.default_factory is not dataclasses.MISSING}
 
 
 def load_config(path) -> HRSNNConfig:

@@ -17,7 +17,7 @@ Examples
 (50, 1)
 >>> stimulus = encode_series(series, InputConfig(mode="poisson", neurons_per_channel=2))
 >>> stimulus.rates_hz.shape, stimulus.step_ms
-((50, 4), 10.0)
+((50, 4), 20.0)
 """
 from __future__ import annotations
 

@@ -32,9 +32,9 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 __all__ = ["StateScaler", "RidgeReadout", "ridge_readout", "logistic_readout", "check_states"]
 
@@ -53,14 +53,31 @@ def check_states(states, targets=None, name: str = "states") -> np.ndarray:
     return states
 
 
-class StateScaler(StandardScaler):
-    """``StandardScaler`` that reads near-constant training columns as 0 and clips to the training range.
+class StateScaler(TransformerMixin, BaseEstimator):
+    """Standardise columns with training statistics; near-constant columns read 0; clip to the training range.
 
-    A column whose training standard deviation is at most
-    ``relative_tolerance`` times the largest column's (or zero) gets an
-    infinite scale: it is 0 after :meth:`transform`, whatever its value in
-    new rows. With ``clip`` (default), standardised values are clipped to
-    the column's range over the training rows.
+    Like scikit-learn's ``StandardScaler`` (``(x - mean) / std`` with the
+    training rows' mean and standard deviation), except that a column whose
+    training standard deviation is at most ``relative_tolerance`` times the
+    largest column's (or zero) reads as 0 whatever its value in new rows,
+    and, with ``clip`` (default), standardised values are clipped to the
+    column's range over the training rows.
+
+    Parameters
+    ----------
+    relative_tolerance : float
+        Columns with ``std <= relative_tolerance * max(std)`` are treated as constant.
+    clip : bool
+        Clip standardised values to the training range.
+
+    Attributes
+    ----------
+    mean_, scale_ : ndarray
+        Training mean and standard deviation (``inf`` for constant columns).
+    n_constant_ : int
+        Columns treated as constant.
+    range_ : tuple of ndarray
+        Minimum and maximum of each standardised training column.
 
     Examples
     --------
@@ -73,23 +90,26 @@ class StateScaler(StandardScaler):
     [[1.225, 0.0]]
     """
 
-    def __init__(self, *, relative_tolerance: float = 1e-6, clip: bool = True, copy: bool = True):
-        super().__init__(copy=copy)
+    def __init__(self, relative_tolerance: float = 1e-6, clip: bool = True):
         self.relative_tolerance = relative_tolerance
         self.clip = clip
 
-    def fit(self, X, y=None, sample_weight=None):
-        super().fit(X, y, sample_weight=sample_weight)
-        spread = np.sqrt(self.var_)
+    def fit(self, X, y=None):
+        """Learn the mean, spread and range of each column of ``X``."""
+        X = np.asarray(X, dtype=float)
+        self.mean_ = X.mean(axis=0)
+        spread = X.std(axis=0)
         constant = spread <= self.relative_tolerance * (spread.max() if spread.size else 0.0)
-        self.scale_ = np.where(constant, np.inf, self.scale_)
+        self.scale_ = np.where(constant, np.inf, spread)
         self.n_constant_ = int(np.count_nonzero(constant))
-        scaled = super().transform(np.asarray(X, dtype=float))
+        self.n_features_in_ = X.shape[1]
+        scaled = (X - self.mean_) / self.scale_
         self.range_ = (scaled.min(axis=0), scaled.max(axis=0))
         return self
 
-    def transform(self, X, copy=None):
-        scaled = super().transform(X, copy=copy)
+    def transform(self, X):
+        """Standardised (and clipped) ``X``."""
+        scaled = (np.asarray(X, dtype=float) - self.mean_) / self.scale_
         return (np.clip(scaled, *self.range_) if self.clip else scaled) + 0.0   # + 0.0: no -0.0
 
 

@@ -89,7 +89,8 @@ def test_run_on_cpp_standalone_compiles_once_for_both_variants(tmp_path, monkeyp
 
 def test_run_explicit_steps_win_over_quick_and_a_silent_network_is_flagged(tmp_path, capsys):
     config = tmp_path / "silent.toml"
-    config.write_text("[weights]\nw_scale = 0.0\n[input]\nrate_max_hz = 1e-9\n")
+    config.write_text("[weights]\nw_scale = 0.0\n[input]\nrate_max_hz = 1e-9\n"
+                      "[excitatory]\nbias_mV = 0.0\n[inhibitory]\nbias_mV = 0.0\n")
     status = main(["run", str(config), "--quick", "--variants", "HeNHeS", "--n-neurons", "20", "--train-steps", "20",
                    "--test-steps", "5", "--washout-steps", "2", "--out", str(tmp_path / "out")])
     assert status == 0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hetnet.config import ConfigError, HRSNNConfig, load_config
+from hetnet.config import ConnectivityConfig, ConfigError, HRSNNConfig, load_config
 from hetnet.distributions import Constant, DistributionError, Gamma, LogNormal, Uniform
 
 
@@ -88,8 +88,15 @@ def test_variant_flags_and_defaults_follow_the_spec():
     config = HRSNNConfig()
     assert config.excitatory.tau_m_ms == Gamma(shape=3.0, mean=20.0)
     assert config.inhibitory.tau_m_ms == Gamma(shape=3.0, mean=10.0)
-    assert (config.connectivity.c_ee, config.connectivity.c_ei, config.connectivity.c_ie, config.connectivity.c_ii) == (0.3, 0.2, 0.4, 0.1)
-    assert config.connectivity.lambda_grid == 2.0
+    papers = ConnectivityConfig.papers()
+    assert (papers.c_ee, papers.c_ei, papers.c_ie, papers.c_ii, papers.lambda_grid) == (0.3, 0.2, 0.4, 0.1, 2.0)
+    # the default connectivity is denser than the papers' (chosen by measurement, docs/science.rst):
+    # the same distance rule, more recurrent inputs per neuron
+    from hetnet.network import generate_network
+
+    dense = generate_network(config, n_input=1).n_synapses
+    sparse = generate_network(config.replace(connectivity=papers.to_dict()), n_input=1).n_synapses
+    assert dense / config.n_neurons > 35 and sparse / config.n_neurons < 10
     assert config.stdp.eta_pre.mean == 1e-4 and config.stdp.eta_post.mean == 1e-2
     flags = {v: (HRSNNConfig(variant=v).neurons_heterogeneous, HRSNNConfig(variant=v).synapses_heterogeneous)
              for v in ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")}
@@ -124,3 +131,12 @@ def test_constant_and_bad_parameters():
         Uniform(1.0, 1.0)
     with pytest.raises(DistributionError):
         Gamma(3.0, 20.0).quantile(1.5)
+
+
+def test_a_partial_section_table_keeps_that_sections_other_defaults():
+    config = HRSNNConfig(inhibitory={"bias_mV": 5.0}, weights={"w_scale": 2.0})
+    default = HRSNNConfig()
+    assert config.inhibitory.bias_mV.mean == 5.0
+    assert config.inhibitory.tau_m_ms == default.inhibitory.tau_m_ms      # not the excitatory default
+    assert config.weights.tau_syn_i_ms == default.weights.tau_syn_i_ms
+    assert config == default.replace(inhibitory={"bias_mV": 5.0}, weights={"w_scale": 2.0})

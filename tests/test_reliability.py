@@ -63,7 +63,7 @@ def announce():  # tell the parent when Brian2's run loop is going
 
 threading.Thread(target=announce, daemon=True).start()
 stimulus = RateStimulus(np.full((3000, 20), 30.0), step_ms=10.0)   # 30 s: far longer than the test waits
-network = generate_network(HRSNNConfig(n_neurons=30, seed=1), 20)
+network = generate_network(HRSNNConfig(n_neurons=30, seed=1), 20, input_kind="spikes")
 try:
     result = simulate(network, stimulus, plastic=True)
 except SimulationInterrupted as error:
@@ -304,7 +304,7 @@ def test_optimiser_stopped_takes_its_pool_workers_with_it(tmp_path, signal_numbe
 def _small(seed=1, **changes):
     config = HRSNNConfig(n_neurons=40, seed=seed, **changes)
     stimulus = RateStimulus(np.full((20, 20), 40.0), step_ms=10.0)
-    return generate_network(config, 20), stimulus
+    return generate_network(config, 20, input_kind="spikes"), stimulus
 
 
 def test_nan_weights_after_stdp_fail_with_group_and_variable_named():
@@ -331,7 +331,8 @@ def test_underflowing_time_constants_never_reach_the_simulator():
 
 
 def test_silent_network_is_reported(caplog):
-    network, stimulus = _small(weights={"w_scale": 0.0}, input={"rate_max_hz": 1e-6, "rate_min_hz": 0.0})
+    network, stimulus = _small(weights={"w_scale": 0.0}, input={"rate_max_hz": 1e-6, "rate_min_hz": 0.0},
+                               excitatory={"bias_mV": 0.0}, inhibitory={"bias_mV": 0.0})
     with caplog.at_level("WARNING", logger="hetnet.checks"):
         result = simulate(network, stimulus, plastic=False)
     assert result.spike_indices.size == 0

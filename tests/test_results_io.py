@@ -17,7 +17,7 @@ from hetnet.result import SimulationResult
 
 @pytest.fixture(scope="module")
 def simulated():
-    config = HRSNNConfig(n_neurons=40, seed=5)
+    config = HRSNNConfig(n_neurons=40, seed=5, input={"mode": "poisson"})   # input spikes to save too
     stimulus = encode_series(np.sin(np.arange(30) / 2.0), config.input)
     network = generate_network(config, n_input=stimulus.n_channels)
     return simulate(network, stimulus, plastic=True, record_input=True)
@@ -78,7 +78,7 @@ def test_network_instance_saves_and_loads(tmp_path):
 
 
 def test_to_networkx_has_signed_mV_weights_populations_and_positions():
-    network = generate_network(HRSNNConfig(n_neurons=50, seed=3), n_input=4)
+    network = generate_network(HRSNNConfig(n_neurons=50, seed=3), n_input=4, input_kind="spikes")
     graph = network.to_networkx()
     assert isinstance(graph, nx.DiGraph) and graph.number_of_nodes() == 50
     assert graph.number_of_edges() == network.n_synapses

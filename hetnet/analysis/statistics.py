@@ -28,6 +28,8 @@ Examples
 """
 from __future__ import annotations
 
+import logging
+
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -35,6 +37,8 @@ import numpy as np
 from ._validation import as_finite_array
 
 __all__ = ["PairedComparison", "paired_comparison", "VERDICT_ALPHA"]
+
+logger = logging.getLogger(__name__)
 
 #: significance level of the verdict rule
 VERDICT_ALPHA = 0.05

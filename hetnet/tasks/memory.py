@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "without_recurrence", "DEFAULT_STATE_KIND",
-           "state_tau_ms"]
+           "STATE_TAU_STEPS", "state_tau_ms"]
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,8 @@ True
 """
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +41,8 @@ from hetnet.analysis import nrmse
 
 __all__ = ["ReferenceForecast", "persistence_forecast", "ar_forecast", "esn_forecast", "esn_states", "reference_forecasts",
            "AR_ORDERS"]
+
+logger = logging.getLogger(__name__)
 
 #: AR orders tried by :func:`ar_forecast`
 AR_ORDERS = (1, 2, 3, 5, 10, 20)
