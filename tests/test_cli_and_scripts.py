@@ -101,3 +101,34 @@ def test_run_explicit_steps_win_over_quick_and_a_silent_network_is_flagged(tmp_p
     assert record["variants"]["HeNHeS"]["spikes_per_neuron"] == 0
     assert "HeNHeS" in record["warnings"][0] and "no spike" in record["warnings"][0]
     assert "warning: the network of HeNHeS produced no spike" in capsys.readouterr().err
+
+
+def test_model_script_parameters_are_the_library_defaults():
+    """models/hrsnn.py and hetnet's default configuration describe one model."""
+    import runpy
+
+    import brian2
+
+    from hetnet.config import HRSNNConfig
+
+    script = runpy.run_path(str(ROOT / "models" / "hrsnn.py"), run_name="not_main")
+    config = HRSNNConfig()
+    ms, mV = brian2.ms, brian2.mV
+    connectivity, weights, e, i = config.connectivity, config.weights, config.excitatory, config.inhibitory
+    assert script["N"] == config.n_neurons and script["excitatory_fraction"] == config.excitatory_fraction
+    assert tuple(script["grid_shape"]) == tuple(sorted(config.resolved_grid_shape()))
+    assert script["C"] == {"EE": connectivity.c_ee, "EI": connectivity.c_ei, "IE": connectivity.c_ie,
+                           "II": connectivity.c_ii}
+    assert (script["lambda_grid"], script["p_in"]) == (connectivity.lambda_grid, connectivity.p_in)
+    assert (script["tau_m_shape"], script["tau_m_E"] / ms, script["tau_m_I"] / ms) == (
+        e.tau_m_ms.shape, e.tau_m_ms.mean, i.tau_m_ms.mean)
+    assert (script["v_th_low"] / mV, script["v_th_high"] / mV) == (e.v_th_mV.low, e.v_th_mV.high)
+    assert (script["v_rest"] / mV, script["v_reset"] / mV, script["t_ref"] / ms) == (
+        e.v_rest_mV.mean, e.v_reset_mV.mean, e.t_ref_ms.mean)
+    assert (script["bias_E"] / mV, script["bias_I"] / mV) == (e.bias_mV.mean, i.bias_mV.mean)
+    assert (script["tau_syn_E"] / ms, script["tau_syn_I"] / ms) == (weights.tau_syn_e_ms, weights.tau_syn_i_ms)
+    assert (script["J_E"] / mV, script["J_I"] / mV) == (weights.excitatory_scale_mV, weights.inhibitory_scale_mV)
+    assert script["input_scale"] / mV == config.input.current_scale_mV and script["step"] / ms == config.input.step_ms
+    assert (script["tau_trace_mean"] / ms, script["eta_pre_mean"], script["eta_post_mean"]) == (
+        config.stdp.tau_pre_ms.mean, config.stdp.eta_pre.mean, config.stdp.eta_post.mean)
+    assert config.input.mode == "current" and weights.w_scale == 1.0

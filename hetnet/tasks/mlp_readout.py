@@ -89,15 +89,26 @@ class MLPReadout:
         self.max_iter = int(max_iter)
         self.alpha = float(alpha)
         self.neurons = top_betweenness_neurons(weights, fraction, seed=seed)
+        self.n_neurons = int(weights.shape[0])
+
+    def _columns(self, states) -> np.ndarray:
+        """The selected neurons' columns; states of several blocks of ``n_neurons`` columns
+        (e.g. ``"counts+filtered"``) contribute the selected neurons of every block."""
+        states = np.asarray(states, float)
+        blocks, remainder = divmod(states.shape[1], self.n_neurons)
+        if remainder or blocks == 0:
+            raise ValueError(f"states have {states.shape[1]} columns; expected a multiple of the network's "
+                             f"{self.n_neurons} neurons")
+        return states[:, np.concatenate([self.neurons + block * self.n_neurons for block in range(blocks)])]
 
     def _model(self):
         from sklearn.neural_network import MLPClassifier, MLPRegressor
         from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
+        from hetnet.readout import StateScaler
 
         kind = MLPClassifier if self.task == "classification" else MLPRegressor
         return make_pipeline(
-            StandardScaler(),
+            StateScaler(),
             kind(hidden_layer_sizes=(self.hidden_units,), random_state=self.seed,
                  max_iter=self.max_iter, alpha=self.alpha),
         )
@@ -113,11 +124,11 @@ class MLPReadout:
         self.model_ = self._model()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.model_.fit(np.asarray(states, float)[:, self.neurons], targets)
+            self.model_.fit(self._columns(states), targets)
         return self
 
     def predict(self, states) -> np.ndarray:
-        prediction = self.model_.predict(np.asarray(states, float)[:, self.neurons])
+        prediction = self.model_.predict(self._columns(states))
         if self.task == "regression":
             return prediction.reshape(len(prediction), -1)
         return prediction

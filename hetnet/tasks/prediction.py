@@ -87,8 +87,8 @@ def predict_series(
     washout_steps: int = 50,
     context_steps: int = 50,
     ridge: Optional[float] = None,
-    state_kind: str = "filtered",
-    tau_ms: float = 20.0,
+    state_kind: str = "counts+filtered",
+    tau_ms: Optional[float] = None,
     readout: str = "ridge",
     dt: float = 1.0,
     lyapunov_exponent: Optional[float] = None,
@@ -116,7 +116,8 @@ def predict_series(
         Ridge penalty (states standardised); ``None`` (default) chooses it
         from 1e-3 .. 1e4 on the last 20 % of the training rows (time-ordered).
     state_kind, tau_ms :
-        Passed to ``SimulationResult.state_matrix``.
+        Passed to ``SimulationResult.state_matrix``; ``tau_ms`` ``None``
+        (default): four input steps (:func:`hetnet.tasks.memory.state_tau_ms`).
     readout : {"ridge", "mlp"}
         ``"mlp"``: the paper's readout (:mod:`hetnet.tasks.mlp_readout`).
     dt : float
@@ -147,6 +148,7 @@ def predict_series(
     """
     from hetnet.analysis import firing_regime, nrmse, synaptic_operations
     from hetnet.network import generate_network, input_kind_of, simulate
+    from hetnet.tasks.memory import state_tau_ms
 
     if mode not in ("one-step", "free-running"):
         raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
@@ -169,6 +171,7 @@ def predict_series(
     for variant, given in jobs:
         start = time.perf_counter()
         variant_config = config.replace(variant=variant) if given is None else given.config
+        tau = state_tau_ms(variant_config, tau_ms)
         full = encode_series(values[: train_steps + test_steps], variant_config.input, fit_steps=train_steps)
         if given is None:
             network = generate_network(variant_config, n_input=full.n_channels, input_kind=input_kind_of(full))
@@ -180,7 +183,7 @@ def predict_series(
         trained = simulate(network, full.slice_steps(0, train_steps), plastic=True, backend=backend)
         report(f"{variant}: frozen run on {train_steps + test_steps} steps")
         frozen = simulate(trained.final_network, full, plastic=False, backend=backend)
-        states = frozen.state_matrix(kind=state_kind, tau_ms=tau_ms)
+        states = frozen.state_matrix(kind=state_kind, tau_ms=tau)
         fit_rows = np.arange(washout_steps, train_steps)
         test_rows = np.arange(train_steps, train_steps + test_steps)
         model = _make_readout(readout, ridge, trained.final_network, variant_config.seed)
@@ -204,7 +207,7 @@ def predict_series(
                     np.concatenate([values[:train_steps], window]), variant_config.input, fit_steps=train_steps
                 ).slice_steps(train_steps, train_steps + len(window))
                 run = simulate(trained.final_network, stimulus, plastic=False, backend=backend)
-                state = run.state_matrix(kind=state_kind, tau_ms=tau_ms)[-1:]
+                state = run.state_matrix(kind=state_kind, tau_ms=tau)[-1:]
                 predictions.append(model.predict(state)[0])
                 history.append(predictions[-1])
             predictions = np.array(predictions)
