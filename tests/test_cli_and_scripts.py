@@ -33,6 +33,11 @@ def test_run_quick_writes_table_json_and_png(tmp_path, capsys):
     assert set(record["variants"]) == {"HoNHoS", "HeNHeS"}
     for row in record["variants"].values():
         assert 0 < row["nrmse"] < 5 and row["mean_rate_hz"] > 0
+        assert 0 <= row["synchrony"] <= 1 and 0 <= row["silent_fraction"] <= 1 and row["nrmse_with_input"] > 0
+    # the references of the same run: persistence, AR(k) and (reservoirpy is in the test extra) an ESN
+    assert set(record["references"]) == {"persistence", "ar", "esn"}
+    assert record["references"]["esn"]["n_units"] == 100
+    assert "persistence" in output and "AR(" in output and "ESN(100)" in output and "synchrony" in output
     assert record["provenance"]["seed"] == 3 and record["provenance"]["versions"]["brian2"]
     assert record["provenance"]["config"]["n_neurons"] == 100
     assert (tmp_path / "hrsnn_run.png").stat().st_size > 10_000
