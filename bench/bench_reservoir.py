@@ -21,10 +21,15 @@ on the same data, for its references:
   protocol; one-step and free-running forecasts), a ridge AR(k) (order and
   penalty chosen on the training steps) and persistence.
 
+``--all-tasks`` runs, instead, every built-in prediction task of ``hetnet
+run`` (one-step, train 500 / test 100, the four variants and the seeds) with
+persistence and AR(k) beside each, and writes
+``bench/results/reservoir_tasks.json``: the check that no task blows up.
+
 Usage::
 
     .venv/bin/python bench/bench_reservoir.py [--seeds 5] [--n-neurons 500] [--quick]
-        [--backend cpp_standalone] [--out bench/results/reservoir.json]
+        [--backend cpp_standalone] [--out bench/results/reservoir.json] [--all-tasks]
 
 ``--quick`` (a smoke run: 2 seeds, N = 100, short series) does not give the
 figures of merit. Records each seed's numbers, mean and standard deviation,
@@ -194,6 +199,48 @@ def check_targets(summary: dict, seeds_rows: dict, references: dict) -> dict:
     return {name: {"value": float(value), "pass": bool(ok)} for name, (value, ok) in checks.items()}
 
 
+def all_tasks(args, steps, n_neurons, seeds, variants):
+    """Every built-in prediction task, one-step, with persistence and AR(k): the no-blow-up check."""
+    from hetnet.tasks.registry import PREDICTION_TASKS, task_series
+
+    train, test = steps["series_train"], steps["series_test"]
+    rows, start = [], time.perf_counter()
+    for task in PREDICTION_TASKS:
+        for seed in seeds:
+            series, dt, exponent = task_series(task, train + test + 1, seed)
+            series = series[: train + test + 1]
+            config = HRSNNConfig(n_neurons=n_neurons, seed=seed, backend=args.backend)
+            outcomes = predict_series(config, series, train_steps=train, test_steps=test, variants=variants,
+                                      washout_steps=50 if train > 100 else 20, dt=dt, backend=args.backend)
+            persistence = persistence_forecast(series, train, test).nrmse
+            ar = ar_forecast(series, train, test)
+            for variant, outcome in outcomes.items():
+                rows.append({"task": task, "seed": seed, "variant": variant, "nrmse": outcome["nrmse"],
+                             "nrmse_with_input": outcome["nrmse_with_input"], "persistence_nrmse": persistence,
+                             "ar_nrmse": ar.nrmse, "ar_order": ar.settings["order"],
+                             "rate_hz": outcome["mean_rate_hz"]})
+            log(f"{task} seed {seed}: " + ", ".join(f"{v} {o['nrmse']:.3f}" for v, o in outcomes.items())
+                + f"; persistence {persistence:.3f}, {ar.name} {ar.nrmse:.4f}")
+    worst = max(row["nrmse"] for row in rows)
+    summary = {}
+    for task in PREDICTION_TASKS:
+        for variant in variants:
+            values = [row["nrmse"] for row in rows if row["task"] == task and row["variant"] == variant]
+            summary.setdefault(task, {})[variant] = {"mean": float(np.mean(values)), "max": float(np.max(values))}
+        summary[task]["persistence"] = float(np.mean([r["persistence_nrmse"] for r in rows if r["task"] == task]))
+        summary[task]["AR"] = float(np.mean([r["ar_nrmse"] for r in rows if r["task"] == task]))
+    record = {"description": "every built-in prediction task, one-step (train/test steps in settings)",
+              "quick": args.quick, "n_neurons": n_neurons, "seeds": seeds, "settings": steps, "summary": summary,
+              "worst_nrmse": worst, "target": {"no task NRMSE > 2 on any seed": worst <= 2.0}, "rows": rows,
+              "wall_seconds": time.perf_counter() - start,
+              "provenance": provenance(seed=seeds, backend=args.backend,
+                                       config=HRSNNConfig(n_neurons=n_neurons, backend=args.backend))}
+    out = args.out if args.out != str(ROOT / "bench" / "results" / "reservoir.json") else \
+        str(ROOT / "bench" / "results" / "reservoir_tasks.json")
+    write_json(out, record)
+    log(f"wrote {out}; worst NRMSE over tasks, seeds and variants {worst:.3f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=5)
@@ -203,11 +250,14 @@ def main(argv=None):
     parser.add_argument("--backend", default="cpp_standalone")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "reservoir.json"))
+    parser.add_argument("--all-tasks", action="store_true", help="every built-in prediction task instead")
     args = parser.parse_args(argv)
     steps = settings(args.quick)
     n_neurons = 100 if args.quick else args.n_neurons
     seeds = list(range(args.first_seed, args.first_seed + (min(args.seeds, 2) if args.quick else args.seeds)))
     variants = [v for v in args.variants.split(",") if v]
+    if args.all_tasks:
+        return all_tasks(args, steps, n_neurons, seeds, variants)
     santafe = load_santafe_laser()[: steps["series_train"] + max(steps["series_test"], steps["free_test"]) + 1]
     start = time.perf_counter()
     rows = {variant: [] for variant in variants}

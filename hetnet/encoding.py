@@ -39,8 +39,46 @@ class EncodingError(HetnetError, ValueError):
     """Input that cannot be encoded (wrong shape, NaN, empty)."""
 
 
+class _StepSeries:
+    """Shared behaviour of the stimuli given as one row of values per step (private).
+
+    Subclasses name their ``(n_steps, n_channels)`` array in ``_ARRAY`` and
+    say whether it must be non-negative in ``_NON_NEGATIVE``.
+    """
+
+    _ARRAY = ""
+    _NON_NEGATIVE = False
+
+    def __post_init__(self):
+        array = np.asarray(getattr(self, self._ARRAY), dtype=float)
+        if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
+            raise EncodingError(f"{self._ARRAY} must have shape (n_steps, n_channels) with both > 0; got {array.shape}")
+        if not np.all(np.isfinite(array)) or (self._NON_NEGATIVE and np.any(array < 0)):
+            raise EncodingError(f"{self._ARRAY} must be finite" + (" and >= 0" if self._NON_NEGATIVE else ""))
+        if not (isinstance(self.step_ms, (int, float)) and self.step_ms > 0):
+            raise EncodingError(f"step_ms must be > 0; got {self.step_ms!r}")
+        object.__setattr__(self, self._ARRAY, array)
+        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
+
+    @property
+    def n_steps(self) -> int:
+        return getattr(self, self._ARRAY).shape[0]
+
+    @property
+    def n_channels(self) -> int:
+        return getattr(self, self._ARRAY).shape[1]
+
+    @property
+    def duration_ms(self) -> float:
+        return self.n_steps * self.step_ms
+
+    def slice_steps(self, start: int, stop: int):
+        """The steps ``start .. stop-1`` as a stimulus of their own."""
+        return type(self)(getattr(self, self._ARRAY)[start:stop], self.step_ms)
+
+
 @dataclass(frozen=True)
-class CurrentStimulus:
+class CurrentStimulus(_StepSeries):
     """Input values injected as currents: ``values[k, d]`` during step ``k``.
 
     Each recurrent neuron ``i`` receives ``J_in_i = sum_d w_id * scale * values[k, d]``
@@ -57,40 +95,15 @@ class CurrentStimulus:
         ``[start, stop)`` step range of each sample (classification).
     """
 
+    _ARRAY = "values"
+
     values: np.ndarray
     step_ms: float
     sample_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
 
-    def __post_init__(self):
-        values = np.asarray(self.values, dtype=float)
-        if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
-            raise EncodingError(f"values must have shape (n_steps, n_channels) with both > 0; got {values.shape}")
-        if not np.all(np.isfinite(values)):
-            raise EncodingError("values must be finite")
-        if not (isinstance(self.step_ms, (int, float)) and self.step_ms > 0):
-            raise EncodingError(f"step_ms must be > 0; got {self.step_ms!r}")
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
-
-    @property
-    def n_steps(self) -> int:
-        return self.values.shape[0]
-
-    @property
-    def n_channels(self) -> int:
-        return self.values.shape[1]
-
-    @property
-    def duration_ms(self) -> float:
-        return self.n_steps * self.step_ms
-
-    def slice_steps(self, start: int, stop: int) -> "CurrentStimulus":
-        """The steps ``start .. stop-1`` as a stimulus of their own."""
-        return CurrentStimulus(self.values[start:stop], self.step_ms)
-
 
 @dataclass(frozen=True)
-class RateStimulus:
+class RateStimulus(_StepSeries):
     """Rates of ``n_channels`` Poisson encoder neurons over ``n_steps`` steps.
 
     Attributes
@@ -103,36 +116,12 @@ class RateStimulus:
         (classification); empty for streamed series.
     """
 
+    _ARRAY = "rates_hz"
+    _NON_NEGATIVE = True
+
     rates_hz: np.ndarray
     step_ms: float
     sample_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
-
-    def __post_init__(self):
-        rates = np.asarray(self.rates_hz, dtype=float)
-        if rates.ndim != 2 or rates.shape[0] == 0 or rates.shape[1] == 0:
-            raise EncodingError(f"rates_hz must have shape (n_steps, n_channels) with both > 0; got {rates.shape}")
-        if not np.all(np.isfinite(rates)) or np.any(rates < 0):
-            raise EncodingError("rates_hz must be finite and >= 0")
-        if not (isinstance(self.step_ms, (int, float)) and self.step_ms > 0):
-            raise EncodingError(f"step_ms must be > 0; got {self.step_ms!r}")
-        object.__setattr__(self, "rates_hz", rates)
-        object.__setattr__(self, "sample_steps", np.asarray(self.sample_steps, dtype=int).reshape(-1, 2))
-
-    @property
-    def n_steps(self) -> int:
-        return self.rates_hz.shape[0]
-
-    @property
-    def n_channels(self) -> int:
-        return self.rates_hz.shape[1]
-
-    @property
-    def duration_ms(self) -> float:
-        return self.n_steps * self.step_ms
-
-    def slice_steps(self, start: int, stop: int) -> "RateStimulus":
-        """The steps ``start .. stop-1`` as a stimulus of their own."""
-        return RateStimulus(self.rates_hz[start:stop], self.step_ms)
 
 
 @dataclass(frozen=True)

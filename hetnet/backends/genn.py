@@ -36,9 +36,18 @@ class GeNNBuildError(SimulationError):
 
 
 def run_genn(network, stimulus, *, plastic, seed, record_input=False):
-    """Build and run ``network`` with Brian2GeNN; returns the raw output dictionary."""
-    from hetnet.backends.gpu import configure_genn
-    from hetnet.encoding import RateStimulus, poisson_spikes
+    """Build and run ``network`` with Brian2GeNN; returns the raw output dictionary.
+
+    Current input (:class:`~hetnet.encoding.CurrentStimulus`) is refused:
+    Brian2GeNN has no ``TimedArray``, which carries the input values.
+    """
+    from hetnet.backends.gpu import BackendUnavailable, configure_genn
+    from hetnet.encoding import CurrentStimulus, RateStimulus, poisson_spikes
+
+    if isinstance(stimulus, CurrentStimulus):
+        raise BackendUnavailable("genn", [(
+            "current input: Brian2GeNN has no TimedArray to carry the input values",
+            "set input.mode = \"poisson\" (spike input) to run on genn, or use another backend")])
 
     use_gpu = os.environ.get("HETNET_GENN_CPU", "") not in ("1", "true", "yes")
     info = configure_genn(use_gpu=use_gpu)

@@ -52,7 +52,7 @@ def register(subparsers):
                         help="recurrent neurons (overrides the config)")
     parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
                         help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
-                             "sunspots; classification of digits, spike-patterns, shd (needs --data)")
+                             "sunspots, santafe-laser; classification of digits, spike-patterns, shd (needs --data)")
     parser.add_argument("--data", default=None, metavar="PATH",
                         help="local data file for tasks that need one (shd: an SHD HDF5 file)")
     parser.add_argument("--mode", choices=("one-step", "free-running"), default="one-step",

@@ -6,7 +6,8 @@
 - prediction (one-step, ridge readout; train 500, test 100 steps, or
   ``quick``: 150 / 40): ``lorenz63`` (dt 0.02), ``rossler`` (dt 0.1),
   ``lorenz96`` (two-scale, dt 0.01, the 8 slow variables),
-  ``mackey-glass`` (dt 1), ``sunspots`` (yearly, standardised).
+  ``mackey-glass`` (dt 1), ``sunspots`` (yearly; statsmodels), ``santafe-laser``
+  (the Santa Fe competition laser series A; reservoirpy's copy).
 - classification (each sample 100 ms then 100 ms rest; spike counts;
   logistic readout): ``digits`` (scikit-learn, pooled 2x2 to 16 pixels),
   ``spike-patterns`` (jittered templates), ``shd`` (``--data`` HDF5 file,
@@ -38,7 +39,7 @@ __all__ = ["TASKS", "run_task", "format_task_table", "scalar_metrics", "task_ser
 
 logger = logging.getLogger(__name__)
 
-PREDICTION_TASKS = ("lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots")
+PREDICTION_TASKS = ("lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots", "santafe-laser")
 CLASSIFICATION_TASKS = ("digits", "spike-patterns", "shd")
 
 
@@ -56,6 +57,8 @@ def _series(name: str, n_steps: int, seed: int):
     if name == "sunspots":
         values = packaged.load_sunspots()
         return values, 1.0, None
+    if name == "santafe-laser":
+        return packaged.load_santafe_laser(), 1.0, None
     raise KeyError(name)
 
 
