@@ -13,11 +13,11 @@ inputs, 1 s of biological time, dt = 0.1 ms):
    compile) vs a second call with new heterogeneous parameters (another
    variant, same seed, hence same structure) that must not recompile;
 3. an ablation: the plain script again with hetnet's speed-ups added one
-   at a time (``propagator``: the membrane leak advanced by
-   ``exp(-dt/tau_m)`` precomputed per neuron instead of Brian2's
-   ``method="exact"`` evaluating it at every step; ``+rates``: event-driven
-   traces decayed with ``1/tau`` as a multiply), so each gain is measured
-   in the same run;
+   at a time (``propagator``: the membrane and its synaptic currents advanced
+   by their exact one-step propagator with per-neuron coefficients
+   precomputed instead of Brian2's ``method="exact"`` evaluating the
+   exponentials at every step; ``+rates``: event-driven traces decayed with
+   ``1/tau`` as a multiply), so each gain is measured in the same run;
 4. the per-run overhead of hetnet's Python side after the build,
    ``wall_seconds - simulation_seconds``, as a fraction of the simulation
    time (median over the re-runs), plus a breakdown of where it goes.
@@ -104,6 +104,8 @@ def network_arrays(network) -> dict:
         "xpre_increment": config.stdp.trace_increment_pre, "xpost_increment": config.stdp.trace_increment_post,
         "tau_m_ms": network.tau_m_ms, "v_th_mV": network.v_th_mV, "v_rest_mV": network.v_rest_mV,
         "v_reset_mV": network.v_reset_mV, "t_ref_ms": network.t_ref_ms, "initial_v_mV": network.initial_v_mV,
+        "bias_mV": network.bias_mV, "tau_syn_e_ms": config.weights.tau_syn_e_ms,
+        "tau_syn_i_ms": config.weights.tau_syn_i_ms,
     }
     if config.stdp.bounds != "soft":
         raise SystemExit("the plain script implements soft-bound STDP only")
@@ -145,41 +147,59 @@ def plain_main(args) -> int:
     start_codegen = time.perf_counter()
     propagator = args.variant in ("propagator", "propagator+rates")
     trace_rates = args.variant == "propagator+rates"
-    if propagator:  # ablation: hetnet's leak update (exp(-dt/tau_m) computed once, not every step)
+    tau_e, tau_i = float(data["tau_syn_e_ms"]), float(data["tau_syn_i_ms"])
+    if propagator:  # ablation: hetnet's update (the exact one-step propagator computed once, not every step)
         neurons = b2.NeuronGroup(
             n,
             """
             v : volt
+            J_e : volt
+            J_i : volt
             v_decay : 1 (constant)
+            k_e : 1 (constant)
+            k_i : 1 (constant)
+            decay_e : 1 (shared, constant)
+            decay_i : 1 (shared, constant)
             v_th : volt (constant)
             v_rest : volt (constant)
             v_reset : volt (constant)
+            v_bias : volt (constant)
             t_ref : second (constant)
             """,
             threshold="v > v_th", reset="v = v_reset", refractory="t_ref", namespace={},
         )
-        neurons.run_regularly("v = v_rest + (v - v_rest) * (1 + int(not_refractory) * (v_decay - 1))",
-                              when="groups", order=1)
-        neurons.v_decay = np.exp(-float(data["dt_ms"]) / data["tau_m_ms"])
-        psp = "v_post += int(not_refractory_post) * w * psp_scale"
+        neurons.run_regularly(
+            "v = v + int(not_refractory) * ((v_rest + v_bias - v) * (1 - v_decay) + k_e * J_e + k_i * J_i)\n"
+            "J_e = J_e * decay_e\nJ_i = J_i * decay_i", when="groups", order=1)
+        dt_ms = float(data["dt_ms"])
+        v_decay = np.exp(-dt_ms / data["tau_m_ms"])
+        neurons.v_decay = v_decay
+        for name, tau in (("e", tau_e), ("i", tau_i)):  # k = tau_s / (tau_s - tau_m) * (decay - v_decay)
+            decay = np.exp(-dt_ms / tau)
+            setattr(neurons, f"k_{name}", tau / (tau - data["tau_m_ms"]) * (decay - v_decay))
+            setattr(neurons, f"decay_{name}", decay)
     else:  # the plain script: the textbook Brian2 form
         neurons = b2.NeuronGroup(
             n,
             """
-            dv/dt = (v_rest - v) / tau_m : volt (unless refractory)
+            dv/dt = (v_rest + v_bias + J_e + J_i - v) / tau_m : volt (unless refractory)
+            dJ_e/dt = -J_e / tau_syn_e : volt
+            dJ_i/dt = -J_i / tau_syn_i : volt
             tau_m : second (constant)
             v_th : volt (constant)
             v_rest : volt (constant)
             v_reset : volt (constant)
+            v_bias : volt (constant)
             t_ref : second (constant)
             """,
-            threshold="v > v_th", reset="v = v_reset", refractory="t_ref", method="exact", namespace={},
+            threshold="v > v_th", reset="v = v_reset", refractory="t_ref", method="exact",
+            namespace={"tau_syn_e": tau_e * ms, "tau_syn_i": tau_i * ms},
         )
         neurons.tau_m = data["tau_m_ms"] * ms
-        psp = "v_post += w * psp_scale"
     neurons.v_th = data["v_th_mV"] * mV
     neurons.v_rest = data["v_rest_mV"] * mV
     neurons.v_reset = data["v_reset_mV"] * mV
+    neurons.v_bias = data["bias_mV"] * mV
     neurons.t_ref = data["t_ref_ms"] * ms
     neurons.v = data["initial_v_mV"] * mV
     inputs = b2.PoissonGroup(n_input, rates=args.rate * Hz, namespace={})
@@ -190,6 +210,7 @@ def plain_main(args) -> int:
     for name in PATHWAY_NAMES:
         source = inputs if name == "input" else neurons
         namespace = dict(constants, psp_scale=float(data[f"{name}_scale_mV"]) * mV)
+        psp = "J_i_post += w * psp_scale" if name in ("ie", "ii") else "J_e_post += w * psp_scale"
         if plastic and bool(data[f"{name}_plastic"]):
             trace = "inv_tau{0} : Hz (constant)" if trace_rates else "tau{0} : second (constant)"
             decay = "-x{0} * inv_tau{0}" if trace_rates else "-x{0} / tau{0}"
@@ -375,7 +396,7 @@ def overhead_breakdown(network, stimulus) -> dict:
 
 
 def bench_size(n: int, args, workdir: Path) -> dict:
-    from hetnet.config import HRSNNConfig, NeuronConfig
+    from hetnet.config import HRSNNConfig
     from hetnet.distributions import Gamma
     from hetnet.encoding import RateStimulus
     from hetnet.network import generate_network, simulate
@@ -383,7 +404,7 @@ def bench_size(n: int, args, workdir: Path) -> dict:
     record = {"n_neurons": n, "n_input": N_INPUT}
     stimulus = RateStimulus(np.full((DURATION_STEPS, N_INPUT), args.rate), step_ms=STEP_MS)
     start = time.perf_counter()
-    network = generate_network(HRSNNConfig(n_neurons=n, seed=0), n_input=N_INPUT)
+    network = generate_network(HRSNNConfig(n_neurons=n, seed=0), n_input=N_INPUT, input_kind="spikes")
     record["generate_seconds"] = time.perf_counter() - start
     record["synapses"] = {name: syn.n_synapses for name, syn in network.synapses.items()}
     record["synapses_total"] = int(sum(record["synapses"].values()))
@@ -400,8 +421,8 @@ def bench_size(n: int, args, workdir: Path) -> dict:
     # new heterogeneous parameters, same structure: another variant (homogeneous STDP) and another
     # distribution of the excitatory membrane time constants, same seed
     other_config = HRSNNConfig(n_neurons=n, seed=0, variant="HeNHoS",
-                               excitatory=NeuronConfig(tau_m_ms=Gamma(shape=5.0, mean=25.0)))
-    other = generate_network(other_config, n_input=N_INPUT)
+                               excitatory={"tau_m_ms": Gamma(shape=5.0, mean=25.0)})
+    other = generate_network(other_config, n_input=N_INPUT, input_kind="spikes")
     if other.structure_key() != network.structure_key():
         raise RuntimeError("the second variant has a different structure")
     changed = float(np.mean(other.tau_m_ms != network.tau_m_ms))
