@@ -328,7 +328,6 @@ class PlainScript:
 # ---------------------------------------------------------------------------
 
 def hetnet_run_record(result, arrays: dict, plastic: bool) -> dict:
-    import brian2 as b2
 
     prov = result.provenance
     n = int(arrays["n_neurons"])
@@ -339,8 +338,8 @@ def hetnet_run_record(result, arrays: dict, plastic: bool) -> dict:
     return {
         "wall_seconds": prov["wall_seconds"],
         "simulation_seconds": prov["simulation_seconds"],
-        "binary_seconds": b2.device.timers.get("run_binary"),
-        "network_loop_seconds": getattr(b2.device, "_last_run_time", None),
+        "binary_seconds": prov.get("binary_seconds"),
+        "network_loop_seconds": prov.get("network_loop_seconds"),
         "python_overhead_seconds": prov["wall_seconds"] - prov["simulation_seconds"],
         "compiled": prov["build"]["compiled"],
         "build_seconds": prov["build"]["build_seconds"],

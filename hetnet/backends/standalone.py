@@ -217,6 +217,8 @@ class StandaloneBuild:
                             for name, group in self.brian_network.synapses.items()},
                 "final_v_mV": np.asarray(self.brian_network.recurrent.v[:] / b2.mV, dtype=float),
                 "run_seconds": run_seconds,
+                "binary_seconds": b2.device.timers.get("run_binary"),
+                "network_loop_seconds": getattr(b2.device, "_last_run_time", None),
                 "build_directory": str(self.directory),
             }
             if self.brian_network.input_monitor is not None:

@@ -175,6 +175,7 @@ def simulate(
     record = provenance(
         seed=seed, backend=backend, config=network.config, plastic=plastic,
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),
+        binary_seconds=output.get("binary_seconds"), network_loop_seconds=output.get("network_loop_seconds"),
         build=output.get("build"), structure_key=network.structure_key(),
     )
     return SimulationResult(
