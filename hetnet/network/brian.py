@@ -54,6 +54,12 @@ variables, hence ``xpre``, ``inv_taupre``, ``etapre`` for the model's x_pre,
 1/tau_pre, eta_pre. No two names differ only by case, which would make standalone code
 generation non-deterministic.)
 
+The default parameters (background drive above threshold, fast excitatory
+and slow, dominant inhibitory currents, current input to half of the
+neurons, denser connectivity than the papers') were chosen by measurement;
+the ablation that decided each is in the science page
+(:ref:`science-choices`, ``bench/results/reservoir_ablation.json``).
+
 ``plasticity`` is a shared variable (1 while learning, 0 to pause learning
 in a plastic build); a frozen run (``plastic=False``) builds static synapses
 instead, which run at the speed of a network without STDP. Every
