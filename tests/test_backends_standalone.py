@@ -201,7 +201,7 @@ from hetnet.errors import SimulationInterrupted
 from hetnet.network import generate_network, simulate
 rng = np.random.default_rng(0)
 stimulus = RateStimulus(rng.uniform(0, 60, size=(40, 30)), step_ms=10.0)
-network = generate_network(HRSNNConfig(n_neurons=150, seed=3), stimulus.n_channels)
+network = generate_network(HRSNNConfig(n_neurons=150, seed=3, input={"mode": "poisson"}), stimulus.n_channels)
 
 def interrupt():  # SIGINT to this process while its binary runs (what Ctrl-C does)
     while not Network._globally_running:

@@ -108,7 +108,7 @@ class MLPReadout:
 
         kind = MLPClassifier if self.task == "classification" else MLPRegressor
         return make_pipeline(
-            StateScaler(),
+            StateScaler(clip=False),   # near-constant columns read 0; no clipping: the MLP was tested without it
             kind(hidden_layer_sizes=(self.hidden_units,), random_state=self.seed,
                  max_iter=self.max_iter, alpha=self.alpha),
         )

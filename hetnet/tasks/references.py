@@ -91,7 +91,11 @@ def _lagged(values, order, rows):
 def _ridge(x, y, penalty):
     x_mean, y_mean = x.mean(axis=0), y.mean(axis=0)
     xc = x - x_mean
-    coefficients = np.linalg.solve(xc.T @ xc + penalty * len(x) * np.eye(x.shape[1]), xc.T @ (y - y_mean))
+    system = xc.T @ xc + penalty * len(x) * np.eye(x.shape[1])
+    try:
+        coefficients = np.linalg.solve(system, xc.T @ (y - y_mean))
+    except np.linalg.LinAlgError:   # a constant series or fewer rows than lags: minimum-norm solution
+        coefficients = np.linalg.pinv(system) @ (xc.T @ (y - y_mean))
     return lambda z: (z - x_mean) @ coefficients + y_mean
 
 
@@ -164,7 +168,7 @@ def esn_forecast(series, train_steps: int, test_steps: int, *, n_units: int = 50
     The input is standardised with the training steps' statistics; the leak
     rate (0.3 or 1.0) and the ridge penalty are chosen on the last 20 % of
     the training steps (one-step error), then the readout is refitted on
-    all of them. ``mode="free-running"`` feeds each prediction back as the
+    all of them. The washout is at most a quarter of the training steps. ``mode="free-running"`` feeds each prediction back as the
     next input after the training steps.
 
     Raises
@@ -175,6 +179,7 @@ def esn_forecast(series, train_steps: int, test_steps: int, *, n_units: int = 50
     if mode not in ("one-step", "free-running"):
         raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
     values, scale, truth = _prepare(series, train_steps, test_steps)
+    washout_steps = min(int(washout_steps), train_steps // 4)   # short series: a shorter washout
     centre = values[:train_steps].mean(axis=0)
     inputs = (values - centre) / scale
     split = int(0.8 * train_steps)
