@@ -57,10 +57,14 @@ def measure(config, steps):
     }
 
 
-def figure_of(runs, n_seeds, k_max):
+def figure_of(runs, n_seeds, k_max, claims=None):
     from hetnet.plotting import dot_plot, memory_capacity_curve, new_figure
 
-    figure, axes = new_figure(1, 5, figsize=(21, 4.2))
+    figure, axes = new_figure(1, 5, figsize=(21, 4.8))
+    if claims:
+        verdicts = "; ".join(f"{name}: {claim['verdict']} (p = {claim['p_value_t']:.2g})"
+                             for name, claim in claims.items() if "(vs" not in name or "HoNHoS" in name)
+        figure.suptitle(f"The papers' claims, paired t-test over {n_seeds} seeds — {verdicts}", fontsize=8)
     dot_plot({v: [r["memory_capacity"] for r in runs[v]] for v in runs}, ax=axes[0],
              ylabel=f"memory capacity (k_max {k_max}, held out)", title="MC")
     chance = float(np.mean([r["chance_null"] for v in runs for r in runs[v]]))
@@ -80,8 +84,24 @@ def figure_of(runs, n_seeds, k_max):
     return figure
 
 
+def replot(out):
+    """Draw the figure again from the committed JSON (no simulation)."""
+    import json
+
+    record = json.loads((Path(out) / "fig9_variants_memory_spikes.json").read_text())
+    runs = {variant: [dict(run, curve=curve) for run, curve in zip(record["runs"][variant], record["mc_curves"][variant])]
+            for variant in record["runs"]}
+    figure = figure_of(runs, len(record["seeds"]), record["protocol"]["k_max"], record["claims"])
+    figure.savefig(Path(out) / "fig9_variants_memory_spikes.png", dpi=110)
+    say(f"redrew {Path(out) / 'fig9_variants_memory_spikes.png'}")
+
+
 def main(argv=None):
-    args = parser(__doc__).parse_args(argv)
+    command_line = parser(__doc__)
+    command_line.add_argument("--replot", action="store_true", help="redraw the figure from the JSON in --out")
+    args = command_line.parse_args(argv)
+    if args.replot:
+        return replot(args.out)
     n_seeds = args.seeds or (1 if args.quick else 5)
     size = 60 if args.quick else 500
     steps = (dict(n_steps=400, train_steps=50, k_max=10, washout=20, n_null=5) if args.quick
@@ -112,7 +132,7 @@ def main(argv=None):
               "state_kind": DEFAULT_STATE_KIND, "summary": summary, "claims": claims,
               "runs": {v: [{k: x for k, x in r.items() if k != "curve"} for r in rs] for v, rs in runs.items()},
               "mc_curves": {v: [r["curve"] for r in rs] for v, rs in runs.items()}}
-    save(args.out, "fig9_variants_memory_spikes", record, figure_of(runs, n_seeds, steps["k_max"]), rows=rows,
+    save(args.out, "fig9_variants_memory_spikes", record, figure_of(runs, n_seeds, steps["k_max"], claims), rows=rows,
          seed=args.seed, backend=base.backend, config=base)
 
 

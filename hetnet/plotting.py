@@ -171,7 +171,7 @@ def memory_capacity_curve(result, ax=None, *, label: str | None = None, chance: 
     --------
     >>> figure = memory_capacity_curve([0.9, 0.5, 0.1], chance=0.01, label="HeNHeS")
     >>> figure.axes[0].get_legend_handles_labels()[1]
-    ['HeNHeS (MC = 1.50)', 'chance level (0.010 per delay)']
+    ['HeNHeS (MC = 1.50)', 'chance level (0.01 per delay)']
     """
     figure, ax = _axis(ax)
     curve = np.asarray(getattr(result, "curve", result), dtype=float)
@@ -183,7 +183,7 @@ def memory_capacity_curve(result, ax=None, *, label: str | None = None, chance: 
             label=f"{label} (MC = {total:.2f})" if label else f"MC = {total:.2f}")
     if chance is not None and not any(line.get_gid() == "chance" for line in ax.get_lines()):
         ax.axhline(chance, color="0.35", linestyle="--", linewidth=1.0, gid="chance",
-                   label=f"chance level ({chance:.3f} per delay)")
+                   label=f"chance level ({chance:.2g} per delay)")
     ax.set(xlabel="delay k (steps)", ylabel="MC(k) = r²(u(t-k), y_k(t))", ylim=(0, max(1.0, curve.max(initial=0))))
     ax.legend(fontsize=8)
     return figure
