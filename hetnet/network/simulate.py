@@ -60,10 +60,8 @@ def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_targ
     b2.seed(seed)
     gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
     built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-    built.apply(built.run_value_pairs(network, stimulus, plastic))
-    duration = stimulus.duration_ms
     start = time.perf_counter()
-    built.network.run(duration * b2.ms, namespace={}, report=report)
+    built.run(stimulus.duration_ms, report=report)
     output = {
         "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
         "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
