@@ -16,9 +16,14 @@ except ImportError as error:  # pragma: no cover - jax and optax are in the "gra
     raise ImportError("hetnet.gradient needs JAX and optax: pip install 'hetnet[gradient]'") from error
 
 from hetnet.gradient.model import NetworkArrays, apply_params, network_arrays, run_network, stimulus_arrays
-from hetnet.gradient.surrogate import DEFAULT_SLOPE, smooth_step, spike_function, surrogate_derivative
+from hetnet.gradient.surrogate import DEFAULT_DAMPENING, DEFAULT_SLOPE, smooth_step, spike_function, surrogate_derivative
+from hetnet.gradient.training import (
+    GRADIENT_VARIANTS, GradientOptions, network_variant, train, train_classification, train_network, train_prediction,
+)
 
 __all__ = [
     "NetworkArrays", "network_arrays", "apply_params", "run_network", "stimulus_arrays",
-    "DEFAULT_SLOPE", "spike_function", "smooth_step", "surrogate_derivative",
+    "DEFAULT_SLOPE", "DEFAULT_DAMPENING", "spike_function", "smooth_step", "surrogate_derivative",
+    "GradientOptions", "GRADIENT_VARIANTS", "network_variant", "train", "train_prediction", "train_classification",
+    "train_network",
 ]

@@ -18,8 +18,9 @@ schedule within one integration step ``n`` (time ``n * dt``):
 4. threshold: ``s = H(v - v_th)`` for non-refractory neurons;
 5. synapses: ``J_e += s_E @ W_E + s_input @ W_input`` (spike input) and
    ``J_i += s_I @ W_I``, seen by the next step's update;
-6. reset ``v = v_reset * s + v * (1 - s)`` (exactly ``v_reset`` for a spike)
-   and the refractory clock restarts.
+6. reset ``v = v_reset * s + v * (1 - s)`` (exactly ``v_reset`` for a spike;
+   no gradient through it unless ``detach_reset=False``) and the refractory
+   clock restarts.
 
 With ``spikes="hard"`` (default) the forward pass is exact: in float64 it
 gives Brian2's spikes, spike for spike (tested against
@@ -65,7 +66,7 @@ import jax
 import jax.numpy as jnp
 
 from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus, poisson_spikes
-from hetnet.gradient.surrogate import DEFAULT_SLOPE, spike_function
+from hetnet.gradient.surrogate import DEFAULT_DAMPENING, DEFAULT_SLOPE, spike_function
 from hetnet.network.instance import PATHWAYS, NetworkInstance
 
 __all__ = ["NetworkArrays", "network_arrays", "apply_params", "run_network", "stimulus_arrays",
@@ -303,8 +304,9 @@ def _effective(arrays: NetworkArrays, params: dict, dtype, fixed_mask: bool = Tr
 
 
 def run_network(arrays: NetworkArrays, params: dict, stimulus, *, spikes: str = "hard",
-                slope: float = DEFAULT_SLOPE, tau_filter_ms: float | None = None, record_spikes: bool = False,
-                precision: str = "float32", fixed_mask: bool = True, seed: int = 0, jit: bool = True) -> dict:
+                slope: float = DEFAULT_SLOPE, dampening: float = DEFAULT_DAMPENING, tau_filter_ms: float | None = None, record_spikes: bool = False,
+                precision: str = "float32", fixed_mask: bool = True, detach_reset: bool = True, seed: int = 0,
+                jit: bool = True) -> dict:
     """Run the network on a stimulus (differentiable in ``params``).
 
     Parameters
@@ -320,8 +322,8 @@ def run_network(arrays: NetworkArrays, params: dict, stimulus, *, spikes: str = 
         A stimulus, or the output of :func:`stimulus_arrays`.
     spikes : {"hard", "smooth"}
         Heaviside forward with the surrogate derivative, or the smooth step.
-    slope : float
-        Surrogate slope in 1/mV (:mod:`hetnet.gradient.surrogate`).
+    slope, dampening : float
+        Surrogate slope in 1/mV and dampening of the hard spike (:mod:`hetnet.gradient.surrogate`).
     tau_filter_ms : float, optional
         Time constant of the filtered states (default: four stimulus steps).
     record_spikes : bool
@@ -330,6 +332,12 @@ def run_network(arrays: NetworkArrays, params: dict, stimulus, *, spikes: str = 
         float64 (for exactness) runs with JAX's 64-bit mode switched on for the call.
     fixed_mask : bool
         Weights outside the connectivity mask are ignored.
+    detach_reset : bool
+        No gradient through the reset (Zenke & Vogels 2021): the reset's
+        derivative ``v_reset - v`` (10-16 mV) times the surrogate compounds
+        over thousands of steps and makes BPTT explode. Off, the gradient is
+        that of the smoothed model's every operation (the finite-difference
+        check).
     seed : int
         Seed of the Poisson spikes of a rate stimulus.
     jit : bool
@@ -359,13 +367,15 @@ def run_network(arrays: NetworkArrays, params: dict, stimulus, *, spikes: str = 
     with jax.enable_x64(precision == "float64"):
         dtype = jnp.float64 if precision == "float64" else jnp.float32
         run = _compiled_runner(arrays, per_input, current, spikes, float(slope), float(tau_filter_ms),
-                               bool(record_spikes), dtype, bool(fixed_mask), jit)
+                               bool(record_spikes), dtype, bool(fixed_mask), jit, bool(detach_reset),
+                               float(dampening))
         inputs = jnp.asarray(data["values"] if current else data["spikes"], dtype)
         params = {key: jnp.asarray(value, dtype) for key, value in params.items()}
         return run(params, inputs)
 
 
-def _compiled_runner(arrays, per_input, current, spikes, slope, tau_filter_ms, record_spikes, dtype, fixed_mask, jit):
+def _compiled_runner(arrays, per_input, current, spikes, slope, tau_filter_ms, record_spikes, dtype, fixed_mask, jit,
+                     detach_reset=True, dampening=DEFAULT_DAMPENING):
     n_e = arrays.n_excitatory
     dt = arrays.dt_ms
     constants = {
@@ -373,7 +383,7 @@ def _compiled_runner(arrays, per_input, current, spikes, slope, tau_filter_ms, r
         "bias": jnp.asarray(arrays.bias_mV, dtype), "v0": jnp.asarray(arrays.initial_v_mV, dtype),
         "ref_steps": jnp.asarray(refractory_steps(arrays.t_ref_ms, dt)),
     }
-    spike_fn = spike_function(spikes, slope)
+    spike_fn = spike_function(spikes, slope, dampening)
     filter_decay = math.exp(-dt / tau_filter_ms)
 
     def simulate(params, inputs):
@@ -399,7 +409,8 @@ def _compiled_runner(arrays, per_input, current, spikes, slope, tau_filter_ms, r
             if not current:
                 j_e = j_e + input_spikes @ w_in_mV
             j_i = j_i + s[n_e:] @ w_i
-            v = constants["v_reset"] * s + v * (1 - s)
+            r = jax.lax.stop_gradient(s) if detach_reset else s
+            v = constants["v_reset"] * r + v * (1 - r)
             last = jnp.where(crossed, n, last)
             trace = trace * filter_decay + s
             return (v, j_e, j_i, last, trace, count + s, n + 1), (s if record_spikes else None)
