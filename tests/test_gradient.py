@@ -184,3 +184,19 @@ def test_train_classification_runs_on_spike_patterns():
     row = results["HeNB"]
     assert 0 <= row["accuracy"] <= 1 and row["n_train"] + row["n_test"] == 12
     assert len(row["training"]["loss"]) == 2 and np.isfinite(row["training"]["final_loss"])
+
+
+def test_cli_run_with_gradient_training_writes_the_sg_rows(tmp_path):
+    import json
+
+    from hetnet.cli.main import main
+
+    status = main(["run", "--training", "gradient", "--quick", "--n-neurons", "30", "--epochs", "2",
+                   "--train-steps", "40", "--test-steps", "10", "--washout-steps", "5", "--out", str(tmp_path / "out")])
+    assert status == 0
+    record = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert record["training"] == "gradient" and sorted(record["variants"]) == ["HeNB", "HoNB"]
+    for row in record["variants"].values():
+        assert row["training_method"] == "gradient" and row["training_epochs"] == 2
+        assert row["nrmse"] > 0 and row["recurrent_sops"] > 0 and row["spikes_per_neuron"] > 0
+    assert main(["run", "--training", "gradient", "--variants", "HeNHeS,XYZ", "--out", str(tmp_path / "bad")]) == 2
