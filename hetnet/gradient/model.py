@@ -36,7 +36,7 @@ the exponentially filtered spike train read at the end of the step, the
 same numbers as :meth:`hetnet.result.SimulationResult.state_matrix`. Only
 with ``record_spikes=True`` are the per-step spikes returned (short runs:
 the exactness tests). Each stimulus step's inner scan is wrapped in
-:func:`jax.checkpoint`, so backpropagation through time stores one carry per
+``jax.checkpoint``, so backpropagation through time stores one carry per
 stimulus step and recomputes the steps inside it.
 
 Examples
@@ -107,7 +107,7 @@ def propagator(tau_m_ms, tau_syn_ms: float, dt_ms: float):
 
 @dataclass
 class NetworkArrays:
-    """Dense arrays of one network for the JAX update (numpy; :meth:`params` gives the trainable part).
+    """Dense arrays of one network for the JAX update (numpy; ``params()`` gives the trainable part).
 
     Attributes
     ----------
