@@ -5,8 +5,8 @@ Your own Brian2 monitors on the HRSNN
 hetnet builds its network with ordinary Brian2 objects, so anything Brian2 can record
 or change can be added to it. :func:`hetnet.network.brian.build_brian_network` returns the
 groups, synapses and monitors of one network with every per-neuron and per-synapse
-value already set; here we add a :class:`brian2.StateMonitor` of the membrane
-potential and the two synaptic currents, and a :class:`brian2.PopulationRateMonitor`,
+value already set; here we add a Brian2 ``StateMonitor`` of the membrane
+potential and the two synaptic currents, and a ``PopulationRateMonitor``,
 run the network under its own clock and plot what they recorded. Brian2's global state
 (the default clock, the device) is left as it was.
 """
