@@ -36,7 +36,7 @@ from hetnet.datasets.encoders import (
     encode_videos,
 )
 
-__all__ = ["classify", "encode_labelled", "sample_states"]
+__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_metrics"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,95 @@ def sample_states(result, stimulus) -> np.ndarray:
     """
     counts = result.spike_counts(stimulus.step_ms)
     return np.array([counts[start:stop].sum(axis=0) for start, stop in stimulus.sample_steps], dtype=float)
+
+
+def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction: float = 0.7,
+                     training_fraction: float = 1.0, encoder_options: Optional[dict] = None, seed: int = 0):
+    """The stratified train / test split of ``data`` and its encoded stimuli (all samples, training samples).
+
+    Parameters
+    ----------
+    data : LabelledData
+    config : HRSNNConfig
+        ``config.input`` encodes; spike and event data are binned at ``config.dt_ms``
+        unless ``encoder_options`` says otherwise.
+    train_fraction : float
+        Share of each class in the training split.
+    training_fraction : float
+        Share of the training split actually used, in (0, 1] (stratified, seed ``seed + 1``).
+    encoder_options : dict, optional
+        Passed to :func:`encode_labelled`.
+    seed : int
+        Seed of the split.
+
+    Returns
+    -------
+    train, test : numpy.ndarray
+        Sample indices.
+    all_stimulus, train_stimulus
+        Every sample in order, and the training samples only.
+
+    Examples
+    --------
+    >>> from hetnet.config import HRSNNConfig
+    >>> from hetnet.tasks.spike_patterns import make_spike_patterns
+    >>> data = make_spike_patterns(n_classes=2, samples_per_class=5, seed=0)
+    >>> train, test, everything, training = split_and_encode(data, HRSNNConfig(), train_fraction=0.6)
+    >>> len(train), len(test), len(training.sample_steps)
+    (6, 4, 6)
+    """
+    if not 0 < training_fraction <= 1:
+        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
+    train, test = stratified_split(data.labels, train_fraction, seed=seed)
+    if training_fraction < 1:
+        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
+        train = train[keep]
+    options = dict(encoder_options or {})
+    if data.kind in ("spikes", "events"):
+        options.setdefault("resolution_ms", config.dt_ms)
+    return train, test, encode_labelled(data, config.input, **options), \
+        encode_labelled(data.subset(train), config.input, **options)
+
+
+def classification_metrics(model, states, labels, train, test, mean_rate_hz: float) -> dict:
+    """Test and training accuracy of a fitted readout, and the activity behind them.
+
+    Parameters
+    ----------
+    model
+        A fitted classifier with ``predict``.
+    states : numpy.ndarray, shape (n_samples, n_neurons)
+        Spike counts per sample (:func:`sample_states`).
+    labels : numpy.ndarray, shape (n_samples,)
+    train, test : numpy.ndarray
+        Sample indices.
+    mean_rate_hz : float
+        Mean recurrent rate of the frozen run.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``train_accuracy``, ``n_train``, ``n_test``, ``spikes_per_sample``, ``mean_rate_hz``.
+
+    Examples
+    --------
+    >>> class Threshold:
+    ...     def predict(self, x):
+    ...         return (x[:, 0] > 1).astype(int)
+    >>> states = np.array([[0.0], [2.0], [3.0], [0.0]])
+    >>> metrics = classification_metrics(Threshold(), states, np.array([0, 1, 1, 1]), np.array([0, 1]),
+    ...                                  np.array([2, 3]), 5.0)
+    >>> metrics["accuracy"], metrics["train_accuracy"], metrics["spikes_per_sample"]
+    (0.5, 1.0, 1.25)
+    """
+    return {
+        "accuracy": float(np.mean(model.predict(states[test]) == labels[test])),
+        "train_accuracy": float(np.mean(model.predict(states[train]) == labels[train])),
+        "n_train": int(train.size),
+        "n_test": int(test.size),
+        "spikes_per_sample": float(states.sum(axis=1).mean()),
+        "mean_rate_hz": float(mean_rate_hz),
+    }
 
 
 def _readout(kind: str, network, seed: int):
@@ -135,18 +224,10 @@ def classify(
     """
     from hetnet.network import generate_network, input_kind_of, simulate
 
-    if not 0 < training_fraction <= 1:
-        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
-    train, test = stratified_split(data.labels, train_fraction, seed=seed)
-    if training_fraction < 1:
-        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
-        train = train[keep]
-    options = dict(encoder_options or {})
-    if data.kind in ("spikes", "events"):
-        options.setdefault("resolution_ms", config.dt_ms)
+    train, test, all_stimulus, train_stimulus = split_and_encode(
+        data, config, train_fraction=train_fraction, training_fraction=training_fraction,
+        encoder_options=encoder_options, seed=seed)
     report = progress or logger.debug
-    all_stimulus = encode_labelled(data, config.input, **options)
-    train_stimulus = encode_labelled(data.subset(train), config.input, **options)
     results = {}
     for variant in variants:
         variant_config = config.replace(variant=variant)
@@ -159,12 +240,5 @@ def classify(
         states = sample_states(frozen, all_stimulus)
         model = _readout(readout, trained.final_network, variant_config.seed)
         model.fit(states[train], data.labels[train])
-        results[variant] = {
-            "accuracy": float(np.mean(model.predict(states[test]) == data.labels[test])),
-            "train_accuracy": float(np.mean(model.predict(states[train]) == data.labels[train])),
-            "n_train": int(train.size),
-            "n_test": int(test.size),
-            "spikes_per_sample": float(states.sum(axis=1).mean()),
-            "mean_rate_hz": float(frozen.mean_rate_hz),
-        }
+        results[variant] = classification_metrics(model, states, data.labels, train, test, frozen.mean_rate_hz)
     return results
