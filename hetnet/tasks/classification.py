@@ -131,7 +131,10 @@ def classify(
     -------
     dict
         ``{variant: {"accuracy", "train_accuracy", "n_train", "n_test",
-        "spikes_per_sample", "mean_rate_hz"}}``.
+        "spikes_per_sample", "mean_rate_hz", "active_fraction", "n_synapses"}}``
+        (``active_fraction``: share of recurrent neurons that spike at least
+        once in the frozen run's presentation windows; ``n_synapses``:
+        recurrent synapses of the trained network).
     """
     from hetnet.network import generate_network, input_kind_of, simulate
 
@@ -166,5 +169,7 @@ def classify(
             "n_test": int(test.size),
             "spikes_per_sample": float(states.sum(axis=1).mean()),
             "mean_rate_hz": float(frozen.mean_rate_hz),
+            "active_fraction": float(np.mean(states.sum(axis=0) > 0)),
+            "n_synapses": int(trained.final_network.n_synapses),
         }
     return results
