@@ -145,3 +145,13 @@ def test_every_item_runs_quick_and_resumes(tmp_path, capsys):
     page = write_report(tmp_path, tmp_path / "results.md").read_text()
     assert page.count("quick (smoke test, not a result)") >= len(runnable_items())
     assert os.path.isfile(tmp_path / "results_figures" / "fig9_variants_memory_spikes.quick.png")
+
+
+def test_seeds_fan_out_over_a_process_pool(tmp_path):
+    """Two seeds in two pool workers (the engine of ``hetnet optimize``); each writes its own seed file."""
+    options = {"n_neurons": 12, "n_steps": 150, "train_steps": 0, "k_max": 5, "washout": 10, "n_null": 2}
+    record = reproduce("separation", out=tmp_path, quick=True, seeds=2, options=options, workers=2)
+    assert record["engine"] == {"engine": "process-pool", "max_workers": 2} and record["ran"] == [0, 1]
+    pids = {read_json(seed_path(tmp_path, "separation", seed, quick=True))["provenance"]["pid"] for seed in (0, 1)}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert set(record["claims"]) == {"rank(HeNHeS) > rank(HoNHoS)", "MC(HeNHeS) > MC(HoNHoS)"}

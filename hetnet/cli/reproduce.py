@@ -47,13 +47,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--page", default="docs/results.md", metavar="FILE",
                         help="page written by --report (default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="tiny networks and data: a smoke test, not a result")
-    parser.add_argument("--seeds", type=integer(low=1), default=None,
+    parser.add_argument("--seeds", type=integer(low=1), default=None, metavar="N",
                         help="number of seeds (default: 5 full, 1 quick)")
-    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=0, help="first seed (default 0)")
+    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=0, metavar="S", help="first seed (default 0)")
     parser.add_argument("--out", default="experiment-results", metavar="DIR",
                         help="output folder (default: %(default)s); use experiments/results for records to commit")
     engine = parser.add_mutually_exclusive_group()
-    engine.add_argument("--workers", type=integer(low=1), default=None,
+    engine.add_argument("--workers", type=integer(low=1), default=None, metavar="K",
                         help="run the seeds in a local process pool of K workers (default: one after the other)")
     engine.add_argument("--dask", metavar="ADDRESS", help="run the seeds on the Dask cluster at ADDRESS")
     parser.add_argument("--data", action="append", default=[], metavar="NAME=PATH",

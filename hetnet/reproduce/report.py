@@ -112,7 +112,7 @@ def _item_section(item, record, path, figure) -> list:
     wall_text = (f"{wall['total_seeds']:.0f} s of seed runs" if isinstance(wall, dict) and "total_seeds" in wall
                  else "wall time not recorded")
     n_neurons = record.get("n_neurons")
-    lines += [f"Record `{path.as_posix()}`: **{_mode(record)}**; seeds {_seeds(record.get('seeds'))}; "
+    lines += [f"Record `{path.name}`: **{_mode(record)}**; seeds {_seeds(record.get('seeds'))}; "
               f"N = {n_neurons if not isinstance(n_neurons, list) else ', '.join(map(str, n_neurons))}; "
               f"backend {record.get('backend') or provenance.get('backend')}; hetnet {versions.get('hetnet')}, "
               f"brian2 {versions.get('brian2')}; {wall_text}; created {provenance.get('created', 'unknown')}.", ""]

@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
@@ -66,7 +67,7 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
         "item": name, "seed": int(seed), "quick": bool(quick), "options": to_jsonable(options),
         "result": result, "wall_time_s": time.perf_counter() - start,
         "provenance": provenance(seed=int(seed), backend=options.get("backend", "runtime"), item=name,
-                                 quick=bool(quick)),
+                                 quick=bool(quick), pid=os.getpid()),
     }
     write_json(path, record)
     return to_jsonable(record)

@@ -73,6 +73,16 @@ def task_series(name: str, n_steps: int, seed: int = 0):
     return _series(name, n_steps, seed)
 
 
+def _at_most(data, max_samples, seed):
+    """A seeded stratified subset of at most ``max_samples`` samples (``data`` itself when it is small enough)."""
+    if max_samples is None or len(data) <= max_samples:
+        return data
+    from hetnet.datasets import stratified_split
+
+    keep, _ = stratified_split(data.labels, max_samples / len(data), seed=seed)
+    return data.subset(keep)
+
+
 def run_task(
     name: str,
     config: HRSNNConfig,
@@ -83,6 +93,7 @@ def run_task(
     progress: Optional[Callable[[str], None]] = None,
     seed: int = 0,
     mode: str = "one-step",
+    max_samples: Optional[int] = None,
 ) -> dict:
     """Run one named task and return its metrics per variant.
 
@@ -101,6 +112,9 @@ def run_task(
         Seed of the data (generators, splits).
     mode : {"one-step", "free-running"}
         Prediction tasks only.
+    max_samples : int, optional
+        Classification tasks only: keep at most this many samples (a seeded,
+        stratified subset), after ``quick``'s own reduction.
 
     Returns
     -------
@@ -128,12 +142,14 @@ def run_task(
         if quick:
             keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
             data = data.subset(keep)
+        data = _at_most(data, max_samples, seed)
         return classify(config, data, variants=variants, encoder_options={"pool": 2}, seed=seed, progress=progress)
     if name == "spike-patterns":
         from hetnet.tasks.spike_patterns import make_spike_patterns
 
         data = make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
                                    duration_ms=config.input.present_ms, seed=seed)
+        data = _at_most(data, max_samples, seed)
         return classify(config, data, variants=variants, seed=seed, progress=progress)
     if name == "shd":
         from hetnet.datasets import load_shd, stratified_split
@@ -146,6 +162,7 @@ def run_task(
         if quick and len(data) > 60:
             keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
             data = data.subset(keep)
+        data = _at_most(data, max_samples, seed)
         return classify(config, data, variants=variants, seed=seed, progress=progress,
                         encoder_options={"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0})
     raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
