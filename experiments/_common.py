@@ -98,3 +98,25 @@ def accuracy_plot(values, accuracy, xlabel, title, log_x=False):
         axis.set_xscale("log")
     axis.legend()
     return figure
+
+
+def run_item(name: str, description: str, argv=None, extra=None):
+    """The command line of a thin experiment script: run registry item ``name`` with :func:`hetnet.reproduce.reproduce`.
+
+    ``extra(parser)`` may add options; it returns a callable ``(args) -> bool``
+    that handles them (True: done, do not run the item).
+    """
+    command_line = parser(description)
+    command_line.add_argument("--workers", type=int, default=None, help="local worker processes for the seeds")
+    handle = extra(command_line) if extra else None
+    args = command_line.parse_args(argv)
+    if handle is not None and handle(args):
+        return None
+    from hetnet.reproduce import reproduce
+
+    record = reproduce(name, out=args.out, quick=args.quick, seeds=args.seeds, base_seed=args.seed,
+                       workers=args.workers, progress=say)
+    for claim_name, claim in record.get("claims", {}).items():
+        say(f"claim '{claim_name}': {claim['verdict']} ({claim['a']} {claim['mean_a']:.3f} vs {claim['b']} "
+            f"{claim['mean_b']:.3f}, p = {claim['p_value_t']:.3g})")
+    return record

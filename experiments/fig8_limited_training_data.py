@@ -3,36 +3,20 @@
 Spike-pattern classification with the readout trained on a fraction of the
 training samples (the STDP phase sees the same fraction). The paper's claim:
 HeNHeS with less training data matches HoNHoS with more.
+
+A thin wrapper over the registry item ``fig8`` (``hetnet reproduce fig8``):
+one resumable file per seed under OUT/fig8/, the aggregate in
+OUT/fig8_limited_training_data.json (``.quick.json`` with --quick) and .png.
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import accuracy_plot, classification_sweep, parser, save  # noqa: E402
-
-from hetnet.config import HRSNNConfig  # noqa: E402
-from hetnet.tasks.classification import classify  # noqa: E402
-from hetnet.tasks.spike_patterns import make_spike_patterns  # noqa: E402
-
-VARIANTS = ("HoNHoS", "HeNHeS")
+from _common import run_item  # noqa: E402
 
 
 def main(argv=None):
-    args = parser(__doc__).parse_args(argv)
-    n_seeds = args.seeds or (1 if args.quick else 3)
-    fractions = (0.5, 1.0) if args.quick else (0.2, 0.4, 0.6, 0.8, 1.0)
-    size, per_class = (40, 8) if args.quick else (500, 40)
-
-    def run(fraction, seed):
-        config = HRSNNConfig(n_neurons=size, seed=seed)
-        data = make_spike_patterns(n_classes=4, samples_per_class=per_class, duration_ms=config.input.present_ms, seed=seed)
-        return classify(config, data, variants=VARIANTS, training_fraction=fraction, seed=seed)
-
-    rows = []
-    accuracy = classification_sweep(fractions, run, VARIANTS, n_seeds, args.seed, "fraction", rows=rows)
-    figure = accuracy_plot(fractions, accuracy, "fraction of training data", "limited training data")
-    save(args.out, "fig8_limited_training_data", {"fractions": fractions, "n_neurons": size, "seeds": n_seeds,
-                                                  "accuracy": accuracy}, figure, rows=rows, seed=args.seed, backend="runtime")
+    return run_item("fig8", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -220,7 +220,10 @@ def classify(
     -------
     dict
         ``{variant: {"accuracy", "train_accuracy", "n_train", "n_test",
-        "spikes_per_sample", "mean_rate_hz"}}``.
+        "spikes_per_sample", "mean_rate_hz", "active_fraction", "n_synapses"}}``
+        (``active_fraction``: share of recurrent neurons that spike at least
+        once in the frozen run's presentation windows; ``n_synapses``:
+        recurrent synapses of the trained network).
     """
     from hetnet.network import generate_network, input_kind_of, simulate
 
@@ -240,5 +243,9 @@ def classify(
         states = sample_states(frozen, all_stimulus)
         model = _readout(readout, trained.final_network, variant_config.seed)
         model.fit(states[train], data.labels[train])
-        results[variant] = classification_metrics(model, states, data.labels, train, test, frozen.mean_rate_hz)
+        results[variant] = {
+            **classification_metrics(model, states, data.labels, train, test, frozen.mean_rate_hz),
+            "active_fraction": float(np.mean(states.sum(axis=0) > 0)),
+            "n_synapses": int(trained.final_network.n_synapses),
+        }
     return results

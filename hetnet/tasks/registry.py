@@ -73,6 +73,16 @@ def task_series(name: str, n_steps: int, seed: int = 0):
     return _series(name, n_steps, seed)
 
 
+def _at_most(data, max_samples, seed):
+    """A seeded stratified subset of at most ``max_samples`` samples (``data`` itself when it is small enough)."""
+    if max_samples is None or len(data) <= max_samples:
+        return data
+    from hetnet.datasets import stratified_split
+
+    keep, _ = stratified_split(data.labels, max_samples / len(data), seed=seed)
+    return data.subset(keep)
+
+
 def run_task(
     name: str,
     config: HRSNNConfig,
@@ -83,6 +93,7 @@ def run_task(
     progress: Optional[Callable[[str], None]] = None,
     seed: int = 0,
     mode: str = "one-step",
+    max_samples: Optional[int] = None,
 ) -> dict:
     """Run one named task and return its metrics per variant.
 
@@ -101,6 +112,9 @@ def run_task(
         Seed of the data (generators, splits).
     mode : {"one-step", "free-running"}
         Prediction tasks only.
+    max_samples : int, optional
+        Classification tasks only: keep at most this many samples (a seeded,
+        stratified subset), after ``quick``'s own reduction.
 
     Returns
     -------
@@ -121,7 +135,10 @@ def run_task(
             progress=progress,
         )
         return {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
+    if name not in CLASSIFICATION_TASKS:
+        raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
     data, encoder_options = classification_data(name, config, data_path=data_path, quick=quick, seed=seed)
+    data = _at_most(data, max_samples, seed)
     return classify(config, data, variants=variants, encoder_options=encoder_options, seed=seed, progress=progress)
 
 

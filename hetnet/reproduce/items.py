@@ -1,0 +1,522 @@
+"""The paper items ``hetnet reproduce`` runs: one ``run_seed`` and one ``aggregate`` per item.
+
+Every claim is tested across seeds by :func:`hetnet.analysis.paired_comparison`
+(paired t-test, Wilcoxon beside it, Cohen's ``d_z``) and its one verdict rule
+("holds", "does not hold", "inconclusive"); the variants of one seed share
+their structure and inputs, so the seeds pair them. The quick settings are
+a smoke test of the code path (tiny networks, few samples), never a result.
+
+Items (in report order): ``fig5``, ``fig7``, ``fig8``, ``fig9``,
+``separation``, ``table1`` (stand-in data sets offline; SHD with
+``--data shd=PATH``), and the pending pruning items ``table5``, ``fig10``,
+``fig12``, which the pruning work fills in.
+
+Examples
+--------
+>>> from hetnet.reproduce.items import claim_record
+>>> claim = claim_record([0.8, 0.9, 0.85], [0.7, 0.72, 0.71], "greater", a="HeNHeS", b="HoNHoS", metric="accuracy")
+>>> claim["verdict"], round(claim["mean_a"], 2), round(claim["sd_b"], 3)
+('holds', 0.85, 0.01)
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from hetnet.analysis import paired_comparison
+from hetnet.reproduce.registry import Item, register
+
+__all__ = ["claim_record", "mean_sd", "measure_memory_item", "fig9_figure", "FIG9_CLAIMS", "TWO_VARIANTS"]
+
+logger = logging.getLogger(__name__)
+
+#: the two variants of the classification items
+TWO_VARIANTS = ("HoNHoS", "HeNHeS")
+
+
+def mean_sd(values) -> dict:
+    """``{"mean", "sd"}`` of ``values`` (sd with ``ddof=1``; 0 for one value).
+
+    >>> mean_sd([1.0, 2.0, 3.0])
+    {'mean': 2.0, 'sd': 1.0}
+    """
+    values = np.asarray(values, dtype=float)
+    return {"mean": float(values.mean()), "sd": float(values.std(ddof=1)) if values.size > 1 else 0.0}
+
+
+def claim_record(a_values, b_values, claim: str, *, a: str, b: str, metric: str) -> dict:
+    """One claim ``a > b`` (``claim="greater"``) or ``a < b`` tested across seeds, as stored in a record.
+
+    The fields of :class:`hetnet.analysis.PairedComparison` plus ``a``, ``b``,
+    ``metric`` and each side's sd, so a report can print mean ± sd.
+    """
+    comparison = paired_comparison(a_values, b_values, claim=claim)
+    return {"metric": metric, "a": a, "b": b, **comparison.to_dict(),
+            "sd_a": mean_sd(a_values)["sd"], "sd_b": mean_sd(b_values)["sd"]}
+
+
+def _config(options: dict, seed: int, **changes):
+    from hetnet.config import HRSNNConfig
+
+    return HRSNNConfig(n_neurons=int(options["n_neurons"]), seed=int(seed),
+                       backend=options.get("backend", "runtime"), **changes)
+
+
+def _patterns(options: dict, config, seed: int):
+    from hetnet.tasks.spike_patterns import make_spike_patterns
+
+    return make_spike_patterns(n_classes=int(options["n_classes"]), samples_per_class=int(options["per_class"]),
+                               duration_ms=config.input.present_ms, seed=seed)
+
+
+def _line_plot(ax, xs, by_variant: dict, n_seeds: int, *, xlabel: str, ylabel: str, chance=None, log_x=False):
+    from hetnet.plotting import seeds_label
+
+    for variant, values in by_variant.items():
+        means = [values[x]["mean"] for x in xs]
+        sds = [values[x]["sd"] for x in xs]
+        ax.errorbar(xs, means, yerr=sds if n_seeds > 1 else None, marker="o", capsize=3, label=variant)
+    if chance is not None:
+        ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label=f"chance {chance:.2f}")
+    if log_x:
+        ax.set_xscale("log")
+        ax.set_xticks(xs, [f"{x:g}" for x in xs])
+        ax.minorticks_off()
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=seeds_label(n_seeds))
+    ax.legend(fontsize=8)
+
+
+def _verdict_title(figure, claims: dict):
+    figure.suptitle("\n".join(f"{name}: {claim['verdict']} (paired t-test over seeds)" for name, claim in claims.items()),
+                    fontsize=8)
+
+
+# --------------------------------------------------------------------------------------------- Fig. 5
+
+def fig5_seed(seed: int, quick: bool, options: dict) -> dict:
+    """Accuracy of HoNHoS and HeNHeS on the spike-pattern benchmark at each size N, one seed."""
+    from hetnet.tasks.classification import classify
+
+    accuracy = {variant: {} for variant in TWO_VARIANTS}
+    for size in options["sizes"]:
+        config = _config(dict(options, n_neurons=size), seed)
+        results = classify(config, _patterns(options, config, seed), variants=TWO_VARIANTS, seed=seed)
+        for variant in TWO_VARIANTS:
+            accuracy[variant][str(size)] = results[variant]["accuracy"]
+    return {"accuracy": accuracy}
+
+
+def fig5_aggregate(results: dict, options: dict):
+    from hetnet.plotting import new_figure
+
+    seeds, sizes = list(results), [str(size) for size in options["sizes"]]
+    acc = {v: {n: [results[s]["accuracy"][v][n] for s in seeds] for n in sizes} for v in TWO_VARIANTS}
+    gap = {n: np.subtract(acc["HeNHeS"][n], acc["HoNHoS"][n]) for n in sizes}
+    small, large = sizes[0], sizes[-1]
+    claims = {
+        f"HeNHeS > HoNHoS at N = {small}": claim_record(acc["HeNHeS"][small], acc["HoNHoS"][small], "greater",
+                                                          a="HeNHeS", b="HoNHoS", metric=f"accuracy[N={small}]"),
+        f"gap(N = {small}) > gap(N = {large})": claim_record(gap[small], gap[large], "greater", a=f"gap[N={small}]",
+                                                              b=f"gap[N={large}]", metric="HeNHeS - HoNHoS accuracy"),
+    }
+    summary = {v: {f"accuracy[N={n}]": mean_sd(acc[v][n]) for n in sizes} for v in TWO_VARIANTS}
+    summary["gap"] = {f"accuracy[N={n}]": mean_sd(gap[n]) for n in sizes}
+    figure, axes = new_figure(1, 2, figsize=(10, 4))
+    xs = [int(n) for n in sizes]
+    _line_plot(axes[0], xs, {v: {int(n): summary[v][f"accuracy[N={n}]"] for n in sizes} for v in TWO_VARIANTS},
+               len(seeds), xlabel="recurrent neurons N", ylabel="test accuracy (spike patterns)",
+               chance=1.0 / options["n_classes"], log_x=True)
+    _line_plot(axes[1], xs, {"HeNHeS - HoNHoS": {int(n): summary["gap"][f"accuracy[N={n}]"] for n in sizes}},
+               len(seeds), xlabel="recurrent neurons N", ylabel="accuracy gap HeNHeS - HoNHoS", log_x=True)
+    axes[1].axhline(0.0, color="0.6", linewidth=0.8)
+    _verdict_title(figure, claims)
+    rows = [{"seed": s, "variant": v, **{f"accuracy[N={n}]": results[s]["accuracy"][v][n] for n in sizes}}
+            for s in seeds for v in TWO_VARIANTS]
+    return {"summary": summary, "claims": claims, "rows": rows}, figure
+
+
+register(Item(
+    name="fig5", paper_item="Frontiers 2023, Fig. 5",
+    description="Spike-pattern classification (the built-in benchmark) by HoNHoS and HeNHeS at several sizes N.",
+    claims={"HeNHeS > HoNHoS at N = {small}": "HeNHeS is more accurate than HoNHoS, most of all in small networks",
+            "gap(N = {small}) > gap(N = {large})": "the accuracy gap HeNHeS - HoNHoS grows as N shrinks from 2000 to 100"},
+    output="fig5_accuracy_vs_size",
+    quick={"sizes": [20, 40], "n_classes": 3, "per_class": 4, "backend": "runtime"},
+    full={"sizes": [100, 200, 500, 1000, 2000], "n_classes": 4, "per_class": 25, "backend": "runtime"},
+    run_seed=fig5_seed, aggregate=fig5_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- Fig. 7
+
+def fig7_seed(seed: int, quick: bool, options: dict) -> dict:
+    """Accuracy, active neurons and synapses over the (C scale, w_scale) grid, both variants, one seed."""
+    from hetnet.config import HRSNNConfig
+    from hetnet.tasks.classification import classify
+
+    base = HRSNNConfig().connectivity
+    cells = []
+    for c_scale in options["c_scales"]:
+        for w_scale in options["w_scales"]:
+            connectivity = {name: min(1.0, getattr(base, name) * c_scale) for name in ("c_ee", "c_ei", "c_ie", "c_ii")}
+            config = _config(options, seed).replace(connectivity=connectivity, weights={"w_scale": float(w_scale)})
+            results = classify(config, _patterns(options, config, seed), variants=TWO_VARIANTS, seed=seed)
+            cells.append({"c_scale": c_scale, "w_scale": w_scale,
+                          **{v: {k: results[v][k] for k in ("accuracy", "active_fraction", "n_synapses", "mean_rate_hz")}
+                             for v in TWO_VARIANTS}})
+    return {"cells": cells}
+
+
+def _best_cell(cells, variant):
+    """Index of the most accurate cell (ties: the one with the fewest synapses)."""
+    return min(range(len(cells)), key=lambda i: (-cells[i][variant]["accuracy"], cells[i][variant]["n_synapses"]))
+
+
+def fig7_aggregate(results: dict, options: dict):
+    from hetnet.plotting import new_figure
+
+    seeds = list(results)
+    cs, ws = list(options["c_scales"]), list(options["w_scales"])
+    best = {v: [results[s]["cells"][_best_cell(results[s]["cells"], v)] for s in seeds] for v in TWO_VARIANTS}
+    claims = {
+        "HeNHeS reaches its best accuracy with fewer synapses": claim_record(
+            [cell["HeNHeS"]["n_synapses"] for cell in best["HeNHeS"]],
+            [cell["HoNHoS"]["n_synapses"] for cell in best["HoNHoS"]], "less",
+            a="HeNHeS", b="HoNHoS", metric="synapses at the best cell"),
+        "HeNHeS best accuracy > HoNHoS best accuracy": claim_record(
+            [cell["HeNHeS"]["accuracy"] for cell in best["HeNHeS"]],
+            [cell["HoNHoS"]["accuracy"] for cell in best["HoNHoS"]], "greater",
+            a="HeNHeS", b="HoNHoS", metric="best accuracy over the grid"),
+    }
+    grid = {v: {key: np.array([[np.mean([next(cell for cell in results[s]["cells"]
+                                               if cell["c_scale"] == c and cell["w_scale"] == w)[v][key]
+                                          for s in seeds]) for w in ws] for c in cs])
+                for key in ("accuracy", "active_fraction", "n_synapses")} for v in TWO_VARIANTS}
+    summary = {v: {"best accuracy": mean_sd([cell[v]["accuracy"] for cell in best[v]]),
+                   "synapses at the best cell": mean_sd([cell[v]["n_synapses"] for cell in best[v]]),
+                   **{f"{key}[C x{c}, w x{w}]": {"mean": float(grid[v][key][i, j])}
+                      for key in ("accuracy", "active_fraction") for i, c in enumerate(cs) for j, w in enumerate(ws)}}
+               for v in TWO_VARIANTS}
+    figure, axes = new_figure(2, 2, figsize=(10, 7.5), squeeze=False)
+    for row, (key, label) in enumerate((("accuracy", "test accuracy"), ("active_fraction", "active neurons (fraction)"))):
+        for col, variant in enumerate(TWO_VARIANTS):
+            ax = axes[row][col]
+            image = ax.imshow(grid[variant][key], origin="lower", vmin=0, vmax=1, cmap="viridis", aspect="auto")
+            for i in range(len(cs)):
+                for j in range(len(ws)):
+                    value = grid[variant][key][i, j]
+                    ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="k" if value > 0.6 else "w",
+                            fontsize=8)
+            ax.set_xticks(range(len(ws)), [str(w) for w in ws])
+            ax.set_yticks(range(len(cs)), [str(c) for c in cs])
+            ax.set(xlabel="w_scale (x default weights)", ylabel="connection probabilities C (x default)",
+                   title=f"{variant}: {label}, mean of {len(seeds)} seed(s)"
+                   + (f" (chance {1.0 / options['n_classes']:.2f})" if key == "accuracy" else ""))
+            figure.colorbar(image, ax=ax)
+    _verdict_title(figure, claims)
+    return {"summary": summary, "claims": claims}, figure
+
+
+register(Item(
+    name="fig7", paper_item="Frontiers 2023, Fig. 7",
+    description=("Spike-pattern classification over a grid of connection probabilities C (all four scaled "
+                 "together) and weight scales w_scale: accuracy, active neurons and synapses of both variants."),
+    claims={"HeNHeS reaches its best accuracy with fewer synapses": "HeNHeS reaches its best accuracy with fewer synapses",
+            "HeNHeS best accuracy > HoNHoS best accuracy": "HeNHeS is more accurate than HoNHoS"},
+    output="fig7_active_neurons_vs_connectivity",
+    quick={"n_neurons": 20, "c_scales": [0.5, 1.0], "w_scales": [1.0], "n_classes": 3, "per_class": 4,
+           "backend": "runtime"},
+    full={"n_neurons": 500, "c_scales": [0.25, 0.5, 1.0, 1.5], "w_scales": [0.5, 1.0, 2.0], "n_classes": 4,
+          "per_class": 25, "backend": "runtime"},
+    run_seed=fig7_seed, aggregate=fig7_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- Fig. 8
+
+def fig8_seed(seed: int, quick: bool, options: dict) -> dict:
+    """Accuracy of both variants with the readout (and STDP) given a fraction of the training data, one seed."""
+    from hetnet.tasks.classification import classify
+
+    config = _config(options, seed)
+    data = _patterns(options, config, seed)
+    accuracy = {variant: {} for variant in TWO_VARIANTS}
+    for fraction in options["fractions"]:
+        results = classify(config, data, variants=TWO_VARIANTS, training_fraction=fraction, seed=seed)
+        for variant in TWO_VARIANTS:
+            accuracy[variant][str(fraction)] = results[variant]["accuracy"]
+    return {"accuracy": accuracy}
+
+
+def fig8_aggregate(results: dict, options: dict):
+    from hetnet.plotting import new_figure
+
+    seeds, fractions = list(results), [str(f) for f in options["fractions"]]
+    acc = {v: {f: [results[s]["accuracy"][v][f] for s in seeds] for f in fractions} for v in TWO_VARIANTS}
+    least, most = fractions[0], fractions[-1]
+    claims = {
+        f"HeNHeS > HoNHoS with {least} of the data": claim_record(
+            acc["HeNHeS"][least], acc["HoNHoS"][least], "greater", a="HeNHeS", b="HoNHoS",
+            metric=f"accuracy[fraction={least}]"),
+        f"HeNHeS ({least} of the data) vs HoNHoS ({most})": claim_record(
+            acc["HeNHeS"][least], acc["HoNHoS"][most], "greater", a=f"HeNHeS[{least}]", b=f"HoNHoS[{most}]",
+            metric="accuracy"),
+    }
+    summary = {v: {f"accuracy[fraction={f}]": mean_sd(acc[v][f]) for f in fractions} for v in TWO_VARIANTS}
+    figure, axis = new_figure(figsize=(6, 4))
+    _line_plot(axis, [float(f) for f in fractions],
+               {v: {float(f): summary[v][f"accuracy[fraction={f}]"] for f in fractions} for v in TWO_VARIANTS},
+               len(seeds), xlabel="fraction of the training data used", ylabel="test accuracy (spike patterns)",
+               chance=1.0 / options["n_classes"])
+    _verdict_title(figure, claims)
+    rows = [{"seed": s, "variant": v, **{f"accuracy[fraction={f}]": results[s]["accuracy"][v][f] for f in fractions}}
+            for s in seeds for v in TWO_VARIANTS]
+    return {"summary": summary, "claims": claims, "rows": rows}, figure
+
+
+register(Item(
+    name="fig8", paper_item="Frontiers 2023, Fig. 8",
+    description="Spike-pattern classification with the STDP phase and the readout given a fraction of the training samples.",
+    claims={"HeNHeS > HoNHoS with {least} of the data": "HeNHeS is more accurate with little training data",
+            "HeNHeS ({least} of the data) vs HoNHoS ({most})": (
+                "HeNHeS with less training data matches HoNHoS with more (tested as 'greater': "
+                "'inconclusive' is what a match looks like, 'does not hold' means HeNHeS with less data is worse)")},
+    output="fig8_limited_training_data",
+    quick={"n_neurons": 20, "fractions": [0.5, 1.0], "n_classes": 3, "per_class": 6, "backend": "runtime"},
+    full={"n_neurons": 500, "fractions": [0.2, 0.4, 0.6, 0.8, 1.0], "n_classes": 4, "per_class": 40,
+          "backend": "runtime"},
+    run_seed=fig8_seed, aggregate=fig8_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- Fig. 9
+
+#: the claims of Fig. 9 / Table III: (name, metric, a, b, direction)
+FIG9_CLAIMS = (
+    ("HeN raises MC", "memory_capacity", "HeNHoS", "HoNHoS", "greater"),
+    ("HeN raises MC (with HeS)", "memory_capacity", "HeNHeS", "HoNHeS", "greater"),
+    ("HeS lowers spikes", "spikes_per_step", "HoNHeS", "HoNHoS", "less"),
+    ("HeS lowers spikes (with HeN)", "spikes_per_step", "HeNHeS", "HeNHoS", "less"),
+    ("HeNHeS has the best E (vs HoNHoS)", "efficiency", "HeNHeS", "HoNHoS", "greater"),
+    ("HeNHeS has the best E (vs HeNHoS)", "efficiency", "HeNHeS", "HeNHoS", "greater"),
+    ("HeNHeS has the best E (vs HoNHeS)", "efficiency", "HeNHeS", "HoNHeS", "greater"),
+    ("separation: rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater"),
+)
+
+_MEMORY_STEPS = ("n_steps", "train_steps", "k_max", "washout", "n_null")
+
+
+def measure_memory_item(config, steps: dict) -> dict:
+    """MC (with chance levels), spikes per step, E = MC / S, effective rank and regime of one network.
+
+    The protocol of :func:`hetnet.tasks.memory.measure_memory`; the effective
+    rank (99 % of the singular-value sum) is that of the measured steps' states.
+    """
+    from hetnet.analysis import effective_rank
+    from hetnet.tasks.memory import DEFAULT_STATE_KIND, measure_memory, state_tau_ms
+
+    measured = measure_memory(config, **steps)
+    capacity = measured.capacity
+    states = measured.frozen.state_matrix(kind=DEFAULT_STATE_KIND, tau_ms=state_tau_ms(config))[capacity.first_step:]
+    return {
+        "memory_capacity": capacity.total, "chance_null": capacity.null_mean, "chance_analytic": capacity.chance_level,
+        "mc_above_chance": capacity.above_chance, "spikes_per_step": measured.spikes_per_neuron,
+        "efficiency": measured.efficiency, "effective_rank": int(effective_rank(states.T)),
+        "rate_hz": measured.regime.mean_rate_hz, "synchrony": measured.regime.synchrony,
+        "silent_fraction": measured.regime.silent_fraction, "curve": capacity.curve.tolist(), "n_test": capacity.n_test,
+    }
+
+
+def _memory_seed(seed: int, options: dict, variants) -> dict:
+    base = _config(options, seed)
+    steps = {key: int(options[key]) for key in _MEMORY_STEPS}
+    return {variant: measure_memory_item(base.replace(variant=variant), steps) for variant in variants}
+
+
+def fig9_seed(seed: int, quick: bool, options: dict) -> dict:
+    """The four variants measured by the memory protocol with one seed (shared structure and inputs)."""
+    from hetnet.config import VARIANTS
+
+    return _memory_seed(seed, options, VARIANTS)
+
+
+def fig9_figure(runs: dict, n_seeds: int, k_max: int, claims=None):
+    """The Fig. 9 panels (MC with chance, S, E, effective rank, MC(k)) from ``{variant: [run per seed]}``."""
+    from hetnet.plotting import dot_plot, memory_capacity_curve, new_figure
+
+    figure, axes = new_figure(1, 5, figsize=(21, 4.8))
+    if claims:
+        verdicts = "; ".join(f"{name}: {claim['verdict']} (p = {claim['p_value_t']:.2g})"
+                             for name, claim in claims.items() if "(vs" not in name or "HoNHoS" in name)
+        figure.suptitle(f"The papers' claims, paired t-test over {n_seeds} seeds — {verdicts}", fontsize=8)
+    dot_plot({v: [r["memory_capacity"] for r in runs[v]] for v in runs}, ax=axes[0],
+             ylabel=f"memory capacity (k_max {k_max}, held out)", title="MC")
+    chance = float(np.mean([r["chance_null"] for v in runs for r in runs[v]]))
+    axes[0].axhline(chance, color="0.35", linestyle="--", linewidth=1.0, label=f"chance {chance:.3f}")
+    axes[0].legend(fontsize=8)
+    dot_plot({v: [r["spikes_per_step"] for r in runs[v]] for v in runs}, ax=axes[1],
+             ylabel="spikes per neuron per step S", title="S")
+    dot_plot({v: [r["efficiency"] for r in runs[v]] for v in runs}, ax=axes[2], ylabel="E = MC / S",
+             title="efficiency")
+    dot_plot({v: [r["effective_rank"] for r in runs[v]] for v in runs}, ax=axes[3],
+             ylabel="effective rank of the states (99 %)", title="separation")
+    for variant in runs:
+        curve = np.mean([r["curve"] for r in runs[variant]], axis=0)
+        memory_capacity_curve(curve, ax=axes[4], label=variant, chance=1.0 / runs[variant][0]["n_test"])
+    axes[4].set(xlim=(0.5, min(20, k_max) + 0.5), title=f"MC(k), mean over {n_seeds} seed(s)")
+    return figure
+
+
+def _memory_aggregate(results: dict, options: dict, claim_list):
+    seeds = list(results)
+    variants = list(results[seeds[0]])
+    runs = {v: [results[s][v] for s in seeds] for v in variants}
+    summary = {v: {key: mean_sd([r[key] for r in rs]) for key in rs[0] if not isinstance(rs[0][key], list)}
+               for v, rs in runs.items()}
+    claims = {name: claim_record([r[metric] for r in runs[a]], [r[metric] for r in runs[b]], direction,
+                                 a=a, b=b, metric=metric) for name, metric, a, b, direction in claim_list}
+    rows = [{"seed": s, "variant": v, **{k: x for k, x in results[s][v].items() if not isinstance(x, list)}}
+            for s in seeds for v in variants]
+    record = {"protocol": {key: int(options[key]) for key in _MEMORY_STEPS}, "summary": summary, "claims": claims,
+              "runs": {v: [{k: x for k, x in r.items() if k != "curve"} for r in rs] for v, rs in runs.items()},
+              "mc_curves": {v: [r["curve"] for r in rs] for v, rs in runs.items()}, "rows": rows}
+    return record, fig9_figure(runs, len(seeds), int(options["k_max"]), claims)
+
+
+def fig9_aggregate(results: dict, options: dict):
+    from hetnet.tasks.memory import DEFAULT_STATE_KIND
+
+    record, figure = _memory_aggregate(results, options, FIG9_CLAIMS)
+    record["state_kind"] = DEFAULT_STATE_KIND
+    return record, figure
+
+
+_QUICK_MEMORY = {"n_steps": 300, "train_steps": 40, "k_max": 10, "washout": 20, "n_null": 3}
+_FULL_MEMORY = {"n_steps": 7000, "train_steps": 500, "k_max": 100, "washout": 100, "n_null": 20}
+
+register(Item(
+    name="fig9", paper_item="ICLR 2023, Fig. 9 / Table III",
+    description=("The four variants (shared structure and inputs per seed), STDP then frozen, driven by i.i.d. "
+                 "u(t): memory capacity beside its chance level, spikes per neuron per step S, E = MC / S and "
+                 "the effective rank of the states."),
+    claims={"HeN raises MC": "HeN raises the memory capacity",
+            "HeN raises MC (with HeS)": "HeN raises the memory capacity",
+            "HeS lowers spikes": "HeS lowers the spike count",
+            "HeS lowers spikes (with HeN)": "HeS lowers the spike count",
+            "HeNHeS has the best E (vs HoNHoS)": "HeNHeS has the best spike efficiency E",
+            "HeNHeS has the best E (vs HeNHoS)": "HeNHeS has the best spike efficiency E",
+            "HeNHeS has the best E (vs HoNHeS)": "HeNHeS has the best spike efficiency E",
+            "separation: rank(HeNHeS) > rank(HoNHoS)": "heterogeneity raises the separation (effective rank)"},
+    output="fig9_variants_memory_spikes",
+    quick={"n_neurons": 30, **_QUICK_MEMORY, "backend": "runtime"},
+    full={"n_neurons": 500, **_FULL_MEMORY, "backend": "cpp_standalone"},
+    run_seed=fig9_seed, aggregate=fig9_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- separation
+
+def separation_seed(seed: int, quick: bool, options: dict) -> dict:
+    """HoNHoS and HeNHeS with one seed, on the same inputs, by the memory protocol (effective rank and MC)."""
+    return _memory_seed(seed, options, TWO_VARIANTS)
+
+
+def separation_aggregate(results: dict, options: dict):
+    claim_list = (("rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater"),
+                  ("MC(HeNHeS) > MC(HoNHoS)", "memory_capacity", "HeNHeS", "HoNHoS", "greater"))
+    return _memory_aggregate(results, options, claim_list)
+
+
+register(Item(
+    name="separation", paper_item="ICLR 2023, separation theorem",
+    description=("HoNHoS and HeNHeS with the same structure and the same i.i.d. inputs: effective rank (99 % of "
+                 "the singular-value sum) of the states of the measured steps, each the end of a distinct input history."),
+    claims={"rank(HeNHeS) > rank(HoNHoS)": "heterogeneity raises the separation property (effective rank of the states)",
+            "MC(HeNHeS) > MC(HoNHoS)": "heterogeneity raises the memory capacity"},
+    output="separation_effective_rank",
+    quick={"n_neurons": 30, **_QUICK_MEMORY, "backend": "runtime"},
+    full={"n_neurons": 1000, "n_steps": 3000, "train_steps": 500, "k_max": 50, "washout": 100, "n_null": 10,
+          "backend": "cpp_standalone"},
+    run_seed=separation_seed, aggregate=separation_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- Table I
+
+def table1_seed(seed: int, quick: bool, options: dict) -> dict:
+    """Accuracy of HoNHoS and HeNHeS on each data set of the item (``data``: ``{"shd": path}``), one seed."""
+    from hetnet.tasks.registry import run_task
+
+    datasets = list(options["datasets"]) + sorted(options.get("data") or {})
+    accuracy = {}
+    for dataset in datasets:
+        config = _config(options, seed)
+        results = run_task(dataset, config, variants=TWO_VARIANTS, quick=quick, seed=seed,
+                           data_path=(options.get("data") or {}).get(dataset), max_samples=options["max_samples"])
+        accuracy[dataset] = {v: results[v]["accuracy"] for v in TWO_VARIANTS}
+    return {"accuracy": accuracy}
+
+
+def table1_aggregate(results: dict, options: dict):
+    from hetnet.plotting import dot_plot, new_figure
+
+    seeds = list(results)
+    datasets = list(results[seeds[0]]["accuracy"])
+    acc = {d: {v: [results[s]["accuracy"][d][v] for s in seeds] for v in TWO_VARIANTS} for d in datasets}
+    claims = {f"HeNHeS > HoNHoS on {d}": claim_record(acc[d]["HeNHeS"], acc[d]["HoNHoS"], "greater", a="HeNHeS",
+                                                      b="HoNHoS", metric=f"accuracy[{d}]") for d in datasets}
+    summary = {v: {f"accuracy[{d}]": mean_sd(acc[d][v]) for d in datasets} for v in TWO_VARIANTS}
+    figure, axes = new_figure(1, len(datasets), figsize=(4.5 * len(datasets), 4), squeeze=False)
+    chance = {"digits": 0.1, "spike-patterns": 1.0 / 4, "shd": 1.0 / 20}
+    for ax, dataset in zip(axes[0], datasets):
+        dot_plot(acc[dataset], ax=ax, ylabel="test accuracy", title=dataset)
+        if dataset in chance:
+            ax.axhline(chance[dataset], color="0.4", linestyle="--", linewidth=1, label=f"chance {chance[dataset]:.2f}")
+            ax.legend(fontsize=8)
+    _verdict_title(figure, claims)
+    rows = [{"seed": s, "variant": v, **{f"accuracy[{d}]": results[s]["accuracy"][d][v] for d in datasets}}
+            for s in seeds for v in TWO_VARIANTS]
+    return {"summary": summary, "claims": claims, "datasets": datasets, "rows": rows}, figure
+
+
+register(Item(
+    name="table1", paper_item="Frontiers 2023, Table I",
+    description=("HoNHoS against HeNHeS classification. Offline stand-ins for KTH / DVS128: the built-in "
+                 "spike-pattern benchmark and scikit-learn's digits (rate-coded); SHD when its file is given "
+                 "(--data shd=PATH). DVS128 and KTH loaders exist but are not wired into this item yet."),
+    claims={"HeNHeS > HoNHoS on spike-patterns": "stand-in for KTH 86.3 vs 94.3 % and DVS128 90.3 vs 96.5 % (HoNHoS vs HeNHeS, N = 2000)",
+            "HeNHeS > HoNHoS on digits": "stand-in for KTH 86.3 vs 94.3 % and DVS128 90.3 vs 96.5 % (HoNHoS vs HeNHeS, N = 2000)",
+            "HeNHeS > HoNHoS on shd": "HeNHeS more accurate than HoNHoS (the Table I data sets are KTH and DVS128)"},
+    output="table1_classification_standins",
+    quick={"n_neurons": 20, "datasets": ["spike-patterns", "digits"], "data": {}, "max_samples": 20,
+           "backend": "runtime"},
+    full={"n_neurons": 2000, "datasets": ["spike-patterns", "digits"], "data": {}, "max_samples": None,
+          "backend": "runtime"},
+    run_seed=table1_seed, aggregate=table1_aggregate,
+))
+
+
+# --------------------------------------------------------------------------------------------- pruning (pending)
+
+_PRUNING = "pending: the pruning issue reworks hetnet.pruning and adds its experiments (table5, fig10, fig12)"
+
+register(Item(
+    name="table5", paper_item="ICLR 2024, Table V",
+    description="Lorenz-63 prediction by the unpruned, activity-pruned (AP) and Lyapunov-noise-pruned (LNP) HRSNN.",
+    claims={"LNP SOPs and RMSE": ("unpruned HRSNN-STDP SOPs 710.8 M, RMSE 0.315; AP-pruned 92.7 M, RMSE 1.718; "
+                                  "LNP-pruned 18.2 M, RMSE 0.705 (~39x fewer SOPs than unpruned, better RMSE than AP)")},
+    output="table5_pruning", pending_reason=_PRUNING,
+))
+register(Item(
+    name="fig10", paper_item="ICLR 2024, Fig. 10",
+    description="Neurons and synapses left through pruning, LNP against AP, over seeds.",
+    claims={"LNP ends smaller": "LNP ends with fewer neurons and synapses than AP, with lower variance"},
+    output="fig10_pruning_evolution", pending_reason=_PRUNING,
+))
+register(Item(
+    name="fig12", paper_item="ICLR 2024, Fig. 12",
+    description="Ablation of the four LNP steps: accuracy against SOPs.",
+    claims={"ablation": "each of the four LNP steps contributes (accuracy against SOPs)"},
+    output="fig12_lnp_ablation", pending_reason=_PRUNING,
+))
