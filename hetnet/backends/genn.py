@@ -22,8 +22,6 @@ import shutil
 import tempfile
 import time
 
-import numpy as np
-
 from hetnet.errors import SimulationError
 
 __all__ = ["GeNNBuildError", "run_genn"]
@@ -68,7 +66,7 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
         built.apply(built.run_value_pairs(network, stimulus, plastic))
         start = time.perf_counter()
         try:
-            built.network.run(stimulus.duration_ms * b2.ms, namespace={})   # builds and runs
+            built.run(stimulus)   # builds and runs
         except RuntimeError as error:
             if not os.path.exists(os.path.join(directory, "magicnetwork_model.cpp")):
                 raise
@@ -78,17 +76,9 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
                 "is a complete GeNN 4.x tree (genn-buildmodel.sh runs there, with a C++ compiler and, for "
                 "the GPU, CUDA). Set HETNET_GENN_KEEP=1 to keep the project folder for inspection."
             ) from None
-        output = {
-            "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
-            "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
-            "weights": {name: np.asarray(group.w[:], dtype=float) for name, group in built.synapses.items()},
-            "run_seconds": time.perf_counter() - start,
-            "build": {"key": None, "directory": directory, "compiled": True, "device_setup": info},
-        }
-        if built.input_monitor is not None:
-            output["input_spike_indices"] = np.asarray(built.input_monitor.i[:], dtype=np.int64)
-            output["input_spike_times_ms"] = np.asarray(built.input_monitor.t[:] / b2.ms)
-        return output
+        # the membrane potentials are not read back from GeNN (as before: only spikes and weights)
+        return built.output(membrane=False, run_seconds=time.perf_counter() - start,
+                            build={"key": None, "directory": directory, "compiled": True, "device_setup": info})
     finally:
         if os.environ.get("HETNET_GENN_KEEP", "") not in ("1", "true", "yes"):
             shutil.rmtree(directory, ignore_errors=True)
