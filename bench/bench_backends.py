@@ -575,16 +575,17 @@ def main(argv=None) -> int:
         "settings": {
             "sizes": sizes, "n_input": N_INPUT, "input_rate_hz": args.rate,
             "biological_time_ms": DURATION_STEPS * STEP_MS, "dt_ms": 0.1, "repeats": args.repeats,
-            "config": "HRSNNConfig(n_neurons=N, seed=0) (variant HeNHeS, soft-bound trace STDP)",
+            "config": "HRSNNConfig(n_neurons=N, seed=0), spike input (Poisson) (variant HeNHeS, soft-bound trace STDP, current-based synapses, background drive)",
             "events": "pre spikes x out-degree (all pathways incl. input) [+ post spikes x in-degree of "
                       "plastic synapses when plastic]",
             "events_per_second": "events / wall time of Brian2 device.run (hetnet: provenance simulation_seconds)",
             "static": "hetnet: simulate(plastic=False) (its own binary with static synapses); "
                       "plain: Synapses without STDP",
             "ablation": "the plain script with hetnet's speed-ups added one at a time: 'propagator' = "
-                        "v advanced by exp(-dt/tau_m) precomputed per neuron (a run_regularly) instead of "
-                        "method='exact' evaluating it every step; '+rates' = event-driven traces written "
-                        "with 1/tau (multiply) instead of /tau",
+                        "(v, J_e, J_i) advanced by their exact one-step propagator with coefficients "
+                        "precomputed per neuron (a run_regularly) instead of method='exact' evaluating the "
+                        "exponentials every step; '+rates' = event-driven traces written with 1/tau "
+                        "(multiply) instead of /tau",
             "record_input": True,
         },
         "sizes": {},

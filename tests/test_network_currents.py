@@ -33,11 +33,9 @@ def _trace(network, stimulus, neuron_update="propagator"):
     b2.set_device("runtime")
     b2.prefs.codegen.target = "numpy"
     b2.start_scope()
-    built = build_brian_network(network, stimulus, plastic=False, neuron_update=neuron_update)
-    built.apply(built.run_value_pairs(network, stimulus, plastic=False))
-    monitor = b2.StateMonitor(built.recurrent, "v", record=True, name="v_monitor")
-    built.network.add(monitor)
-    built.network.run(stimulus.duration_ms * b2.ms, namespace={})
+    built = build_brian_network(network, stimulus, plastic=False, neuron_update=neuron_update, state_variables=("v",))
+    built.run(stimulus.duration_ms)
+    monitor = built.state_monitor
     return np.asarray(monitor.t / b2.ms), np.asarray(monitor.v[0] / b2.mV)
 
 
@@ -121,3 +119,29 @@ def test_current_input_modulates_the_rate_and_runs_identically_on_standalone_and
     standalone = simulate(network, CurrentStimulus(np.tile(u, (3, 1)), 10.0), plastic=False, backend="cpp_standalone")
     np.testing.assert_array_equal(standalone.spike_indices, runtime.spike_indices)
     np.testing.assert_allclose(standalone.spike_times_ms, runtime.spike_times_ms, atol=1e-9)
+
+
+def test_built_network_is_ready_to_run_and_leaves_the_default_clock_alone():
+    import brian2 as b2
+    from hetnet.network.brian import build_brian_network
+
+    b2.set_device("runtime")
+    b2.start_scope()
+    b2.defaultclock.dt = 0.25 * b2.ms                       # the caller's own step
+    config = HRSNNConfig(n_neurons=40, seed=3, dt_ms=0.1)
+    stimulus = encode_series(np.sin(np.arange(10.0)), config.input)
+    network = generate_network(config, n_input=stimulus.n_channels)
+    built = build_brian_network(network, stimulus, plastic=False, state_variables=("v", "J_i"), state_record=[0, 1])
+    assert b2.defaultclock.dt == 0.25 * b2.ms               # building changes nothing global
+    np.testing.assert_allclose(built.recurrent.v_th[:] / b2.mV, network.v_th_mV)   # values already set
+    # a monitor of the user's own, added before the run
+    own = b2.SpikeMonitor(built.recurrent[:5], name="own_spikes")
+    built.network.add(own)
+    built.run(stimulus.duration_ms)
+    assert b2.defaultclock.dt == 0.25 * b2.ms               # running restores it too
+    assert built.state_monitor.v.shape == (2, int(round(stimulus.duration_ms / 0.1)))
+    assert np.all(built.state_monitor.J_i[:] <= 0)
+    result = simulate(network, stimulus, plastic=False)     # the same network through simulate
+    np.testing.assert_array_equal(np.asarray(built.recurrent_monitor.i[:]), result.spike_indices)
+    assert own.num_spikes == int(np.count_nonzero(result.spike_indices < 5))
+    b2.defaultclock.dt = 0.1 * b2.ms

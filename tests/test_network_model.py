@@ -168,11 +168,9 @@ def _run_runtime_form(network, stimulus, neuron_update):
     b2.set_device("runtime")
     b2.prefs.codegen.target = "numpy"
     b2.start_scope()
-    built = build_brian_network(network, stimulus, plastic=True, neuron_update=neuron_update)
-    built.apply(built.run_value_pairs(network, stimulus, plastic=True))
-    monitor = b2.StateMonitor(built.recurrent, "v", record=True, name="v_monitor")
-    built.network.add(monitor)
-    built.network.run(stimulus.duration_ms * b2.ms, namespace={})
+    built = build_brian_network(network, stimulus, plastic=True, neuron_update=neuron_update, state_variables=("v",))
+    built.run(stimulus.duration_ms)
+    monitor = built.state_monitor
     return (np.asarray(built.recurrent_monitor.i[:]), np.asarray(built.recurrent_monitor.t[:] / b2.ms),
             np.asarray(monitor.v[:] / b2.mV), {name: np.array(g.w[:]) for name, g in built.synapses.items()})
 

@@ -54,7 +54,6 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     b2.seed(seed)
     gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
     built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-    built.apply(built.run_value_pairs(network, stimulus, plastic))
     start = time.perf_counter()
-    built.run(stimulus, report=report)
+    built.run(stimulus.duration_ms, report=report)
     return built.output(run_seconds=time.perf_counter() - start)

@@ -140,7 +140,7 @@ class StandaloneBuild:
     def obtain(cls, instance, stimulus, *, plastic=True, device_name="cpp_standalone", record_input=False, device_setup=None):
         """The build for ``instance``'s structure: in this process, in the cache, or new."""
         import brian2 as b2
-        from hetnet.network.brian import build_brian_network
+        from hetnet.network.brian import build_brian_network, default_clock_dt
 
         if not hasattr(b2.devices.cpp_standalone.device.CPPStandaloneDevice, "apply_run_args"):
             raise RuntimeError(
@@ -160,20 +160,22 @@ class StandaloneBuild:
         b2.set_device(device_name, build_on_run=False)
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
-        built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input)
+        # the values reach the binary through run_args at every run, not as compiled-in initial values
+        built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input, apply_values=False)
         if device_name == "cuda_standalone":
             from hetnet.backends.gpu.build import CUDA_SEED_CODE
 
             b2.device.insert_code("main", CUDA_SEED_CODE)  # Brian2CUDA seeds cuRAND, not brian::_random_generators
         else:
             b2.device.insert_code("main", _SEED_CODE)
-        built.run(stimulus)
         logger.info("%s: building the binary of network structure %s in %s (once per structure)", device_name, key,
                     directory)
-        with _directory_lock(directory), _lean_network_loop():
-            binary_before = _binary_mtime(directory)
-            b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
-            compiled = _binary_mtime(directory) != binary_before
+        with default_clock_dt(instance.config.dt_ms):   # the step is compiled in when the project is built
+            built.network.run(stimulus.duration_ms * b2.ms, namespace={})
+            with _directory_lock(directory), _lean_network_loop():
+                binary_before = _binary_mtime(directory)
+                b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
+                compiled = _binary_mtime(directory) != binary_before
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
         logger.info("%s: %s in %.1f s", device_name, "compiled" if compiled else "cached binary up to date",
                     build.build_seconds)

@@ -22,7 +22,7 @@ __all__ = ["main", "build_parser", "verbosity"]
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("run", "optimize", "prune")
+SUBCOMMANDS = ("run", "optimize", "prune", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

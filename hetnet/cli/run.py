@@ -3,7 +3,8 @@
 Generates a Lorenz-63 series (no download), lets STDP learn on the first 500
 steps, freezes the weights, fits a ridge readout for one-step prediction and
 reports the held-out NRMSE (next 100 steps), mean firing rate and spikes per
-neuron of each variant side by side. Writes ``results.json`` (with
+neuron of each variant side by side. ``--training gradient`` trains the
+recurrent network by BPTT with surrogate gradients instead (HoNB / HeNB). Writes ``results.json`` (with
 provenance), ``results.csv`` (one row per variant and metric) and
 ``hrsnn_run.png`` (raster + prediction vs truth) into the output folder. ``--task`` picks another prediction or classification task.
 """
@@ -64,6 +65,12 @@ def register(subparsers):
     parser.add_argument("--washout-steps", type=integer(low=0), default=None, metavar="T",
                         help="prediction: first training steps left out of the readout fit "
                              f"(default: {_DEFAULT_STEPS['washout_steps']})")
+    parser.add_argument("--training", choices=("stdp", "gradient"), default="stdp",
+                        help="how the recurrent network learns: unsupervised STDP, or BPTT with surrogate gradients "
+                             "(needs the 'gradient' extra; variants HoNB / HeNB, default HoNB,HeNB) "
+                             "(default: %(default)s)")
+    parser.add_argument("--epochs", type=integer(low=0), default=None, metavar="E",
+                        help="--training gradient: training epochs (default: 30; --quick: 10)")
     parser.add_argument("--quick", action="store_true",
                         help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests; "
                              "--n-neurons and the --*-steps options given explicitly still apply")
@@ -177,8 +184,13 @@ def _prediction(args, config, variants, out: Path):
     _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
     stages = _stage_progress(len(variants) * (3 if args.mode == "free-running" else 2))
     try:
-        outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
-                                  lyapunov_exponent=exponent, progress=stages, **steps)
+        if args.training == "gradient":
+            from hetnet.cli._gradient import train_prediction_rows
+
+            outcomes = train_prediction_rows(args, config, series, variants, dt_series, exponent, stages, steps)
+        else:
+            outcomes = predict_series(config, series, variants=variants, mode=args.mode, dt=dt_series,
+                                      lyapunov_exponent=exponent, progress=stages, **steps)
     finally:
         stages.close()
     rows = {variant: scalar_metrics(outcome) for variant, outcome in outcomes.items()}
@@ -207,8 +219,13 @@ def _classification(args, config, variants):
 
     stages = _stage_progress(2 * len(variants))
     try:
-        results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
-                           progress=stages, seed=config.seed)
+        if args.training == "gradient":
+            from hetnet.cli._gradient import train_classification_rows
+
+            results = train_classification_rows(args, config, variants, stages)
+        else:
+            results = run_task(args.task, config, variants=variants, data_path=args.data, quick=args.quick,
+                               progress=stages, seed=config.seed)
     finally:
         stages.close()
     rows = {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
@@ -239,7 +256,12 @@ def run_command(args) -> int:
     from hetnet.tasks.registry import PREDICTION_TASKS
 
     config = _config_from_args(args)
-    variants = _variants(args.variants)
+    if args.training == "gradient":
+        from hetnet.cli._gradient import gradient_variants
+
+        variants = gradient_variants(args)
+    else:
+        variants = _variants(args.variants)
     if args.data is not None and args.task not in _DATA_TASKS:
         raise UsageError("--data", args.data, f"task {args.task!r} reads no data file; --data is read by the "
                          f"task(s) {', '.join(_DATA_TASKS)} only")
@@ -256,6 +278,7 @@ def run_command(args) -> int:
                        "network (check weights.w_scale, the input rates and the thresholds)")
             print(f"hetnet run: warning: {warning}", file=sys.stderr)
             record["warnings"] = [warning]
+        record["training"] = args.training
         record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config,
                                           variants=variants)
         write_json(out / "results.json", record)

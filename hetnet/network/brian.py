@@ -68,6 +68,7 @@ parameter that may change between runs is a state variable, not a literal.
 from __future__ import annotations
 
 import logging
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,7 @@ def _stop_brian_debug_log():
 _stop_brian_debug_log()
 
 __all__ = [
-    "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
+    "default_clock_dt", "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
     "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "CURRENT_INPUT_SYNAPSE_EQUATIONS",
     "BrianNetwork", "build_brian_network", "propagator_coefficients",
 ]
@@ -229,9 +230,44 @@ def propagator_coefficients(tau_m_ms, tau_syn_ms, dt_ms):
     return v_decay, a * v_decay * ratio, float(np.exp(-dt_ms / tau_syn_ms))
 
 
+@contextlib.contextmanager
+def default_clock_dt(dt_ms: float):
+    """Set ``brian2.defaultclock.dt`` to ``dt_ms`` inside the block and put the caller's value back after.
+
+    hetnet's objects run on Brian2's default clock (Brian2CUDA and Brian2GeNN
+    accept no other, and one clock keeps standalone code generation
+    deterministic); its step is read when a network runs or a standalone
+    project is built, so those happen inside this block.
+    """
+    clock = b2.get_device().defaultclock
+    before = clock.dt if clock is not None else None
+    b2.defaultclock.dt = dt_ms * ms
+    try:
+        yield
+    finally:
+        if before is not None:
+            b2.defaultclock.dt = before
+
+
 @dataclass
 class BrianNetwork:
-    """Brian2 objects of one HRSNN and the variables a re-run may change."""
+    """Brian2 objects of one HRSNN and the variables a re-run may change.
+
+    Attributes
+    ----------
+    network : brian2.Network
+        Every object below; run it with :meth:`run` (which sets the
+        integration step), or add your own objects first
+        (``built.network.add(...)``).
+    recurrent, input_group, synapses, recurrent_monitor, input_monitor :
+        The groups, the synapses per pathway, the spike monitors.
+    stimulus_array : brian2.TimedArray or None
+        The input values or rates.
+    state_monitor : brian2.StateMonitor or None
+        Traces of ``state_variables`` (see :func:`build_brian_network`).
+    dt_ms : float
+        The integration step the network was built for.
+    """
 
     network: b2.Network
     recurrent: b2.NeuronGroup
@@ -240,6 +276,18 @@ class BrianNetwork:
     recurrent_monitor: b2.SpikeMonitor
     input_monitor: object
     stimulus_array: object
+    state_monitor: object = None
+    dt_ms: float = 0.1
+
+    def run(self, duration_ms: float, **options):
+        """Run the network for ``duration_ms`` at its integration step, leaving ``defaultclock.dt`` as it was.
+
+        ``options`` go to :meth:`brian2.Network.run` (``report=...``); the
+        namespace is always empty (every name the equations use is the
+        groups' own).
+        """
+        with default_clock_dt(self.dt_ms):
+            self.network.run(duration_ms * ms, namespace={}, **options)
 
     def run_values(self, instance: NetworkInstance, stimulus, plastic: bool) -> dict:
         """``{variable_view: values}`` for every per-run quantity (standalone ``run_args``, Brian2 >= 2.6)."""
@@ -294,10 +342,6 @@ class BrianNetwork:
                 continue  # built with its values already
             view[:] = value
 
-    def run(self, stimulus, *, report=None):
-        """Run the network for the stimulus's duration (``stimulus.duration_ms``; standalone devices: build)."""
-        self.network.run(stimulus.duration_ms * ms, namespace={}, report=report)
-
     def output(self, *, membrane: bool = True, **extra) -> dict:
         """What every backend hands back from a finished run: the one raw output dictionary.
 
@@ -324,8 +368,19 @@ class BrianNetwork:
 
 
 def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = True, record_input: bool = False,
-                        neuron_update: str = "propagator") -> BrianNetwork:
-    """Create the Brian2 groups, synapses and monitors for ``instance``.
+                        neuron_update: str = "propagator", apply_values: bool = True, state_variables=(),
+                        state_record=True) -> BrianNetwork:
+    """Create the Brian2 groups, synapses and monitors for ``instance``, ready to run.
+
+    Every per-neuron and per-synapse value of ``instance`` is set on the
+    Brian2 objects (``apply_values``), so ``built.run(duration_ms)`` runs the
+    network as :func:`hetnet.network.simulate` would on the runtime device.
+    Brian2's ``defaultclock.dt`` is left as the caller had it:
+    :meth:`BrianNetwork.run` sets the network's step for the run only (if
+    you call ``built.network.run`` yourself, do it inside
+    :func:`default_clock_dt`). Add monitors of your own with
+    ``built.network.add(brian2.StateMonitor(built.recurrent, ...))``, or
+    record state variables of the recurrent neurons with ``state_variables``.
 
     Parameters
     ----------
@@ -341,14 +396,37 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     neuron_update : {"propagator", "ode"}
         How the membrane equation is advanced (see the module docstring):
         both are exact; ``"propagator"`` skips an ``exp`` per neuron and step.
+    apply_values : bool
+        Set the instance's values on the objects (runtime device). The
+        standalone backends pass ``False`` and hand the values to the
+        compiled program through ``run_args`` instead.
+    state_variables : sequence of str
+        Variables of the recurrent group to record every step (e.g.
+        ``("v", "J_e", "J_i")``) in ``built.state_monitor``.
+    state_record : bool or sequence of int
+        Which neurons' state to record (``True``: all).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hetnet.config import HRSNNConfig
+    >>> from hetnet.encoding import encode_series
+    >>> from hetnet.network import generate_network
+    >>> config = HRSNNConfig(n_neurons=20, seed=1)
+    >>> stimulus = encode_series(np.sin(np.arange(5.0)), config.input)
+    >>> network = generate_network(config, n_input=stimulus.n_channels)
+    >>> built = build_brian_network(network, stimulus, plastic=False, state_variables=("v",), state_record=[0])
+    >>> built.run(stimulus.duration_ms)
+    >>> built.state_monitor.v.shape, bool(built.recurrent_monitor.num_spikes > 0)
+    ((1, 1000), True)
     """
     if neuron_update not in NEURON_UPDATES:
         raise ValueError(f"neuron_update must be one of {NEURON_UPDATES}; got {neuron_update!r}")
     check_stimulus(instance, stimulus)
     config = instance.config
-    # One clock for everything (the default clock): several clocks sit in a set whose order
-    # changes between processes, which would make standalone code generation non-deterministic.
-    b2.defaultclock.dt = config.dt_ms * ms
+    # One clock for everything (the default clock, whose step BrianNetwork.run sets): several clocks
+    # sit in a set whose order changes between processes, which would make standalone code
+    # generation non-deterministic, and Brian2CUDA and Brian2GeNN accept no other clock.
     propagator = neuron_update == "propagator"
     recurrent = b2.NeuronGroup(
         instance.n_neurons, NEURON_EQUATIONS if propagator else ODE_NEURON_EQUATIONS, threshold="v > v_th",
@@ -424,11 +502,16 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     recurrent_monitor = b2.SpikeMonitor(recurrent, record=True, name="recurrent_spikes")
     input_monitor = (b2.SpikeMonitor(input_group, record=True, name="input_spikes")
                      if record_input and not current_input else None)
+    state_monitor = (b2.StateMonitor(recurrent, list(state_variables), record=state_record, name="recurrent_state")
+                     if state_variables else None)
     objects = [recurrent, input_group, recurrent_monitor, *synapses.values()]
-    if input_monitor is not None:
-        objects.append(input_monitor)
+    objects += [monitor for monitor in (input_monitor, state_monitor) if monitor is not None]
     network = b2.Network(*objects, name="hrsnn")
-    return BrianNetwork(network, recurrent, input_group, synapses, recurrent_monitor, input_monitor, stimulus_array)
+    built = BrianNetwork(network, recurrent, input_group, synapses, recurrent_monitor, input_monitor, stimulus_array,
+                         state_monitor, float(config.dt_ms))
+    if apply_values:
+        built.apply(built.run_value_pairs(instance, stimulus, plastic))
+    return built
 
 
 def _round_to_grid(times_ms, dt_ms):
