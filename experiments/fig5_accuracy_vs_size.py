@@ -6,15 +6,13 @@ template; each sample 100 ms then 100 ms rest; spike-count states; logistic
 readout) for several network sizes. The paper's claim: the accuracy gap
 HeNHeS - HoNHoS grows as N shrinks.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import accuracy_plot, classification_sweep, parser, save  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import accuracy_plot, classification_sweep, parser, save
 
-from hetnet.config import HRSNNConfig  # noqa: E402
-from hetnet.tasks.classification import classify  # noqa: E402
-from hetnet.tasks.spike_patterns import make_spike_patterns  # noqa: E402
+from hetnet.config import HRSNNConfig
+from hetnet.tasks.classification import classify
+from hetnet.tasks.spike_patterns import make_spike_patterns
 
 VARIANTS = ("HoNHoS", "HeNHeS")
 

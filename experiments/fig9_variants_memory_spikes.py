@@ -20,17 +20,16 @@ hold", "inconclusive"): HeN raises MC (HeNHoS > HoNHoS, HeNHeS > HoNHeS);
 HeS lowers S (HoNHeS < HoNHoS, HeNHeS < HeNHoS); HeNHeS has the highest E
 (against each other variant); effective rank HeNHeS > HoNHoS.
 """
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import parser, save, say  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import parser, save, say
 
-from hetnet.analysis import effective_rank, paired_comparison  # noqa: E402
-from hetnet.config import VARIANTS, HRSNNConfig  # noqa: E402
-from hetnet.tasks.memory import DEFAULT_STATE_KIND, measure_memory, state_tau_ms  # noqa: E402
+from hetnet.analysis import effective_rank, paired_comparison
+from hetnet.config import VARIANTS, HRSNNConfig
+from hetnet.tasks.memory import DEFAULT_STATE_KIND, measure_memory, state_tau_ms
 
 CLAIMS = (
     ("HeN raises MC", "memory_capacity", "HeNHoS", "HoNHoS", "greater"),

@@ -35,7 +35,7 @@ OWN_COMPONENTS = ("hetnet.network.brian", "hetnet.network.simulate")
 #: external packages drawn as boxes
 DRAWN_EXTERNAL = ("brian2",)
 #: the bottom row of the picture: small modules every component may import
-FOUNDATION = ("checks", "config", "distributions", "errors", "io", "progress", "provenance", "runfolder")
+FOUNDATION = ("_deprecation", "checks", "config", "distributions", "errors", "io", "progress", "provenance", "runfolder")
 
 
 def module_files(root: Path, package: str = PACKAGE) -> dict:

@@ -2,14 +2,15 @@
 
 Examples
 --------
+Through :func:`hetnet.network.simulate` (``backend="runtime"``, the default),
+or directly, for the raw arrays of one run (here: half a unit of input
+current on one channel for 200 ms):
+
 >>> import numpy as np
->>> from hetnet.config import HRSNNConfig
->>> from hetnet.encoding import encode_series
->>> from hetnet.network import generate_network
->>> config = HRSNNConfig(n_neurons=30, seed=2)
->>> stimulus = encode_series(np.sin(np.arange(10) / 3.0), config.input)
->>> output = run_runtime(generate_network(config, stimulus.n_channels), stimulus, plastic=False, seed=1)
->>> sorted(output)
+>>> from hetnet import config, encoding, network
+>>> instance = network.generate_network(config.HRSNNConfig(n_neurons=30, seed=2), n_input=1)
+>>> raw = run_runtime(instance, encoding.CurrentStimulus(np.full((10, 1), 0.5), 20.0), plastic=False, seed=1)
+>>> sorted(raw)
 ['final_v_mV', 'run_seconds', 'spike_indices', 'spike_times_ms', 'weights']
 """
 from __future__ import annotations

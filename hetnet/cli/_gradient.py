@@ -61,37 +61,8 @@ def train_prediction_rows(args, config, series, variants, dt_series, exponent, p
 def train_classification_rows(args, config, variants, progress) -> dict:
     """BPTT on a classification task's training samples (the data of :func:`hetnet.tasks.registry.run_task`)."""
     from hetnet.gradient import train_classification
+    from hetnet.tasks.registry import classification_data
 
-    data, encoder_options = _classification_data(args.task, config, args.data, args.quick, config.seed)
+    data, encoder_options = classification_data(args.task, config, args.data, args.quick, config.seed)
     return _summarise(train_classification(config, data, variants=variants, options=_options(args),
                                            encoder_options=encoder_options, seed=config.seed, progress=progress))
-
-
-def _classification_data(name, config, data_path, quick, seed):
-    """The data and encoder options :func:`hetnet.tasks.registry.run_task` uses for a classification task."""
-    from hetnet.datasets import stratified_split
-
-    if name == "digits":
-        from hetnet.datasets import load_digits
-
-        data = load_digits()
-        if quick:
-            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
-            data = data.subset(keep)
-        return data, {"pool": 2}
-    if name == "spike-patterns":
-        from hetnet.tasks.spike_patterns import make_spike_patterns
-
-        return make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
-                                   duration_ms=config.input.present_ms, seed=seed), {}
-    if name == "shd":
-        from hetnet.datasets import load_shd
-
-        if data_path is None:
-            raise UsageError("--data", None, "task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
-        data = load_shd(data_path)
-        if quick and len(data) > 60:
-            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
-            data = data.subset(keep)
-        return data, {"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0}
-    raise UsageError("--task", name, "is not a classification task")

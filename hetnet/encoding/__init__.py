@@ -18,15 +18,16 @@ Brian2 objects.
 
 Examples
 --------
+Every stimulus says how long it lasts and how many channels it drives
+(:mod:`hetnet.encoding.series` shows :func:`encode_series`):
+
 >>> import numpy as np
->>> from hetnet.config import InputConfig
->>> from hetnet.encoding import encode_series
->>> series = np.sin(np.linspace(0, 6, 50))[:, None]
->>> encode_series(series, InputConfig()).values.shape          # current injection (default)
-(50, 1)
->>> stimulus = encode_series(series, InputConfig(mode="poisson", neurons_per_channel=2))
->>> stimulus.rates_hz.shape, stimulus.step_ms
-((50, 4), 20.0)
+>>> from hetnet.encoding import RateStimulus, poisson_spikes
+>>> stimulus = RateStimulus(np.full((5, 2), 50.0), step_ms=20.0)
+>>> stimulus.duration_ms, stimulus.n_channels
+(100.0, 2)
+>>> poisson_spikes(stimulus, dt_ms=0.1, seed=0).n_channels
+2
 """
 from hetnet.encoding.samples import (
     encode_event_samples,

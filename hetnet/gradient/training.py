@@ -333,19 +333,10 @@ def train_prediction(
     """
     from hetnet.network import generate_network, input_kind_of, simulate
     from hetnet.tasks.memory import state_tau_ms
+    from hetnet.tasks.prediction import prediction_values
 
     options = options or GradientOptions()
-    values = np.asarray(series, dtype=float)
-    if values.ndim == 1:
-        values = values[:, None]
-    needed = train_steps + test_steps + 1
-    if values.ndim != 2 or len(values) < needed:
-        raise ValueError(f"series needs shape (>= {needed}, dims); got {values.shape}")
-    if not 0 <= washout_steps < train_steps - 1:
-        raise ValueError("washout_steps must be smaller than train_steps - 1")
-    values = values[:needed]
-    scale = values[:train_steps].std(axis=0)
-    scale[scale == 0] = 1.0
+    values, scale = prediction_values(series, train_steps, test_steps, washout_steps)
     z = standardise(values, train_steps)
     fit_rows = np.arange(washout_steps, train_steps)
     targets = jnp.asarray(z[fit_rows + 1], jnp.float32)
@@ -463,23 +454,14 @@ def train_classification(
         "training_method", "network"}}``.
     """
     from hetnet.analysis import synaptic_operations
-    from hetnet.datasets.base import stratified_split
     from hetnet.network import generate_network, input_kind_of, simulate
     from hetnet.readout import logistic_readout
-    from hetnet.tasks.classification import encode_labelled, sample_states
+    from hetnet.tasks.classification import classification_scores, sample_states, split_and_encode
 
     options = options or GradientOptions()
-    if not 0 < training_fraction <= 1:
-        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
-    train, test = stratified_split(data.labels, train_fraction, seed=seed)
-    if training_fraction < 1:
-        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
-        train = train[keep]
-    encoder = dict(encoder_options or {})
-    if data.kind in ("spikes", "events"):
-        encoder.setdefault("resolution_ms", config.dt_ms)
-    all_stimulus = encode_labelled(data, config.input, **encoder)
-    train_stimulus = encode_labelled(data.subset(train), config.input, **encoder)
+    train, test, all_stimulus, train_stimulus = split_and_encode(
+        data, config, train_fraction=train_fraction, training_fraction=training_fraction,
+        encoder_options=encoder_options, seed=seed)
     classes = np.unique(data.labels)
     labels = jnp.asarray(np.searchsorted(classes, data.labels[train]))
     windows = np.asarray(train_stimulus.sample_steps)
@@ -521,12 +503,7 @@ def train_classification(
         states = sample_states(frozen, all_stimulus)
         model = logistic_readout().fit(states[train], data.labels[train])
         results[label] = {
-            "accuracy": float(np.mean(model.predict(states[test]) == data.labels[test])),
-            "train_accuracy": float(np.mean(model.predict(states[train]) == data.labels[train])),
-            "n_train": int(train.size),
-            "n_test": int(test.size),
-            "spikes_per_sample": float(states.sum(axis=1).mean()),
-            "mean_rate_hz": float(frozen.mean_rate_hz),
+            **classification_scores(model, states, data.labels, train, test, frozen),
             "recurrent_sops": float(synaptic_operations(frozen.total_spike_counts(),
                                                         trained.recurrent_weights_mV()).recurrent),
             "training": history,

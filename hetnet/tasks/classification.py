@@ -37,7 +37,7 @@ from hetnet.encoding import (
     encode_videos,
 )
 
-__all__ = ["classify", "encode_labelled", "sample_states"]
+__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_scores"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,64 @@ def sample_states(result, stimulus) -> np.ndarray:
     """
     counts = result.spike_counts(stimulus.step_ms)
     return np.array([counts[start:stop].sum(axis=0) for start, stop in stimulus.sample_steps], dtype=float)
+
+
+def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction: float, training_fraction: float,
+                     encoder_options: Optional[dict], seed: int):
+    """The stratified train / test split of ``data`` and the stimuli of all samples and of the training samples.
+
+    Parameters
+    ----------
+    data : LabelledData
+    config : HRSNNConfig
+        ``config.input`` encodes; ``config.dt_ms`` is the default ``resolution_ms`` of spike and event samples.
+    train_fraction : float
+        Share of each class in the training split.
+    training_fraction : float
+        Share of the training split used, in (0, 1] (stratified with ``seed + 1``).
+    encoder_options : dict or None
+        Passed to :func:`encode_labelled`.
+    seed : int
+
+    Returns
+    -------
+    train, test : numpy.ndarray
+        Sample indices.
+    all_stimulus, train_stimulus
+        :func:`encode_labelled` of every sample and of the training samples.
+    """
+    if not 0 < training_fraction <= 1:
+        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
+    train, test = stratified_split(data.labels, train_fraction, seed=seed)
+    if training_fraction < 1:
+        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
+        train = train[keep]
+    options = dict(encoder_options or {})
+    if data.kind in ("spikes", "events"):
+        options.setdefault("resolution_ms", config.dt_ms)
+    all_stimulus = encode_labelled(data, config.input, **options)
+    train_stimulus = encode_labelled(data.subset(train), config.input, **options)
+    return train, test, all_stimulus, train_stimulus
+
+
+def classification_scores(model, states, labels, train, test, frozen) -> dict:
+    """Accuracy on the test and training samples, split sizes and activity of a fitted readout.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``train_accuracy``, ``n_train``, ``n_test``,
+        ``spikes_per_sample`` (of ``states``) and ``mean_rate_hz`` (of the
+        frozen run's :class:`~hetnet.result.SimulationResult`).
+    """
+    return {
+        "accuracy": float(np.mean(model.predict(states[test]) == labels[test])),
+        "train_accuracy": float(np.mean(model.predict(states[train]) == labels[train])),
+        "n_train": int(train.size),
+        "n_test": int(test.size),
+        "spikes_per_sample": float(states.sum(axis=1).mean()),
+        "mean_rate_hz": float(frozen.mean_rate_hz),
+    }
 
 
 def _readout(kind: str, network, seed: int):
@@ -132,18 +190,10 @@ def classify(
     """
     from hetnet.network import generate_network, input_kind_of, simulate
 
-    if not 0 < training_fraction <= 1:
-        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
-    train, test = stratified_split(data.labels, train_fraction, seed=seed)
-    if training_fraction < 1:
-        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
-        train = train[keep]
-    options = dict(encoder_options or {})
-    if data.kind in ("spikes", "events"):
-        options.setdefault("resolution_ms", config.dt_ms)
+    train, test, all_stimulus, train_stimulus = split_and_encode(
+        data, config, train_fraction=train_fraction, training_fraction=training_fraction,
+        encoder_options=encoder_options, seed=seed)
     report = progress or logger.debug
-    all_stimulus = encode_labelled(data, config.input, **options)
-    train_stimulus = encode_labelled(data.subset(train), config.input, **options)
     results = {}
     for variant in variants:
         variant_config = config.replace(variant=variant)
@@ -156,12 +206,5 @@ def classify(
         states = sample_states(frozen, all_stimulus)
         model = _readout(readout, trained.final_network, variant_config.seed)
         model.fit(states[train], data.labels[train])
-        results[variant] = {
-            "accuracy": float(np.mean(model.predict(states[test]) == data.labels[test])),
-            "train_accuracy": float(np.mean(model.predict(states[train]) == data.labels[train])),
-            "n_train": int(train.size),
-            "n_test": int(test.size),
-            "spikes_per_sample": float(states.sum(axis=1).mean()),
-            "mean_rate_hz": float(frozen.mean_rate_hz),
-        }
+        results[variant] = classification_scores(model, states, data.labels, train, test, frozen)
     return results
