@@ -54,6 +54,8 @@ __all__ = [
     "HRSNNConfig",
     "load_config",
     "config_to_toml",
+    "parse_assignment",
+    "apply_assignments",
 ]
 
 logger = logging.getLogger(__name__)
@@ -616,7 +618,7 @@ def load_config(path) -> HRSNNConfig:
     path = Path(path)
     if not path.is_file():
         what = "is a folder" if path.is_dir() else "no such file"
-        raise ConfigError("config file", str(path), f"{what}; give a TOML file (see docs/configuration.md)")
+        raise ConfigError("config file", str(path), f"{what}; give a TOML file (hetnet config show prints one to start from)")
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -657,3 +659,64 @@ def config_to_toml(config: HRSNNConfig) -> str:
             lines.append(f"\n[{key}]")
             lines.extend(f"{name} = {_toml_value(item)}" for name, item in value.items())
     return "\n".join(lines) + "\n"
+
+
+def parse_assignment(text: str) -> tuple:
+    """Split ``"section.field=value"`` into ``(("section", "field"), value)``, the value read as TOML.
+
+    The value is read the way a TOML file reads it (``20``, ``0.5``, ``true``,
+    ``[4, 4, 4]``, ``{ kind = "gamma", shape = 3.0, mean = 20.0 }``, ``"text"``);
+    a value that is not TOML (``HeNHeS``, ``abc``) is taken as a string, so a
+    wrong type is reported by the configuration's own checks, naming the field.
+
+    >>> parse_assignment("input.current_scale_mV=40")
+    (('input', 'current_scale_mV'), 40)
+    >>> parse_assignment("variant=HoNHoS")
+    (('variant',), 'HoNHoS')
+    """
+    key, sep, raw = str(text).partition("=")
+    path = tuple(part.strip() for part in key.split("."))
+    if not sep or not all(path):
+        raise ConfigError("--set", text, "must be KEY=VALUE with KEY a field (n_neurons) or section.field "
+                          "(input.current_scale_mV), as in the TOML file")
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return path, value
+
+
+def apply_assignments(config: HRSNNConfig, assignments) -> HRSNNConfig:
+    """``config`` with each ``"section.field=value"`` of ``assignments`` set, validated as a TOML file is.
+
+    The assignments are applied to the configuration's table (as
+    :func:`config_to_toml` writes it) and the result is checked by
+    ``HRSNNConfig.from_dict``, so an unknown field or a bad value raises
+    :class:`ConfigError` naming the field, exactly as in a TOML file. A
+    distribution's own keys can be set too (``excitatory.tau_m_ms.mean=25``).
+
+    >>> apply_assignments(HRSNNConfig(), ["n_neurons=64", "input.current_scale_mV=40"]).input.current_scale_mV
+    40.0
+    >>> apply_assignments(HRSNNConfig(), ["input.current_scale_mV=abc"])
+    Traceback (most recent call last):
+    ...
+    hetnet.config.ConfigError: invalid configuration: input.current_scale_mV = 'abc'; must be a number
+    """
+    assignments = list(assignments or ())
+    if not assignments:
+        return config
+    data = config.to_dict()
+    for text in assignments:
+        path, value = parse_assignment(text)
+        table = data
+        for depth, key in enumerate(path[:-1]):
+            where = ".".join(path[:depth + 1])
+            if key not in table:
+                raise ConfigError(where, value, f"unknown key; allowed keys: {', '.join(sorted(table))}")
+            if not isinstance(table[key], dict):
+                raise ConfigError(".".join(path), value, f"{where} is a single value, not a section; "
+                                  f"set it with {where}=VALUE")
+            table = table[key]
+        table[path[-1]] = value
+    return HRSNNConfig.from_dict(data)

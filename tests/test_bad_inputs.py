@@ -112,34 +112,34 @@ def test_bad_toml(tmp_path, capsys, text, needles):
     for needle in needles:
         assert needle in str(caught.value)
     assert caught.value.exit_code == 2
-    _check_cli(["run", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2, needles)
+    _check_cli(["run", "--config", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2, needles)
 
 
 def test_binary_config_file(tmp_path, capsys):
     path = tmp_path / "config.toml"
     path.write_bytes(b"\x80\x81\xff binary")
-    _check_cli(["run", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
+    _check_cli(["run", "--config", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
                ["config file", str(path), "is not a UTF-8 text file", "give a TOML text file"])
 
 
 @pytest.mark.parametrize("kind", ["folder", "missing"])
 def test_config_path_that_is_not_a_file(tmp_path, capsys, kind):
     path = tmp_path if kind == "folder" else tmp_path / "missing.toml"
-    _check_cli(["run", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
+    _check_cli(["run", "--config", str(path), "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
                ["config file", str(path), "is a folder" if kind == "folder" else "no such file", "give a TOML file"])
 
 
 def test_network_too_large_for_memory_is_refused_with_the_estimate(tmp_path, capsys):
     path = tmp_path / "huge.toml"
     path.write_text("n_neurons = 1000000000\n")
-    _check_cli(["run", str(path), "--out", str(tmp_path / "out")], capsys, ResourceError, 2,
+    _check_cli(["run", "--config", str(path), "--out", str(tmp_path / "out")], capsys, ResourceError, 2,
                ["n_neurons", "1000000000", "needs an estimated", "GiB of memory", "is available here"])
 
 
 def test_sampled_reset_above_threshold_is_refused(tmp_path, capsys):
     path = tmp_path / "reset.toml"
     path.write_text('n_neurons = 200\n[excitatory]\nv_reset_mV = { kind = "uniform", low = -80.0, high = -50.0 }\n')
-    _check_cli(["run", str(path), "--variants", "HeNHeS", "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
+    _check_cli(["run", "--config", str(path), "--variants", "HeNHeS", "--out", str(tmp_path / "out")], capsys, ConfigError, 2,
                ["excitatory.v_reset_mV", "'high': -50.0", "must lie below its v_th_mV", "have v_reset >= v_th"])
 
 
@@ -273,8 +273,8 @@ def test_resume_of_a_folder_that_is_not_a_run(tmp_path, capsys):
 
 def test_resume_with_a_config_or_out(tmp_path, capsys):
     folder = _run_folder(tmp_path, GOOD_SETTINGS)
-    _check_cli(["optimize", "other.toml", "--resume", str(folder)], capsys, UsageError, 2,
-               ["CONFIG", "'other.toml'", "cannot be combined with --resume"])
+    _check_cli(["optimize", "--config", "other.toml", "--resume", str(folder)], capsys, UsageError, 2,
+               ["--config", "'other.toml'", "cannot be combined with --resume"])
     _check_cli(["optimize", "--out", "elsewhere", "--resume", str(folder)], capsys, UsageError, 2,
                ["--out", "'elsewhere'", "cannot be combined with --resume"])
 
@@ -289,7 +289,7 @@ def test_new_run_into_a_folder_holding_one(tmp_path, capsys):
 def test_optimize_with_a_bad_config(tmp_path, capsys):
     path = tmp_path / "bad.toml"
     path.write_text("[connectivity]\np_in = -0.5\n")
-    _check_cli(["optimize", str(path), "--serial", "--out", str(tmp_path / "run")], capsys, ConfigError, 2,
+    _check_cli(["optimize", "--config", str(path), "--serial", "--out", str(tmp_path / "run")], capsys, ConfigError, 2,
                ["connectivity.p_in", "-0.5", "must be >= 0"])
 
 
@@ -318,7 +318,7 @@ PRUNE_CASES = [
     ("n-neurons", ["--n-neurons", "5"], ["--n-neurons", "'5'", "must be an integer >= 10"]),
     ("lambda", ["--lambda-grid", "0"], ["--lambda-grid", "'0'", "must be a finite number > 0.0"]),
     ("method", ["--method", "magic"], ["--method", "'magic'", "choose from", "lnp"]),
-    ("seeds", ["--seeds", "x"], ["--seeds", "'x'", "must be an integer"]),
+    ("seeds", ["--seed", "x"], ["--seed", "'x'", "must be an integer"]),
 ]
 
 
@@ -334,7 +334,7 @@ def test_prune_with_a_missing_config(tmp_path, capsys):
 
 def test_prune_into_a_folder_with_a_corrupt_results_file(tmp_path, capsys):
     (tmp_path / "results.json").write_text("{ truncated")
-    _check_cli(["prune", "--quick", "--out", str(tmp_path)], capsys, RunFolderError, 1,
+    _check_cli(["prune", "--quick", "--out", str(tmp_path), "--force"], capsys, RunFolderError, 1,
                [str(tmp_path / "results.json"), "is not readable JSON", "results of earlier hetnet prune runs"])
 
 

@@ -46,7 +46,7 @@ def test_run_quick_writes_table_json_and_png(tmp_path, capsys):
 def test_run_rejects_bad_input_cleanly(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("n_neurons = -4\n")
-    assert main(["run", str(bad), "--out", str(tmp_path)]) == 2
+    assert main(["run", "--config", str(bad), "--out", str(tmp_path)]) == 2
     assert "n_neurons = -4" in capsys.readouterr().err
     assert main(["run", "--variants", "HoNHoX", "--out", str(tmp_path)]) == 2
     assert main(["run", "--task", "shd", "--quick", "--out", str(tmp_path)]) == 2
@@ -96,7 +96,7 @@ def test_run_explicit_steps_win_over_quick_and_a_silent_network_is_flagged(tmp_p
     config = tmp_path / "silent.toml"
     config.write_text("[weights]\nw_scale = 0.0\n[input]\nrate_max_hz = 1e-9\n"
                       "[excitatory]\nbias_mV = 0.0\n[inhibitory]\nbias_mV = 0.0\n")
-    status = main(["run", str(config), "--quick", "--variants", "HeNHeS", "--n-neurons", "20", "--train-steps", "20",
+    status = main(["run", "--config", str(config), "--quick", "--variants", "HeNHeS", "--n-neurons", "20", "--train-steps", "20",
                    "--test-steps", "5", "--washout-steps", "2", "--out", str(tmp_path / "out")])
     assert status == 0
     record = json.loads((tmp_path / "out" / "results.json").read_text())

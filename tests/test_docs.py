@@ -49,7 +49,7 @@ def test_quick_docs_build_has_no_warnings_and_generates_reference_pages(tmp_path
             assert f"<span class=\"pre\">{name}</span>" in reference, name
     # API pages, tutorials (not executed) and the model scripts' gallery exist
     assert "memory_capacity" in (html / "api" / "hetnet.analysis.memory.html").read_text()
-    for page in ("auto_tutorials/index.html", "auto_tutorials/plot_pruning.html", "auto_models/hrsnn.html",
+    for page in ("auto_tutorials/index.html", "auto_tutorials/plot_pruning.html", "auto_tutorials/plot_brian2_interop.html", "auto_models/hrsnn.html",
                  "howto/pruning.html", "howto/bo_dask.html", "howto/custom_model.html", "gpu.html",
                  "notes/issue-7.html", "getting_started.html", "results.html",
                  # the reliability work: its guarantees page, its notes and its modules' API pages

@@ -10,13 +10,13 @@ def test_prune_help_lists_the_options(capsys):
     with pytest.raises(SystemExit):
         build_parser().parse_args(["prune", "--help"])
     text = capsys.readouterr().out
-    for option in ("--method", "--iterations", "--out", "--seeds", "--n-neurons", "--quick"):
+    for option in ("--method", "--iterations", "--out", "--seed", "--n-neurons", "--quick"):
         assert option in text
 
 
 def test_quick_lnp_and_random_run_writes_results_and_figure(tmp_path, capsys):
     status = main(["prune", "--method", "lnp", "random", "--quick", "--iterations", "2", "--bo-calls", "3",
-                   "--out", str(tmp_path), "--seeds", "0", "1"])
+                   "--out", str(tmp_path), "--seed", "0", "1"])
     assert status == 0
     output = capsys.readouterr().out
     assert "[lnp seed 1] iteration 2/2" in output and "[random seed 0] iteration 2/2" in output

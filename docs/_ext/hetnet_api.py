@@ -142,7 +142,7 @@ def resolve_reexports(app, env, node, contnode):
     if node.get("refdomain") != "py":
         return None
     target = node.get("reftarget", "")
-    if not target.startswith("hetnet") and not node.get("py:module", "").startswith("hetnet"):
+    if not target.startswith("hetnet") and not (node.get("py:module") or "").startswith("hetnet"):
         return None
     candidates = [target]
     for context in (node.get("py:class"), node.get("py:module")):

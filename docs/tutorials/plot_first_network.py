@@ -19,9 +19,9 @@ from hetnet.plotting import new_figure, raster
 # %%
 # The configuration and the input
 # -------------------------------
-# 200 recurrent neurons (160 excitatory, 40 inhibitory). The series is rate-coded:
-# each of its 3 dimensions drives an ON and an OFF channel of 10 Poisson neurons,
-# one series value per 10 ms step.
+# 200 recurrent neurons (160 excitatory, 40 inhibitory). Each of the series' 3
+# dimensions is standardised and injected as a current into about half of the neurons
+# (signed random input weights), one series value per 20 ms step.
 config = HRSNNConfig(n_neurons=200, seed=1)
 series = lorenz63(150)
 stimulus = encode_series(series, config.input)

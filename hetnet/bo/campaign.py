@@ -304,8 +304,9 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
                  budget: int = 50, batch: int = 2, seed: int = 0, kernel: str = "wasserstein",
                  n_initial_points: int | None = None, xi: float = 0.01, objective_options: Mapping | None = None,
                  engine=None, dask_address=None, max_workers=None, progress: Callable | None = None,
-                 on_evaluation: Callable | None = None, directory_option: str = "directory") -> dict:
-    """Start an optimisation run in ``directory`` (must not hold a journal yet).
+                 on_evaluation: Callable | None = None, directory_option: str = "directory",
+                 overwrite: bool = False) -> dict:
+    """Start an optimisation run in ``directory`` (must not hold a journal yet, unless ``overwrite``).
 
     Parameters
     ----------
@@ -339,6 +340,9 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         each finished evaluation is journaled (progress bars).
     directory_option : str
         How the caller named ``directory`` (``"--out"`` for the command line), for messages.
+    overwrite : bool
+        Start over in a ``directory`` that holds a run (``hetnet optimize --force``): its
+        settings, journal, results and plot are deleted once the new settings are checked.
 
     Returns
     -------
@@ -361,7 +365,7 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         raise UsageError(*problems[0])
     directory = prepare_output_directory(directory, directory_option)
     with RunFolderLock(directory):
-        if (directory / JOURNAL_NAME).exists():
+        if (directory / JOURNAL_NAME).exists() and not overwrite:
             raise UsageError(directory_option, str(directory), "already holds a run (journal.jsonl); continue it "
                              f"with hetnet optimize --resume {directory} (resume_campaign), or choose another folder")
         objective_instance, default_space = make_objective(objective, space, config, objective_options)
@@ -369,6 +373,9 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         settings = _settings(objective, objective_instance, config, space, budget, batch, seed, kernel,
                              n_initial_points, xi)
         _check_buildable(settings, str(directory))
+        if overwrite:
+            for name in (SETTINGS_NAME, JOURNAL_NAME, RESULTS_NAME, TABLE_NAME, PLOT_NAME):
+                (directory / name).unlink(missing_ok=True)
         return _with_engine(directory, settings, engine, dask_address, max_workers, progress, on_evaluation,
                             write_settings=True)
 

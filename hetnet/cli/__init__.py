@@ -1,1 +1,1 @@
-"""The ``hetnet`` command line: ``hetnet run``, ``hetnet optimize``, ``hetnet prune``."""
+"""The ``hetnet`` command line: ``hetnet run``, ``optimize``, ``prune``, ``export`` and ``config``."""

@@ -63,6 +63,8 @@ def train_classification_rows(args, config, variants, progress) -> dict:
     from hetnet.gradient import train_classification
     from hetnet.tasks.registry import classification_data
 
-    data, encoder_options = classification_data(args.task, config, args.data, args.quick, config.seed)
+    data, encoder_options = classification_data(args.task, config, data_path=args.data, quick=args.quick,
+                                                seed=config.seed)
     return _summarise(train_classification(config, data, variants=variants, options=_options(args),
                                            encoder_options=encoder_options, seed=config.seed, progress=progress))
+

@@ -3,7 +3,9 @@
 NETWORK is an ``.npz`` file written by ``NetworkInstance.save`` (e.g. a
 pruned or gradient-trained network). ``--format nir`` writes the NIR graph
 (HDF5) of :func:`hetnet.export.to_nir`; ``--target spyx`` the single-current
-reduction Spyx can run.
+reduction Spyx can run. It writes one file, not a run folder, so of the
+options shared by ``run``, ``optimize`` and ``prune`` it takes
+``--quiet`` / ``--verbose`` only.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from hetnet.cli._args import verbosity_options
 from hetnet.errors import UsageError
 
 __all__ = ["register", "export_command"]
@@ -26,6 +29,7 @@ def register(subparsers):
     parser.add_argument("--target", choices=("faithful", "spyx"), default="faithful",
                         help="the model node for node, or the single-current chain Spyx reads (default: %(default)s)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the NIR file to write")
+    verbosity_options(parser)
     parser.set_defaults(func=export_command)
     return parser
 

@@ -4,12 +4,18 @@ Each sub-command lives in its own module of :mod:`hetnet.cli` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning an exit status.
 
+The sub-commands that run a network (``run``, ``optimize``, ``prune``)
+share one set of options (``hetnet.cli._args.common_options``):
+``--config FILE``, ``--set KEY=VALUE``, ``--out DIR`` / ``--force``,
+``--seed``, ``--backend``, ``-q/--quiet``, ``-v/--verbose``.
+
 Exit status: 0 success; 1 a runtime error (a bad data file, a simulation
-that produced NaN, a run folder in use, ...); 2 a usage error (a bad flag
-or configuration value; ``argparse`` errors too); 130 interrupted by SIGINT
-(Ctrl-C), with nothing saved for the interrupted work. Errors hetnet raises
-on purpose (:class:`hetnet.errors.HetnetError`) are printed as one line;
-any other exception is a bug and keeps its traceback.
+that produced NaN, a run folder in use, an unexpected exception, ...); 2 a
+usage error (a bad flag, configuration value or ``--set``, an ``--out``
+folder that is not empty without ``--force``; ``argparse`` errors too); 130
+interrupted by SIGINT (Ctrl-C), with nothing saved for the interrupted work.
+Every error is one line on stderr, ``hetnet COMMAND: error: ...``; with
+``--verbose`` the traceback is printed above it.
 """
 from __future__ import annotations
 
@@ -17,12 +23,15 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 
 __all__ = ["main", "build_parser", "verbosity"]
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("run", "optimize", "prune", "export")
+SUBCOMMANDS = ("run", "optimize", "prune", "export", "config")
+#: sub-command -> module of hetnet.cli (where the two differ)
+_MODULES = {"config": "config_command"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,10 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hetnet {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
+        module_name = f"hetnet.cli.{_MODULES.get(name, name)}"
         try:
-            module = importlib.import_module(f"hetnet.cli.{name}")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
-            if error.name != f"hetnet.cli.{name}":
+            if error.name != module_name:
                 raise
             continue
         module.register(subparsers)
@@ -59,16 +69,18 @@ def verbosity(args) -> int:
 
 def main(argv=None) -> int:
     """Run the ``hetnet`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
-    from hetnet.errors import EXIT_INTERRUPTED, EXIT_USAGE, HetnetError, SimulationInterrupted
+    from hetnet.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, HetnetError, SimulationInterrupted
     from hetnet.progress import configure_logging
 
     command = "hetnet"
+    level = 0
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        configure_logging(verbosity(args))  # hetnet's log records on stderr; progress bars follow the same level
+        level = verbosity(args)
+        configure_logging(level)  # hetnet's log records on stderr; progress bars follow the same level
         if not getattr(args, "func", None):
-            parser.print_help()
+            parser.print_help(sys.stderr)
             return EXIT_USAGE
         command = f"hetnet {args.command}"
         return int(args.func(args) or 0)
@@ -77,8 +89,17 @@ def main(argv=None) -> int:
         print(f"{command}: {what}; the interrupted work was not saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except HetnetError as error:
+        if level > 0:
+            traceback.print_exc(file=sys.stderr)
         print(f"{command}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:  # an unexpected failure: one line, the traceback with --verbose
+        if level > 0:
+            traceback.print_exc(file=sys.stderr)
+        hint = "" if level > 0 else "; run again with --verbose for the traceback"
+        message = " ".join(str(error).split()) or "(no message)"
+        print(f"{command}: error: unexpected {type(error).__name__}: {message}{hint}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

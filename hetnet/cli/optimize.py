@@ -14,7 +14,7 @@ import argparse
 import logging
 import sys
 
-from hetnet.cli._args import integer, number
+from hetnet.cli._args import common_options, config_from_args, integer, new_run_folder, number, quiet, refuse_busy_folder
 
 __all__ = ["register", "run_optimize"]
 
@@ -51,10 +51,11 @@ objectives (all maximised):
 
 examples:
   hetnet optimize --objective gamma-moments --budget 30 --out runs/analytic
-  hetnet optimize config.toml --objective efficiency --budget 50 --batch 2 --out runs/e
+  hetnet optimize --config config.toml --objective efficiency --budget 50 --batch 2 --out runs/e
   hetnet optimize --quick --budget 6 --out runs/quick
   hetnet optimize --resume runs/e
-  hetnet optimize config.toml --dask tcp://scheduler:8786 --batch 16 --out runs/big
+  hetnet optimize --config config.toml --dask tcp://scheduler:8786 --batch 16 --out runs/big
+  hetnet optimize --set n_neurons=200 --set input.current_scale_mV=40 --budget 20 --out runs/small
 """
 
 QUICK_OPTIONS = {"n_steps": 150, "train_steps": 50, "k_max": 10, "washout": 10, "lyapunov_steps": 200}
@@ -68,29 +69,25 @@ def register(subparsers) -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options()],
     )
-    parser.add_argument("config", nargs="?", metavar="CONFIG",
-                        help="TOML configuration of the base network (default: built-in defaults)")
     parser.add_argument("--objective", default="efficiency",
                         choices=("efficiency", "memory-capacity", "spike-count", "nrmse", "lyapunov", "gamma-moments"),
                         help="what to maximise (default: efficiency = MC / S)")
     parser.add_argument("--budget", type=integer(low=1), default=None,
                         help="total evaluations (default 50; 10 with --quick)")
     parser.add_argument("--batch", type=integer(low=1), default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
-    parser.add_argument("--out", metavar="DIR", help="run directory (default: hetnet-results/optimize-<objective>-seed<seed>)")
-    parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR (its settings are read from DIR/run.json)")
+    parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR (its settings are read from DIR/run.json; "
+                        "not combined with --config, --set, --out, --seed, --backend)")
     parser.add_argument("--dask", metavar="ADDRESS", help="evaluate on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
     parser.add_argument("--workers", type=integer(low=1), default=None,
                         help="local worker processes (default: one per CPU core)")
     parser.add_argument("--serial", action="store_true", help="evaluate in this process (no pool; for debugging)")
-    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=0, help="seed of the optimiser and of the evaluations (default 0)")
     parser.add_argument("--kernel", choices=("wasserstein", "matern"), default="wasserstein",
                         help="GP kernel: Matern on the Wasserstein distance (default) or on raw parameters")
     parser.add_argument("--initial-points", type=integer(low=1), default=None,
                         help="random evaluations before the GP drives the search (default: min(10, budget/3))")
     parser.add_argument("--xi", type=number(low=0.0), default=0.01, help="expected-improvement margin xi (default 0.01)")
-    parser.add_argument("--backend", choices=("runtime", "cpp_standalone", "cuda_standalone", "genn"), default=None,
-                        help="code-generation backend of the evaluations (default: the config's, 'runtime')")
     parser.add_argument("--distributions-only", action="store_true",
                         help="search the parameter distributions only (no C, lambda, p_in, w_scale) on one fixed "
                              "network structure (the config's seed): with a standalone backend every evaluation "
@@ -107,7 +104,8 @@ def run_optimize(args) -> int:
     Errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report.
     """
     from hetnet.bo.campaign import resume_campaign, run_campaign
-    from hetnet.config import HRSNNConfig, load_config
+    from hetnet.cli._args import explicit_fields
+    from hetnet.config import HRSNNConfig
     from hetnet.errors import UsageError
     from hetnet.progress import progress_bar
 
@@ -115,7 +113,7 @@ def run_optimize(args) -> int:
     bar = progress_bar(desc="evaluations", unit="eval")
 
     def progress(line):
-        if bar.disable:             # not a terminal (log file, pipe, CI): one line per evaluation
+        if bar.disable and not quiet():  # not a terminal (log file, pipe, CI): one line per evaluation
             print(line, flush=True)
 
     def on_evaluation(record, finished, budget, best):
@@ -126,7 +124,8 @@ def run_optimize(args) -> int:
 
     try:
         if args.resume:
-            for flag, value in (("CONFIG", args.config), ("--out", args.out)):
+            for flag, value in (("--config", args.config), ("--out", args.out), ("--set", args.settings or None),
+                                ("--seed", args.seed), ("--backend", args.backend)):
                 if value is not None:
                     raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the "
                                      f"settings in {args.resume}/run.json")
@@ -134,22 +133,24 @@ def run_optimize(args) -> int:
                                       progress=progress, on_evaluation=on_evaluation, directory_option="--resume")
             directory = args.resume
         else:
-            config = load_config(args.config) if args.config else None
+            configured = args.config or args.settings or args.backend is not None
+            config = config_from_args(args) if configured else None
+            seed = args.seed if args.seed is not None else (config.seed if config is not None else 0)
             options = None
             if args.quick and args.objective != "gamma-moments":
-                config = (config or HRSNNConfig()).replace(n_neurons=100)
+                config = (config or HRSNNConfig()).replace(
+                    **({} if "n_neurons" in explicit_fields(args) else {"n_neurons": 100}))
                 options = dict(QUICK_OPTIONS)
-            if args.backend is not None:
-                config = (config or HRSNNConfig()).replace(backend=args.backend)
             if args.distributions_only and args.objective != "gamma-moments":
                 options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
             budget = args.budget if args.budget is not None else (10 if args.quick else 50)
-            directory = args.out or f"hetnet-results/optimize-{args.objective}-seed{args.seed}"
+            directory = _new_folder(args)
             results = run_campaign(directory, objective=args.objective, config=config, budget=budget,
-                                   batch=args.batch, seed=args.seed, kernel=args.kernel,
+                                   batch=args.batch, seed=seed, kernel=args.kernel,
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
-                                   progress=progress, on_evaluation=on_evaluation, directory_option="--out")
+                                   progress=progress, on_evaluation=on_evaluation, directory_option="--out",
+                                   overwrite=args.force)
     finally:
         bar.close()
     best = results.get("best")
@@ -162,3 +163,19 @@ def run_optimize(args) -> int:
         print(f"  {name} = {value:.6g}")
     print(f"results: {directory}/results.json, plot: {directory}/best_so_far.png")
     return 0
+
+
+def _new_folder(args):
+    """--out under the one policy; a folder that holds an optimisation run points to --resume as well."""
+    from pathlib import Path
+
+    from hetnet.bo.journal import JOURNAL_NAME
+    from hetnet.errors import UsageError
+
+    if args.out is not None:
+        refuse_busy_folder(args.out)
+    if args.out is not None and not args.force and (Path(args.out) / JOURNAL_NAME).exists():
+        raise UsageError("--out", str(args.out), f"already holds a run ({JOURNAL_NAME}); continue it with hetnet "
+                         f"optimize --resume {args.out}, start it over with --force (its files are replaced), or "
+                         "choose a new folder")
+    return new_run_folder(args, "optimize")

@@ -2,14 +2,17 @@
 
 Examples
 --------
-``hetnet prune --method lnp random --iterations 100 --out runs/prune --seeds 0 1 2``
+``hetnet prune --method lnp random --iterations 100 --out runs/prune --seed 0 1 2``
 writes ``runs/prune/results.json`` (records per method and seed, provenance),
 ``runs/prune/results.csv`` (the last iteration's numbers, one row per method, seed and metric),
 ``runs/prune/<method>_seed<k>.npz`` (final networks, see
 :meth:`hetnet.pruning.PrunedNetwork.load`) and ``runs/prune/pruning.png``
 (neurons and synapses vs iteration, mean and spread over seeds, and the final
-tau_m distributions). Results already in ``results.json`` are kept, so the
-three methods may be run by separate commands and still share one figure.
+tau_m distributions). ``--out`` must be a new (or empty) folder; with
+``--force`` a prune command writes into a folder that holds earlier prune
+results and adds to its ``results.json`` (a method and seed run again
+replaces its entry), so the three methods may be run by separate commands
+and still share one figure.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.cli._args import integer, number
+from hetnet.cli._args import common_options, config_from_args, explicit_fields, integer, new_run_folder, number, quiet
 
 __all__ = ["register", "run_prune", "plot_results", "final_rows"]
 
@@ -41,19 +44,18 @@ def register(subparsers) -> argparse.ArgumentParser:
             "or run a baseline: activity-based "
             "pruning (simulate with STDP on a Lorenz-63 stimulus, drop the least active neurons, "
             "retrain; needs Brian2) or Erdos-Renyi networks with LNP's neuron and synapse counts. "
-            "Writes results.json, results.csv, one .npz network per method and seed, and pruning.png into --out."
+            "Writes results.json, results.csv, one .npz network per method and seed, and pruning.png into --out "
+            "(with --force into a folder of earlier prune results, adding to its results.json)."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        parents=[common_options(several_seeds=True)],
     )
     parser.add_argument("--method", nargs="+", choices=METHODS, default=["lnp"], metavar="METHOD",
                         help="one or more of: lnp, ap, random ('random' reuses or runs LNP for its counts)")
     parser.add_argument("--iterations", type=integer(low=0), default=100, help="pruning iterations")
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--seeds", type=integer(0, 2**32 - 1), nargs="+", default=[0],
-                        help="seeds (one run per seed and method)")
-    parser.add_argument("--n-neurons", type=integer(low=10), default=2000, help="recurrent neurons of the unpruned network")
-    parser.add_argument("--config", type=Path, default=None,
-                        help="TOML HRSNNConfig of the unpruned network (n_neurons and seed are overridden)")
+    parser.add_argument("--n-neurons", type=integer(low=10), default=None,
+                        help="recurrent neurons of the unpruned network (default: 2000 unless --config or --set "
+                             "n_neurons=N gives a size)")
     parser.add_argument("--lambda-grid", type=number(low=0.0, low_open=True), default=None,
                         help="connectivity length scale of the unpruned network (more synapses when larger)")
     parser.add_argument("--synapse-keep-fraction", type=number(0.0, 1.0), default=0.98,
@@ -80,6 +82,8 @@ def _progress(method, seed, total):
 
     def report(record):
         if bar.disable:
+            if quiet():
+                return
             print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
                   f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
                   f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
@@ -92,9 +96,8 @@ def _progress(method, seed, total):
 
 
 def _config(args, seed):
-    from hetnet.config import HRSNNConfig, load_config
-
-    base = load_config(args.config) if args.config else HRSNNConfig()
+    """The unpruned network's configuration: --config, --set, --backend, then --n-neurons, --lambda-grid and ``seed``."""
+    base = config_from_args(args, seed=False)
     changes = {"n_neurons": args.n_neurons, "seed": seed}
     if args.lambda_grid is not None:
         changes["connectivity"] = {"lambda_grid": args.lambda_grid}
@@ -111,14 +114,23 @@ def _stimulus(config, n_steps, seed):
 
 def run_prune(args) -> int:
     """Run the requested methods and seeds; write JSON, CSV, networks and the figure (holding the --out lock)."""
+    from hetnet.errors import UsageError
     from hetnet.runfolder import locked_run_folder
 
+    if args.backend not in (None, "runtime"):
+        raise UsageError("--backend", args.backend, "hetnet prune simulates with numpy (LNP, random) and Brian2's "
+                         "runtime target (AP) only; use --backend runtime or leave it out")
+    base = config_from_args(args, seed=False)  # a bad --config or --set is reported before anything is written
+    if args.n_neurons is None:
+        args.n_neurons = base.n_neurons if "n_neurons" in explicit_fields(args) else 2000
+    if args.seed is None:
+        args.seed = [base.seed]
     if args.quick:
         args.n_neurons = min(args.n_neurons, 100)
         args.iterations = min(args.iterations, 5)
         args.bo_calls = min(args.bo_calls, 6)
         args.ap_steps = min(args.ap_steps, 20)
-    with locked_run_folder(args.out, "--out") as out:
+    with locked_run_folder(new_run_folder(args, "prune"), "--out") as out:
         return _prune_into(args, out)
 
 
@@ -163,12 +175,13 @@ def _prune_into(args, out: Path) -> int:
     lnp_options = dict(n_iterations=args.iterations, synapse_keep_fraction=args.synapse_keep_fraction,
                        node_prune_fraction=args.node_prune_fraction, new_edge_fraction=args.new_edge_fraction,
                        timescale_options={"n_calls": args.bo_calls, "n_initial_points": min(5, args.bo_calls)})
-    for seed in args.seeds:
+    for seed in args.seed:
         config = _config(args, seed)
         stimulus = _stimulus(config, args.ap_steps, seed) if "ap" in methods else None
         n_input = stimulus.n_channels if stimulus is not None else encoded_channels(1, config.input)
         instance, start = network_from_config(config, n_input=n_input)
-        print(f"seed {seed}: unpruned network {start.n_neurons} neurons, {start.n_synapses} synapses", flush=True)
+        if not quiet():
+            print(f"seed {seed}: unpruned network {start.n_neurons} neurons, {start.n_synapses} synapses", flush=True)
         lnp_history = None
         for method in methods:
             clock = time.perf_counter()
@@ -177,7 +190,8 @@ def _prune_into(args, out: Path) -> int:
                                                      callback=_progress("lnp", seed, args.iterations), **lnp_options)
                 history = lnp_history
                 if method == "random":
-                    print(f"[random seed {seed}] ran LNP first for its neuron and synapse counts", flush=True)
+                    if not quiet():
+                        print(f"[random seed {seed}] ran LNP first for its neuron and synapse counts", flush=True)
                     _store(results, "lnp", seed, lnp_history, out, config, time.perf_counter() - clock, settings)
                     clock = time.perf_counter()
             if method == "random":
@@ -189,7 +203,7 @@ def _prune_into(args, out: Path) -> int:
                                            callback=_progress("ap", seed, args.iterations))
             _store(results, method, seed, history, out, config, time.perf_counter() - clock, settings)
             write_json(results_path, results)
-    results["provenance"] = provenance(seed=list(args.seeds), config=_config(args, args.seeds[0]),
+    results["provenance"] = provenance(seed=list(args.seed), config=_config(args, args.seed[0]),
                                        command_settings=settings)
     write_json(results_path, results)
     write_tidy_csv(out / "results.csv", final_rows(results))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.cli._args import integer
-from hetnet.config import BACKENDS, VARIANTS, HRSNNConfig, config_to_toml, load_config
+from hetnet.cli._args import common_options, config_from_args, explicit_fields, integer, new_run_folder, quiet
+from hetnet.config import VARIANTS, HRSNNConfig, config_to_toml
 from hetnet.errors import UsageError
 
 __all__ = ["register", "run_command", "format_table"]
@@ -38,19 +38,12 @@ def register(subparsers):
         help="simulate HRSNN variants on a task and report metrics (default: Lorenz-63 one-step prediction)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options()],
     )
-    parser.add_argument("config", nargs="?", metavar="CONFIG.toml",
-                        help="network configuration (TOML; sections as in docs/configuration.md); built-in defaults if omitted")
-    parser.add_argument("--out", default="hetnet-results", metavar="DIR",
-                        help="output folder for results.json and the figure (default: %(default)s)")
-    parser.add_argument("--seed", type=integer(0, 2**32 - 1), default=None, metavar="S",
-                        help="random seed for structure, parameters, input and data (default: the config's seed, 0)")
-    parser.add_argument("--backend", choices=BACKENDS, default=None,
-                        help="code-generation backend (default: the config's, 'runtime' = Brian2 numpy target)")
     parser.add_argument("--variants", default="HoNHoS,HeNHeS", metavar="LIST",
                         help=f"comma-separated variants from {', '.join(VARIANTS)} (default: %(default)s)")
     parser.add_argument("--n-neurons", type=integer(low=1), default=None, metavar="N",
-                        help="recurrent neurons (overrides the config)")
+                        help="recurrent neurons (the same as --set n_neurons=N)")
     parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
                         help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
                              "sunspots, santafe-laser; classification of digits, spike-patterns, shd (needs --data)")
@@ -73,12 +66,14 @@ def register(subparsers):
                         help="--training gradient: training epochs (default: 30; --quick: 10)")
     parser.add_argument("--quick", action="store_true",
                         help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests; "
-                             "--n-neurons and the --*-steps options given explicitly still apply")
+                             "--n-neurons, --set n_neurons=N and the --*-steps options given explicitly still apply")
     parser.set_defaults(func=run_command)
     return parser
 
 
 def _say(message: str):
+    if quiet():
+        return
     print(f"[hetnet {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
@@ -150,17 +145,13 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
 
 
 def _config_from_args(args) -> HRSNNConfig:
-    config = load_config(args.config) if args.config else HRSNNConfig()
-    changes = {}
-    if args.seed is not None:
-        changes["seed"] = args.seed
-    if args.backend is not None:
-        changes["backend"] = args.backend
+    """--config, --set, --seed, --backend (shared), then --n-neurons; --quick sizes only a size nobody set."""
+    config = config_from_args(args)
     if args.n_neurons is not None:
-        changes["n_neurons"] = args.n_neurons
-    elif args.quick:
-        changes["n_neurons"] = _QUICK["n_neurons"]
-    return config.replace(**changes)
+        return config.replace(n_neurons=args.n_neurons)
+    if args.quick and "n_neurons" not in explicit_fields(args, config_file=False):
+        return config.replace(n_neurons=_QUICK["n_neurons"])
+    return config
 
 
 def _task_names():
@@ -169,17 +160,23 @@ def _task_names():
     return TASKS
 
 
-def _prediction(args, config, variants, out: Path):
-    from hetnet.tasks.prediction import predict_series
-    from hetnet.tasks.references import reference_forecasts
-    from hetnet.tasks.registry import scalar_metrics, task_series
-
+def _steps(args) -> dict:
+    """washout, training and test steps of a prediction task (--quick's or the defaults unless given)."""
     defaults = _QUICK if args.quick else _DEFAULT_STEPS
     steps = {k: defaults[k] if getattr(args, k) is None else getattr(args, k)
              for k in ("washout_steps", "train_steps", "test_steps")}
     if not steps["washout_steps"] < steps["train_steps"] - 1:
         raise UsageError("--washout-steps", steps["washout_steps"],
                          f"must be < --train-steps - 1 = {steps['train_steps'] - 1}")
+    return steps
+
+
+def _prediction(args, config, variants, out: Path):
+    from hetnet.tasks.prediction import predict_series
+    from hetnet.tasks.references import reference_forecasts
+    from hetnet.tasks.registry import scalar_metrics, task_series
+
+    steps = _steps(args)
     series, dt_series, exponent = task_series(args.task, steps["train_steps"] + steps["test_steps"] + 1, config.seed)
     _say(f"{args.task} series: {len(series)} steps (dt = {dt_series}), seed {config.seed}")
     stages = _stage_progress(len(variants) * (3 if args.mode == "free-running" else 2))
@@ -265,7 +262,12 @@ def run_command(args) -> int:
     if args.data is not None and args.task not in _DATA_TASKS:
         raise UsageError("--data", args.data, f"task {args.task!r} reads no data file; --data is read by the "
                          f"task(s) {', '.join(_DATA_TASKS)} only")
-    with locked_run_folder(args.out, "--out") as out:
+    if args.data is None and args.task in _DATA_TASKS:
+        raise UsageError("--data", None, f"task {args.task!r} needs --data PATH to its data file "
+                         "(shd: an SHD HDF5 file, e.g. shd_train.h5)")
+    if args.task in PREDICTION_TASKS:
+        _steps(args)  # usage errors before the run folder is touched
+    with locked_run_folder(new_run_folder(args, "run"), "--out") as out:
         _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
              f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
         if args.task in PREDICTION_TASKS:

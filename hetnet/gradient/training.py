@@ -333,10 +333,10 @@ def train_prediction(
     """
     from hetnet.network import generate_network, input_kind_of, simulate
     from hetnet.tasks.memory import state_tau_ms
-    from hetnet.tasks.prediction import prediction_values
+    from hetnet.tasks.prediction import prediction_series
 
     options = options or GradientOptions()
-    values, scale = prediction_values(series, train_steps, test_steps, washout_steps)
+    values, scale = prediction_series(series, train_steps, test_steps, washout_steps)
     z = standardise(values, train_steps)
     fit_rows = np.arange(washout_steps, train_steps)
     targets = jnp.asarray(z[fit_rows + 1], jnp.float32)
@@ -456,7 +456,7 @@ def train_classification(
     from hetnet.analysis import synaptic_operations
     from hetnet.network import generate_network, input_kind_of, simulate
     from hetnet.readout import logistic_readout
-    from hetnet.tasks.classification import classification_scores, sample_states, split_and_encode
+    from hetnet.tasks.classification import classification_metrics, sample_states, split_and_encode
 
     options = options or GradientOptions()
     train, test, all_stimulus, train_stimulus = split_and_encode(
@@ -503,7 +503,7 @@ def train_classification(
         states = sample_states(frozen, all_stimulus)
         model = logistic_readout().fit(states[train], data.labels[train])
         results[label] = {
-            **classification_scores(model, states, data.labels, train, test, frozen),
+            **classification_metrics(model, states, data.labels, train, test, frozen.mean_rate_hz),
             "recurrent_sops": float(synaptic_operations(frozen.total_spike_counts(),
                                                         trained.recurrent_weights_mV()).recurrent),
             "training": history,

@@ -37,7 +37,7 @@ from hetnet.encoding import (
     encode_videos,
 )
 
-__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_scores"]
+__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_metrics"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,29 +84,40 @@ def sample_states(result, stimulus) -> np.ndarray:
     return np.array([counts[start:stop].sum(axis=0) for start, stop in stimulus.sample_steps], dtype=float)
 
 
-def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction: float, training_fraction: float,
-                     encoder_options: Optional[dict], seed: int):
-    """The stratified train / test split of ``data`` and the stimuli of all samples and of the training samples.
+def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction: float = 0.7,
+                     training_fraction: float = 1.0, encoder_options: Optional[dict] = None, seed: int = 0):
+    """The stratified train / test split of ``data`` and its encoded stimuli (all samples, training samples).
 
     Parameters
     ----------
     data : LabelledData
     config : HRSNNConfig
-        ``config.input`` encodes; ``config.dt_ms`` is the default ``resolution_ms`` of spike and event samples.
+        ``config.input`` encodes; spike and event data are binned at ``config.dt_ms``
+        unless ``encoder_options`` says otherwise.
     train_fraction : float
         Share of each class in the training split.
     training_fraction : float
-        Share of the training split used, in (0, 1] (stratified with ``seed + 1``).
-    encoder_options : dict or None
+        Share of the training split actually used, in (0, 1] (stratified, seed ``seed + 1``).
+    encoder_options : dict, optional
         Passed to :func:`encode_labelled`.
     seed : int
+        Seed of the split.
 
     Returns
     -------
     train, test : numpy.ndarray
         Sample indices.
     all_stimulus, train_stimulus
-        :func:`encode_labelled` of every sample and of the training samples.
+        Every sample in order, and the training samples only.
+
+    Examples
+    --------
+    >>> from hetnet.config import HRSNNConfig
+    >>> from hetnet.tasks.spike_patterns import make_spike_patterns
+    >>> data = make_spike_patterns(n_classes=2, samples_per_class=5, seed=0)
+    >>> train, test, everything, training = split_and_encode(data, HRSNNConfig(), train_fraction=0.6)
+    >>> len(train), len(test), len(training.sample_steps)
+    (6, 4, 6)
     """
     if not 0 < training_fraction <= 1:
         raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
@@ -117,20 +128,40 @@ def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction:
     options = dict(encoder_options or {})
     if data.kind in ("spikes", "events"):
         options.setdefault("resolution_ms", config.dt_ms)
-    all_stimulus = encode_labelled(data, config.input, **options)
-    train_stimulus = encode_labelled(data.subset(train), config.input, **options)
-    return train, test, all_stimulus, train_stimulus
+    return train, test, encode_labelled(data, config.input, **options), \
+        encode_labelled(data.subset(train), config.input, **options)
 
 
-def classification_scores(model, states, labels, train, test, frozen) -> dict:
-    """Accuracy on the test and training samples, split sizes and activity of a fitted readout.
+def classification_metrics(model, states, labels, train, test, mean_rate_hz: float) -> dict:
+    """Test and training accuracy of a fitted readout, and the activity behind them.
+
+    Parameters
+    ----------
+    model
+        A fitted classifier with ``predict``.
+    states : numpy.ndarray, shape (n_samples, n_neurons)
+        Spike counts per sample (:func:`sample_states`).
+    labels : numpy.ndarray, shape (n_samples,)
+    train, test : numpy.ndarray
+        Sample indices.
+    mean_rate_hz : float
+        Mean recurrent rate of the frozen run.
 
     Returns
     -------
     dict
-        ``accuracy``, ``train_accuracy``, ``n_train``, ``n_test``,
-        ``spikes_per_sample`` (of ``states``) and ``mean_rate_hz`` (of the
-        frozen run's :class:`~hetnet.result.SimulationResult`).
+        ``accuracy``, ``train_accuracy``, ``n_train``, ``n_test``, ``spikes_per_sample``, ``mean_rate_hz``.
+
+    Examples
+    --------
+    >>> class Threshold:
+    ...     def predict(self, x):
+    ...         return (x[:, 0] > 1).astype(int)
+    >>> states = np.array([[0.0], [2.0], [3.0], [0.0]])
+    >>> metrics = classification_metrics(Threshold(), states, np.array([0, 1, 1, 1]), np.array([0, 1]),
+    ...                                  np.array([2, 3]), 5.0)
+    >>> metrics["accuracy"], metrics["train_accuracy"], metrics["spikes_per_sample"]
+    (0.5, 1.0, 1.25)
     """
     return {
         "accuracy": float(np.mean(model.predict(states[test]) == labels[test])),
@@ -138,7 +169,7 @@ def classification_scores(model, states, labels, train, test, frozen) -> dict:
         "n_train": int(train.size),
         "n_test": int(test.size),
         "spikes_per_sample": float(states.sum(axis=1).mean()),
-        "mean_rate_hz": float(frozen.mean_rate_hz),
+        "mean_rate_hz": float(mean_rate_hz),
     }
 
 
@@ -206,5 +237,5 @@ def classify(
         states = sample_states(frozen, all_stimulus)
         model = _readout(readout, trained.final_network, variant_config.seed)
         model.fit(states[train], data.labels[train])
-        results[variant] = classification_scores(model, states, data.labels, train, test, frozen)
+        results[variant] = classification_metrics(model, states, data.labels, train, test, frozen.mean_rate_hz)
     return results

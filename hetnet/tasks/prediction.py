@@ -51,7 +51,7 @@ from hetnet.config import HRSNNConfig
 from hetnet.encoding import encode_series, standardise
 from hetnet.readout import MLPReadout, RidgeReadout
 
-__all__ = ["predict_series", "prediction_values", "LYAPUNOV_EXPONENTS"]
+__all__ = ["predict_series", "prediction_series", "LYAPUNOV_EXPONENTS"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,44 @@ LYAPUNOV_EXPONENTS = {"lorenz63": 0.906, "rossler": 0.0714, "mackey-glass": 0.00
 
 # hetnet.tasks.prediction.PredictionReadout: moved to hetnet.readout (this name warns for one release)
 __getattr__ = moved(__name__, {"PredictionReadout": "hetnet.readout"})
+
+
+def prediction_series(series, train_steps: int, test_steps: int, washout_steps: int = 0):
+    """Check a series for one-step prediction and return its used part and the training spread.
+
+    Parameters
+    ----------
+    series : array_like, shape (n_steps,) or (n_steps, dims)
+    train_steps, test_steps : int
+        The series needs ``train_steps + test_steps + 1`` steps (the last target).
+    washout_steps : int
+        Must be smaller than ``train_steps - 1``.
+
+    Returns
+    -------
+    values : numpy.ndarray, shape (train_steps + test_steps + 1, dims)
+    scale : numpy.ndarray, shape (dims,)
+        Standard deviation of each dimension over the training steps (1 where it is 0),
+        the denominator of the NRMSE.
+
+    Examples
+    --------
+    >>> values, scale = prediction_series(np.arange(10.0), train_steps=6, test_steps=2)
+    >>> values.shape, scale.round(3)
+    ((9, 1), array([1.708]))
+    """
+    values = np.asarray(series, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    needed = train_steps + test_steps + 1
+    if values.ndim != 2 or len(values) < needed:
+        raise ValueError(f"series needs shape (>= {needed}, dims); got {values.shape}")
+    if not 0 <= washout_steps < train_steps - 1:
+        raise ValueError("washout_steps must be smaller than train_steps - 1")
+    values = values[:needed]
+    scale = values[:train_steps].std(axis=0)
+    scale[scale == 0] = 1.0
+    return values, scale
 
 
 def _metrics(truth, prediction, scale, dt, lyapunov_exponent):
@@ -74,48 +112,6 @@ def _metrics(truth, prediction, scale, dt, lyapunov_exponent):
         "vpt_time": float(vpt.time),
         "vpt_lyapunov_times": None if vpt.lyapunov_times is None else float(vpt.lyapunov_times),
     }
-
-
-def prediction_values(series, train_steps: int, test_steps: int, washout_steps: int):
-    """The checked series of a one-step prediction task and its per-dimension scale.
-
-    Parameters
-    ----------
-    series : array_like
-        ``(n_steps,)`` or ``(n_steps, dims)``; at least ``train_steps + test_steps + 1`` steps.
-    train_steps, test_steps, washout_steps : int
-        ``0 <= washout_steps < train_steps - 1``.
-
-    Returns
-    -------
-    values : numpy.ndarray
-        ``(train_steps + test_steps + 1, dims)``: the first steps of ``series``.
-    scale : numpy.ndarray
-        ``(dims,)``: the standard deviation over the training steps (1 where it is 0).
-
-    Raises
-    ------
-    ValueError
-        Too short a series, more than two dimensions, or ``washout_steps`` out of range.
-
-    Examples
-    --------
-    >>> values, scale = prediction_values(np.arange(10.0), train_steps=5, test_steps=3, washout_steps=1)
-    >>> values.shape, scale.round(3).tolist()
-    ((9, 1), [1.414])
-    """
-    values = np.asarray(series, dtype=float)
-    if values.ndim == 1:
-        values = values[:, None]
-    needed = train_steps + test_steps + 1
-    if values.ndim != 2 or len(values) < needed:
-        raise ValueError(f"series needs shape (>= {needed}, dims); got {values.shape}")
-    if not 0 <= washout_steps < train_steps - 1:
-        raise ValueError("washout_steps must be smaller than train_steps - 1")
-    values = values[:needed]
-    scale = values[:train_steps].std(axis=0)
-    scale[scale == 0] = 1.0
-    return values, scale
 
 
 def predict_series(
@@ -194,7 +190,7 @@ def predict_series(
 
     if mode not in ("one-step", "free-running"):
         raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
-    values, scale = prediction_values(series, train_steps, test_steps, washout_steps)
+    values, scale = prediction_series(series, train_steps, test_steps, washout_steps)
     truth = values[train_steps + 1: train_steps + test_steps + 1]
     current_input = standardise(values[: train_steps + test_steps], train_steps)
     report = progress or (lambda message: None)

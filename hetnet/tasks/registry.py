@@ -73,60 +73,6 @@ def task_series(name: str, n_steps: int, seed: int = 0):
     return _series(name, n_steps, seed)
 
 
-def classification_data(name: str, config, data_path, quick: bool, seed: int):
-    """The samples of classification task ``name`` and the encoder options :func:`run_task` uses for them.
-
-    Parameters
-    ----------
-    name : {"digits", "spike-patterns", "shd"}
-    config : HRSNNConfig
-        ``config.input.present_ms`` sets the sample length (spike patterns) and the time scale (SHD).
-    data_path : str or None
-        The SHD HDF5 file (needed for ``"shd"``).
-    quick : bool
-        At most 60 samples (stratified) or 8 per class.
-    seed : int
-
-    Returns
-    -------
-    data : LabelledData
-    encoder_options : dict
-        For :func:`hetnet.tasks.classification.encode_labelled`.
-
-    Raises
-    ------
-    UsageError
-        ``"shd"`` without ``data_path``, or ``name`` not a classification task.
-    """
-    from hetnet.datasets import stratified_split
-    from hetnet.errors import UsageError
-
-    if name == "digits":
-        from hetnet.datasets import load_digits
-
-        data = load_digits()
-        if quick:
-            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
-            data = data.subset(keep)
-        return data, {"pool": 2}
-    if name == "spike-patterns":
-        from hetnet.tasks.spike_patterns import make_spike_patterns
-
-        return make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
-                                   duration_ms=config.input.present_ms, seed=seed), {}
-    if name == "shd":
-        from hetnet.datasets import load_shd
-
-        if data_path is None:
-            raise UsageError("--data", None, "task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
-        data = load_shd(data_path)
-        if quick and len(data) > 60:
-            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
-            data = data.subset(keep)
-        return data, {"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0}
-    raise UsageError("--task", name, "is not a classification task")
-
-
 def run_task(
     name: str,
     config: HRSNNConfig,
@@ -175,15 +121,69 @@ def run_task(
             progress=progress,
         )
         return {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
-    if name in CLASSIFICATION_TASKS:
-        data, encoder_options = classification_data(name, config, data_path, quick, seed)
-        return classify(config, data, variants=variants, encoder_options=encoder_options, seed=seed,
-                        progress=progress)
-    raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
+    data, encoder_options = classification_data(name, config, data_path=data_path, quick=quick, seed=seed)
+    return classify(config, data, variants=variants, encoder_options=encoder_options, seed=seed, progress=progress)
 
 
 #: Task name -> callable ``(config, *, variants, data_path, quick, progress, seed) -> dict``.
 TASKS = {name: partial(run_task, name) for name in PREDICTION_TASKS + CLASSIFICATION_TASKS}
+
+
+def classification_data(name: str, config, *, data_path=None, quick: bool = False, seed: int = 0):
+    """The data of a built-in classification task and the encoder options it is fed with.
+
+    Parameters
+    ----------
+    name : {"digits", "spike-patterns", "shd"}
+    config : hetnet.config.HRSNNConfig
+        For the presentation time of spike data.
+    data_path : str or pathlib.Path, optional
+        The SHD HDF5 file (required for ``"shd"``).
+    quick : bool
+        A stratified subset of about 60 samples (digits, SHD) or 8 per class (spike patterns).
+    seed : int
+        Seed of the subset and of the generated patterns.
+
+    Returns
+    -------
+    data : hetnet.datasets.LabelledData
+    encoder_options : dict
+        Keyword arguments of :func:`hetnet.tasks.classification.encode_labelled`.
+
+    Examples
+    --------
+    >>> from hetnet.config import HRSNNConfig
+    >>> data, options = classification_data("spike-patterns", HRSNNConfig(), quick=True)
+    >>> len(data), options
+    (32, {})
+    """
+    from hetnet.datasets import stratified_split
+    from hetnet.errors import UsageError
+
+    if name == "digits":
+        from hetnet.datasets import load_digits
+
+        data = load_digits()
+        if quick:
+            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
+            data = data.subset(keep)
+        return data, {"pool": 2}
+    if name == "spike-patterns":
+        from hetnet.tasks.spike_patterns import make_spike_patterns
+
+        return make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
+                                   duration_ms=config.input.present_ms, seed=seed), {}
+    if name == "shd":
+        from hetnet.datasets import load_shd
+
+        if data_path is None:
+            raise UsageError("--data", None, "task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
+        data = load_shd(data_path)
+        if quick and len(data) > 60:
+            keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
+            data = data.subset(keep)
+        return data, {"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0}
+    raise UsageError("--task", name, "is not a classification task")
 
 
 def _format(value) -> str:
