@@ -121,6 +121,8 @@ def run_task(
             progress=progress,
         )
         return {variant: scalar_metrics(metrics) for variant, metrics in results.items()}
+    if name not in CLASSIFICATION_TASKS:
+        raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(TASKS))}")
     data, encoder_options = classification_data(name, config, data_path=data_path, quick=quick, seed=seed)
     return classify(config, data, variants=variants, encoder_options=encoder_options, seed=seed, progress=progress)
 
