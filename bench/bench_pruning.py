@@ -42,9 +42,9 @@ def main(argv=None):
     from hetnet.analysis import network_lyapunov
     from hetnet.config import HRSNNConfig
     from hetnet.provenance import machine, package_versions
+    from hetnet.graph import betweenness_centrality, subnetwork_weights
     from hetnet.pruning import (
         add_delocalizing_edges,
-        betweenness_centrality,
         laplacian_ipr,
         lyapunov_noise_pruning,
         network_from_config,
@@ -52,7 +52,6 @@ def main(argv=None):
         prune_nodes,
     )
     from hetnet.pruning.driver import DEFAULT_LYAPUNOV_OPTIONS
-    from hetnet.pruning.graph import subnetwork_weights
 
     config = HRSNNConfig(n_neurons=args.n_neurons, seed=0).replace(connectivity={"lambda_grid": args.lambda_grid})
     (instance, network), build_seconds = timed(network_from_config, config)

@@ -10,11 +10,9 @@ A thin wrapper over the registry item ``fig5`` (``hetnet reproduce fig5``):
 one resumable file per seed under OUT/fig5/, the aggregate in
 OUT/fig5_accuracy_vs_size.json (``.quick.json`` with --quick) and .png.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import run_item  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import run_item
 
 
 def main(argv=None):

@@ -8,11 +8,9 @@ A thin wrapper over the registry item ``fig8`` (``hetnet reproduce fig8``):
 one resumable file per seed under OUT/fig8/, the aggregate in
 OUT/fig8_limited_training_data.json (``.quick.json`` with --quick) and .png.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import run_item  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import run_item
 
 
 def main(argv=None):

@@ -24,11 +24,10 @@ A thin wrapper over the registry item ``fig9`` (``hetnet reproduce fig9``):
 one resumable file per seed under OUT/fig9/, the aggregate in
 OUT/fig9_variants_memory_spikes.json (``.quick.json`` with --quick), .csv and .png.
 """
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import run_item, say  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import run_item, say
 
 
 def replot(out):

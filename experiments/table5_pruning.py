@@ -11,19 +11,17 @@ frozen run, RMSE and NRMSE, and the SOP ratio unpruned / pruned. The paper's
 shape: LNP ends with fewer neurons, synapses and SOPs than AP and predicts
 better than AP.
 """
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import mean_and_spread, parser, save, say  # noqa: E402
+# _common.py sits next to this script, and Python puts a script's folder first on sys.path
+from _common import mean_and_spread, parser, save, say
 
-from hetnet.config import HRSNNConfig  # noqa: E402
-from hetnet.encoding import encode_series  # noqa: E402
-from hetnet.network import generate_network  # noqa: E402
-from hetnet.plotting import dot_plot, new_figure  # noqa: E402
-from hetnet.pruning import PrunedNetwork, activity_pruning, lyapunov_noise_pruning  # noqa: E402
-from hetnet.tasks.prediction import predict_series  # noqa: E402
-from hetnet.tasks.registry import task_series  # noqa: E402
+from hetnet.config import HRSNNConfig
+from hetnet.encoding import encode_series
+from hetnet.network import generate_network
+from hetnet.plotting import dot_plot, new_figure
+from hetnet.pruning import PrunedNetwork, activity_pruning, lyapunov_noise_pruning
+from hetnet.tasks.prediction import predict_series
+from hetnet.tasks.registry import task_series
 
 METRICS = ("n_neurons", "n_synapses", "recurrent_sops", "rmse", "nrmse")
 

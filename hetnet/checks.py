@@ -157,7 +157,7 @@ def check_network_size(config, n_input: int, available=None) -> dict:
 
 def _refuse(config, field, values, allowed, detail):
     """Raise ConfigError for ``field``: its configured value, what is allowed and what was sampled."""
-    from hetnet.config import ConfigError
+    from hetnet.errors import ConfigError
 
     setting = config
     for part in field.split("."):

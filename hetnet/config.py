@@ -34,7 +34,7 @@ from hetnet.distributions import (
     distribution_from_dict,
 )
 from hetnet.checks import underflow_problem
-from hetnet.errors import FieldError
+from hetnet.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,12 +62,6 @@ logger = logging.getLogger(__name__)
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
-
-
-class ConfigError(FieldError):
-    """An invalid configuration value: names the field, the value and what is allowed."""
-
-    prefix = "invalid configuration: "
 
 
 # --- field checks ------------------------------------------------------------

@@ -12,7 +12,7 @@ class                       also a                 exit code
 :class:`HetnetError`        ``Exception``          1
 :class:`FieldError`         ``ValueError``         2
 :class:`UsageError`         ``FieldError``         2
-``ConfigError``             ``FieldError``         2  (:mod:`hetnet.config`)
+:class:`ConfigError`        ``FieldError``         2  (also :mod:`hetnet.config`)
 :class:`ResourceError`      ``FieldError``         2
 ``DistributionError``       ``ValueError``         2  (:mod:`hetnet.distributions`)
 ``DatasetError``            ``ValueError``         1  (:mod:`hetnet.datasets`)
@@ -48,6 +48,7 @@ __all__ = [
     "HetnetError",
     "FieldError",
     "UsageError",
+    "ConfigError",
     "ResourceError",
     "SimulationError",
     "SimulationInterrupted",
@@ -106,6 +107,17 @@ class FieldError(HetnetError, ValueError):
 
 class UsageError(FieldError):
     """A command-line flag or argument combination that cannot work (exit status 2)."""
+
+
+class ConfigError(FieldError):
+    """An invalid configuration value: names the field, the value and what is allowed.
+
+    :mod:`hetnet.config` raises it and re-exports it (``hetnet.config.ConfigError``
+    is this class); it lives here so that :mod:`hetnet.checks` need not import
+    :mod:`hetnet.config`.
+    """
+
+    prefix = "invalid configuration: "
 
 
 class ResourceError(FieldError):

@@ -202,7 +202,7 @@ def bo_convergence(objectives: Sequence, ax=None, *, title: str = "", ylabel: st
     ['evaluation', 'best so far', 'failed (1)']
     """
     figure, ax = _axis(ax, figsize=(6.0, 4.0))
-    from hetnet.bo.campaign import best_so_far
+    from hetnet.analysis.statistics import best_so_far
 
     values = [None if value is None else float(value) for value in objectives]
     numbers = np.arange(1, len(values) + 1)

@@ -4,7 +4,6 @@ and the network rate surrogate used by LNP."""
 import numpy as np
 import pytest
 import scipy.sparse
-import threadpoolctl
 
 from hetnet.analysis import (
     NetworkLyapunov,
@@ -14,12 +13,7 @@ from hetnet.analysis import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """Small dense problems: one BLAS thread (multi-threaded OpenBLAS is
-    orders of magnitude slower on a busy 2-core CI machine)."""
-    with threadpoolctl.threadpool_limits(limits=1):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")   # tests/conftest.py
 
 
 # --------------------------------------------------------------- linear maps

@@ -3,18 +3,12 @@ Ridge fits, the bound MC <= N, and error handling."""
 
 import numpy as np
 import pytest
-import threadpoolctl
 from sklearn.linear_model import Ridge
 
 from hetnet.analysis import MemoryCapacityResult, delayed_targets, memory_capacity
 
 
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """Small dense problems: one BLAS thread (multi-threaded OpenBLAS is
-    orders of magnitude slower on a busy 2-core CI machine)."""
-    with threadpoolctl.threadpool_limits(limits=1):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")   # tests/conftest.py
 
 
 def delay_line_states(inputs, n_units):

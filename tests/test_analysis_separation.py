@@ -2,17 +2,11 @@
 
 import numpy as np
 import pytest
-import threadpoolctl
 
 from hetnet.analysis import effective_rank, singular_values
 
 
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """Small dense problems: one BLAS thread (multi-threaded OpenBLAS is
-    orders of magnitude slower on a busy 2-core CI machine)."""
-    with threadpoolctl.threadpool_limits(limits=1):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")   # tests/conftest.py
 
 
 def matrix_with_singular_values(values, n_rows, n_columns, seed=0):

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from hetnet.backends import gpu
-from hetnet.backends.gpu import BackendUnavailable, configure_cuda_standalone, configure_genn
+from hetnet.backends.gpu import BackendUnavailable, configure_cuda_standalone, configure_genn, detection, environment
+from hetnet.backends.gpu import makefile as cuda_makefile
 
 
 def _has_brian2cuda():
@@ -61,7 +62,7 @@ def test_cuda_without_brian2cuda_names_the_fix(monkeypatch):
 
 
 def test_cuda_requiring_a_gpu_without_one(monkeypatch):
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     with pytest.raises(BackendUnavailable) as raised:
         configure_cuda_standalone(require_gpu=True)
     message = str(raised.value)
@@ -71,7 +72,7 @@ def test_cuda_requiring_a_gpu_without_one(monkeypatch):
 
 def test_all_problems_in_one_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "brian2cuda", None)
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     with pytest.raises(BackendUnavailable) as raised:
         configure_cuda_standalone(require_gpu=True)
     whats = [what for what, _ in raised.value.problems]
@@ -87,7 +88,7 @@ def test_missing_cuda_toolkit(tmp_path):
 
 
 def test_detect_gpus_without_nvidia_smi(monkeypatch):
-    monkeypatch.setattr(gpu.shutil, "which", lambda name: None)
+    monkeypatch.setattr(detection.shutil, "which", lambda name: None)
     assert gpu.detect_gpus() == []
 
 
@@ -123,8 +124,9 @@ def test_genn_without_genn_path(monkeypatch):
 
 
 def test_genn_without_brian2genn_explains_the_separate_environment(monkeypatch):
-    real_version = gpu._version
-    monkeypatch.setattr(gpu, "_version", lambda name: None if name == "brian2genn" else real_version(name))
+    real_version = detection.package_version
+    monkeypatch.setattr(environment, "package_version",
+                        lambda name: None if name == "brian2genn" else real_version(name))
     with pytest.raises(BackendUnavailable) as raised:
         configure_genn(use_gpu=False, genn_path="/nonexistent")
     message = str(raised.value)
@@ -133,7 +135,7 @@ def test_genn_without_brian2genn_explains_the_separate_environment(monkeypatch):
 
 
 def test_genn_rejects_genn_5_and_non_trees(tmp_path, monkeypatch):
-    monkeypatch.setattr(gpu, "_version", lambda name: None if name == "brian2genn" else "1.0")
+    monkeypatch.setattr(environment, "package_version", lambda name: None if name == "brian2genn" else "1.0")
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "genn-buildmodel.sh").write_text("#!/bin/sh\n")
     (tmp_path / "version.txt").write_text("5.1.0\n")
@@ -148,7 +150,7 @@ def test_genn_rejects_genn_5_and_non_trees(tmp_path, monkeypatch):
 
 
 def test_genn_with_gpu_requested_but_absent(monkeypatch):
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     with pytest.raises(BackendUnavailable) as raised:
         configure_genn(use_gpu=True)
     assert "use_gpu=False" in str(raised.value)
@@ -156,7 +158,7 @@ def test_genn_with_gpu_requested_but_absent(monkeypatch):
 
 def test_genn_rejects_new_brian2(tmp_path, monkeypatch):
     versions = {"brian2genn": "1.7.0", "brian2": "2.9.0", "numpy": "2.2.6"}
-    monkeypatch.setattr(gpu, "_version", versions.get)
+    monkeypatch.setattr(environment, "package_version", versions.get)
     monkeypatch.delenv("GENN_PATH", raising=False)
     with pytest.raises(BackendUnavailable) as raised:
         configure_genn(use_gpu=False)
@@ -202,8 +204,8 @@ def test_makefile_rewrite_sets_cxx17(monkeypatch):
         def write(self, filename, contents):
             written[filename] = contents
 
-    monkeypatch.setitem(gpu._makefile_settings, "cxx_standard", "c++17")
-    writer = gpu._MakefileRewritingWriter(Writer())
+    monkeypatch.setitem(cuda_makefile._makefile_settings, "cxx_standard", "c++17")
+    writer = cuda_makefile._MakefileRewritingWriter(Writer())
     makefile = 'NVCCFLAGS = -I. -std=c++11 -arch=sm_80 -Xcompiler "-O3 -std=c++11"'
     writer.write("makefile", makefile)
     writer.write("main.cu", "// -std=c++11 stays in sources")
@@ -236,7 +238,7 @@ def _small_network(n_neurons=100, n_input=10):
 
 @needs_cuda
 def test_cuda_configure_without_gpu_sets_preferences(monkeypatch):
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     info = configure_cuda_standalone(require_gpu=False, compute_capability=9.0)
     from brian2 import prefs
 
@@ -251,7 +253,7 @@ def test_cuda_configure_without_gpu_sets_preferences(monkeypatch):
 
 @needs_cuda
 def test_cuda_code_generation_writes_a_cxx17_makefile_with_curand(tmp_path, monkeypatch):
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     network, stimulus = _small_network()
     result = gpu.build_cuda_project(network, stimulus, tmp_path / "project", compile=False)
     makefile = (tmp_path / "project" / "makefile").read_text()
@@ -270,7 +272,7 @@ def test_cuda_code_generation_writes_a_cxx17_makefile_with_curand(tmp_path, monk
 @pytest.mark.slow
 def test_cuda_code_generation_and_nvcc_compilation(tmp_path, monkeypatch):
     """Full nvcc build of the HRSNN (about 5 minutes on 2 cores); the binary is not run."""
-    monkeypatch.setattr(gpu, "detect_gpus", lambda: [])
+    monkeypatch.setattr(detection, "detect_gpus", lambda: [])
     network, stimulus = _small_network()
     result = gpu.build_cuda_project(network, stimulus, tmp_path / "project", compile=True, make_jobs=2)
     assert result["compiled"], "nvcc produced no binary"

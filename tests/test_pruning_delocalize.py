@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from hetnet.pruning.delocalize import add_delocalizing_edges, laplacian_ipr, local_candidates
-from hetnet.pruning.graph import degrees
+from hetnet.graph import degrees
 from hetnet.pruning.networks import grid_network
 
 

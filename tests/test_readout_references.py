@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from hetnet.readout import RidgeReadout, StateScaler, ridge_readout
+from hetnet.readout import PredictionReadout, RidgeReadout, StateScaler, ridge_readout
 from hetnet.tasks.references import (
     ar_forecast, esn_forecast, esn_states, persistence_forecast, reference_forecasts,
 )
@@ -76,3 +76,12 @@ def test_esn_reference_uses_reservoirpy_and_predicts_a_sine():
     references = reference_forecasts(series, 300, 50, n_units=50)
     assert set(references) == {"persistence", "ar", "esn"}
     assert set(reference_forecasts(series, 300, 50)) == {"persistence", "ar"}
+
+
+def test_ridge_penalty_is_chosen_on_held_out_training_rows():
+    rng = np.random.default_rng(0)
+    states = rng.normal(size=(300, 20))
+    informative = states @ rng.normal(size=20) + 0.01 * rng.normal(size=300)
+    assert PredictionReadout().fit(states, informative).alpha_ <= 1.0
+    noise = rng.normal(size=300)
+    assert PredictionReadout().fit(states, noise).alpha_ >= 100.0

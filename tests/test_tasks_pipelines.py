@@ -55,14 +55,3 @@ def test_spike_pattern_classification_and_training_fraction(small_config):
     assert 0.0 <= metrics["accuracy"] <= 1.0 and metrics["train_accuracy"] == 1.0
     limited = classify(config, data, variants=("HeNHeS",), train_fraction=0.5, training_fraction=0.5)
     assert limited["HeNHeS"]["n_train"] == 4 and limited["HeNHeS"]["n_test"] == 8
-
-
-def test_ridge_penalty_is_chosen_on_held_out_training_rows():
-    from hetnet.tasks.prediction import PredictionReadout
-
-    rng = np.random.default_rng(0)
-    states = rng.normal(size=(300, 20))
-    informative = states @ rng.normal(size=20) + 0.01 * rng.normal(size=300)
-    assert PredictionReadout().fit(states, informative).alpha_ <= 1.0
-    noise = rng.normal(size=300)
-    assert PredictionReadout().fit(states, noise).alpha_ >= 100.0

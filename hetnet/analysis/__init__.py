@@ -9,7 +9,8 @@ memory capacity                   :func:`memory_capacity` -> :class:`MemoryCapac
 spike statistics                  :func:`spike_counts`, :func:`mean_spike_count`,
                                   :func:`average_activation`, :func:`firing_rates_hz`,
                                   :func:`spike_efficiency`
-paired claims across seeds        :func:`paired_comparison` -> :class:`PairedComparison`
+paired claims across seeds        :func:`paired_comparison` -> :class:`PairedComparison`,
+                                  :func:`best_so_far`
 firing regime                     :func:`firing_regime` -> :class:`FiringRegime`,
                                   :func:`synchrony`, :func:`isi_cv`, :func:`fano_factor`,
                                   :func:`silent_fraction`, :func:`binned_spike_counts`
@@ -46,7 +47,7 @@ from .prediction import (
     valid_prediction_time,
 )
 from .separation import effective_rank, singular_values
-from .statistics import PairedComparison, paired_comparison
+from .statistics import PairedComparison, best_so_far, paired_comparison
 from .spikes import (
     FiringRegime,
     binned_spike_counts,
@@ -102,6 +103,7 @@ __all__ = [
     # statistics
     "PairedComparison",
     "paired_comparison",
+    "best_so_far",
     # Lyapunov
     "LyapunovSpectrum",
     "lyapunov_spectrum",

@@ -36,7 +36,7 @@ import numpy as np
 
 from ._validation import as_finite_array
 
-__all__ = ["PairedComparison", "paired_comparison", "VERDICT_ALPHA"]
+__all__ = ["PairedComparison", "paired_comparison", "best_so_far", "VERDICT_ALPHA"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,3 +110,20 @@ def paired_comparison(a, b, claim: str = "greater", alpha: float = VERDICT_ALPHA
         verdict = "inconclusive"
     return PairedComparison(int(a.size), float(a.mean()), float(b.mean()), mean, sd, float(effect), t_statistic,
                             p_t, p_w, claim, verdict)
+
+
+def best_so_far(values) -> list:
+    """Running maximum of the objective values (``None`` entries, failures, are skipped).
+
+    The best-so-far curve of a Bayesian optimisation (:mod:`hetnet.bo.campaign`,
+    :func:`hetnet.plotting.bo_convergence`).
+
+    >>> best_so_far([1.0, None, 0.5, 2.0])
+    [1.0, 1.0, 1.0, 2.0]
+    """
+    out, best = [], None
+    for value in values:
+        if value is not None and (best is None or value > best):
+            best = value
+        out.append(best)
+    return out

@@ -1,6 +1,6 @@
 """Code-generation backends: Brian2 runtime, C++ standalone, Brian2CUDA, Brian2GeNN.
 
-``runtime`` runs in this Python process (numpy target by default);
+``runtime`` runs in this Python process (numpy target by default; :mod:`hetnet.backends.runtime`);
 ``cpp_standalone`` and ``cuda_standalone`` compile once per network structure
 and re-run the binary with new values (:mod:`hetnet.backends.standalone`);
 ``genn`` rebuilds on every run (Brian2GeNN has no ``run_args``).
@@ -13,10 +13,20 @@ __all__ = ["run_backend", "BACKENDS"]
 from hetnet.config import BACKENDS
 
 
-def run_backend(backend, network, stimulus, *, plastic, seed, record_input=False, keep_results=False):
-    """Run on a code-generation backend other than ``runtime``; returns raw arrays."""
+def run_backend(backend, network, stimulus, *, plastic, seed, record_input=False, keep_results=False,
+                codegen_target="numpy", report=None):
+    """Run ``network`` on ``backend``; returns the raw output dictionary
+    (:meth:`hetnet.network.brian.BrianNetwork.output` plus the backend's timings and build information).
+
+    ``codegen_target`` and ``report`` concern ``runtime`` only, ``keep_results`` the standalone devices.
+    """
     from hetnet.backends.standalone import run_standalone
 
+    if backend == "runtime":
+        from hetnet.backends.runtime import run_runtime
+
+        return run_runtime(network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                           codegen_target=codegen_target, report=report)
     if backend == "cpp_standalone":
         return run_standalone(network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
                               keep_results=keep_results)

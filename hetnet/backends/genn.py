@@ -22,8 +22,6 @@ import shutil
 import tempfile
 import time
 
-import numpy as np
-
 from hetnet.errors import SimulationError
 
 __all__ = ["GeNNBuildError", "run_genn"]
@@ -77,17 +75,9 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
                 "is a complete GeNN 4.x tree (genn-buildmodel.sh runs there, with a C++ compiler and, for "
                 "the GPU, CUDA). Set HETNET_GENN_KEEP=1 to keep the project folder for inspection."
             ) from None
-        output = {
-            "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
-            "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
-            "weights": {name: np.asarray(group.w[:], dtype=float) for name, group in built.synapses.items()},
-            "run_seconds": time.perf_counter() - start,
-            "build": {"key": None, "directory": directory, "compiled": True, "device_setup": info},
-        }
-        if built.input_monitor is not None:
-            output["input_spike_indices"] = np.asarray(built.input_monitor.i[:], dtype=np.int64)
-            output["input_spike_times_ms"] = np.asarray(built.input_monitor.t[:] / b2.ms)
-        return output
+        # the membrane potentials are not read back from GeNN (as before: only spikes and weights)
+        return built.output(membrane=False, run_seconds=time.perf_counter() - start,
+                            build={"key": None, "directory": directory, "compiled": True, "device_setup": info})
     finally:
         if os.environ.get("HETNET_GENN_KEEP", "") not in ("1", "true", "yes"):
             shutil.rmtree(directory, ignore_errors=True)

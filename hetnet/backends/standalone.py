@@ -9,7 +9,8 @@ one run's binary only, never in ``os.environ``). Only what the binary fixes —
 sizes, connectivity, stimulus shape, integration step, plastic or frozen
 synapses and the model's code —
 goes into the build key, so a new seed or new heterogeneous parameters reuse
-the binary, and a new structure gets a new build directory in the cache.
+the binary, and a new structure gets a new build directory in the cache
+(:func:`hetnet.backends.cache.cache_root`).
 
 Each run writes to its own results directory inside the build directory, so
 several processes can run one binary at once; the results are removed after
@@ -40,9 +41,10 @@ from pathlib import Path
 import numpy as np
 
 from hetnet import __version__
+from hetnet.backends.cache import cache_root
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
-__all__ = ["StandaloneBuild", "cache_root", "build_key", "run_standalone", "wait_for_cleanup",
+__all__ = ["StandaloneBuild", "build_key", "run_standalone", "wait_for_cleanup",
            "remove_orphaned_results", "MAX_VALUE_FILES", "MAX_VALUE_BYTES"]
 
 logger = logging.getLogger(__name__)
@@ -57,12 +59,6 @@ _SEED_CODE = """
     }
 }
 """
-
-
-def cache_root() -> Path:
-    """Where builds are cached: ``$HETNET_CACHE`` or ``~/.cache/hetnet/standalone``."""
-    root = os.environ.get("HETNET_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "hetnet", "standalone")
-    return Path(root)
 
 
 def build_key(instance, stimulus, device_name: str, record_input: bool, plastic: bool = True) -> str:
@@ -167,7 +163,7 @@ class StandaloneBuild:
         # the values reach the binary through run_args at every run, not as compiled-in initial values
         built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input, apply_values=False)
         if device_name == "cuda_standalone":
-            from hetnet.backends.gpu import CUDA_SEED_CODE
+            from hetnet.backends.gpu.build import CUDA_SEED_CODE
 
             b2.device.insert_code("main", CUDA_SEED_CODE)  # Brian2CUDA seeds cuRAND, not brian::_random_generators
         else:
@@ -210,21 +206,9 @@ class StandaloneBuild:
             raise _binary_failure(error, self.directory, results_path) from None
         run_seconds = time.perf_counter() - start
         try:
-            monitor = self.brian_network.recurrent_monitor
-            output = {
-                "spike_indices": np.asarray(monitor.i[:], dtype=np.int64),
-                "spike_times_ms": np.asarray(monitor.t[:] / b2.ms, dtype=np.float64),
-                "weights": {name: np.asarray(group.w[:], dtype=float)
-                            for name, group in self.brian_network.synapses.items()},
-                "final_v_mV": np.asarray(self.brian_network.recurrent.v[:] / b2.mV, dtype=float),
-                "run_seconds": run_seconds,
-                "binary_seconds": b2.device.timers.get("run_binary"),
-                "network_loop_seconds": getattr(b2.device, "_last_run_time", None),
-                "build_directory": str(self.directory),
-            }
-            if self.brian_network.input_monitor is not None:
-                output["input_spike_indices"] = np.asarray(self.brian_network.input_monitor.i[:], dtype=np.int64)
-                output["input_spike_times_ms"] = np.asarray(self.brian_network.input_monitor.t[:] / b2.ms)
+            output = self.brian_network.output(
+                run_seconds=run_seconds, binary_seconds=b2.device.timers.get("run_binary"),
+                network_loop_seconds=getattr(b2.device, "_last_run_time", None), build_directory=str(self.directory))
         except BaseException:
             shutil.rmtree(results_path, ignore_errors=True)
             raise

@@ -52,6 +52,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from hetnet.analysis.statistics import best_so_far   # re-exported: hetnet.bo.best_so_far stays
 from hetnet.bo.engine import evaluate_candidate, make_engine
 from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal, to_jsonable, write_json_atomic
 from hetnet.bo.objectives import OBJECTIVES, make_objective
@@ -109,20 +110,6 @@ def evaluation_seed(run_seed: int, index: int) -> int:
     True
     """
     return int(np.random.SeedSequence([int(run_seed), int(index)]).generate_state(1)[0] >> 1)
-
-
-def best_so_far(values) -> list:
-    """Running maximum of the objective values (``None`` entries, failures, are skipped).
-
-    >>> best_so_far([1.0, None, 0.5, 2.0])
-    [1.0, 1.0, 1.0, 2.0]
-    """
-    out, best = [], None
-    for value in values:
-        if value is not None and (best is None or value > best):
-            best = value
-        out.append(best)
-    return out
 
 
 def plot_best_so_far(evaluations: list, path, title: str = "") -> None:

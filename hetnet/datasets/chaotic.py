@@ -63,6 +63,16 @@ def _check_counts(n_steps: int, dt: float, transient_steps: int) -> None:
         )
 
 
+def _initial_state(initial_state, size: int, seed: int, draw) -> np.ndarray:
+    """``initial_state`` as a float array of ``size`` values, or ``draw(numpy.random.default_rng(seed))``."""
+    if initial_state is None:
+        initial_state = draw(np.random.default_rng(seed))
+    initial_state = np.asarray(initial_state, dtype=float)
+    if initial_state.shape != (size,):
+        raise ValueError(f"initial_state must have {size} values, got shape {initial_state.shape}")
+    return initial_state
+
+
 def integrate_ode(
     derivative: Callable[[float, np.ndarray], np.ndarray],
     initial_state: Sequence[float],
@@ -210,19 +220,10 @@ def lorenz63(
     >>> bool(series[:, 2].min() > 0)
     True
     """
-    if initial_state is None:
-        generator = np.random.default_rng(seed)
-        initial_state = np.array([0.0, 1.0, 25.0]) + generator.normal(0.0, 5.0, 3)
-    initial_state = np.asarray(initial_state, dtype=float)
-    if initial_state.shape != (3,):
-        raise ValueError(f"initial_state must have 3 values, got shape {initial_state.shape}")
-    return integrate_ode(
-        lambda time, state: lorenz63_derivative(time, state, sigma, rho, beta),
-        initial_state,
-        n_steps,
-        dt,
-        transient_steps,
-    )
+    initial_state = _initial_state(initial_state, 3, seed,
+                                   lambda generator: np.array([0.0, 1.0, 25.0]) + generator.normal(0.0, 5.0, 3))
+    return integrate_ode(lambda time, state: lorenz63_derivative(time, state, sigma, rho, beta), initial_state,
+                         n_steps, dt, transient_steps)
 
 
 # --------------------------------------------------------------------------
@@ -301,20 +302,14 @@ def rossler(
     >>> rossler(200).shape
     (200, 3)
     """
-    if initial_state is None:
-        generator = np.random.default_rng(seed)
-        initial_state = np.array([1.0, 1.0, 0.0]) + generator.normal(0.0, 1.0, 3)
-        initial_state[2] = abs(initial_state[2])
-    initial_state = np.asarray(initial_state, dtype=float)
-    if initial_state.shape != (3,):
-        raise ValueError(f"initial_state must have 3 values, got shape {initial_state.shape}")
-    return integrate_ode(
-        lambda time, state: rossler_derivative(time, state, a, b, c),
-        initial_state,
-        n_steps,
-        dt,
-        transient_steps,
-    )
+    def draw(generator):
+        start = np.array([1.0, 1.0, 0.0]) + generator.normal(0.0, 1.0, 3)
+        start[2] = abs(start[2])
+        return start
+
+    initial_state = _initial_state(initial_state, 3, seed, draw)
+    return integrate_ode(lambda time, state: rossler_derivative(time, state, a, b, c), initial_state,
+                         n_steps, dt, transient_steps)
 
 
 # --------------------------------------------------------------------------
@@ -424,17 +419,8 @@ def lorenz96_two_scale(
     if n_fast_per_slow < 1:
         raise ValueError("n_fast_per_slow must be at least 1")
     size = n_slow + n_slow * n_fast_per_slow
-    if initial_state is None:
-        generator = np.random.default_rng(seed)
-        initial_state = np.concatenate(
-            [
-                forcing + generator.normal(0.0, 1.0, n_slow),
-                generator.normal(0.0, 0.1, n_slow * n_fast_per_slow),
-            ]
-        )
-    initial_state = np.asarray(initial_state, dtype=float)
-    if initial_state.shape != (size,):
-        raise ValueError(f"initial_state must have {size} values, got shape {initial_state.shape}")
+    initial_state = _initial_state(initial_state, size, seed, lambda generator: np.concatenate(
+        [forcing + generator.normal(0.0, 1.0, n_slow), generator.normal(0.0, 0.1, n_slow * n_fast_per_slow)]))
 
     def derivative(time: float, state: np.ndarray) -> np.ndarray:
         return lorenz96_two_scale_derivative(

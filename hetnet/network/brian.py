@@ -76,8 +76,8 @@ import numpy as np
 import brian2 as b2
 from brian2 import Hz, mV, ms
 
-from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
-from hetnet.network.instance import PATHWAYS, NetworkInstance
+from hetnet.encoding import CurrentStimulus, RateStimulus
+from hetnet.network.instance import PATHWAYS, NetworkInstance, check_stimulus
 
 
 def _stop_brian_debug_log():
@@ -342,6 +342,30 @@ class BrianNetwork:
                 continue  # built with its values already
             view[:] = value
 
+    def output(self, *, membrane: bool = True, **extra) -> dict:
+        """What every backend hands back from a finished run: the one raw output dictionary.
+
+        ``spike_indices`` (int64) and ``spike_times_ms`` of the recurrent
+        neurons, the final ``weights`` per pathway, ``final_v_mV`` (the
+        membrane potentials after the run, unless ``membrane`` is false),
+        ``input_spike_indices`` / ``input_spike_times_ms`` when input spikes
+        were recorded, and the backend's ``extra`` entries (timings, build
+        information). :func:`hetnet.network.simulate` makes the
+        :class:`~hetnet.result.SimulationResult` of it.
+        """
+        output = {
+            "spike_indices": np.asarray(self.recurrent_monitor.i[:], dtype=np.int64),
+            "spike_times_ms": np.asarray(self.recurrent_monitor.t[:] / ms, dtype=np.float64),
+            "weights": {name: np.array(group.w[:], dtype=float) for name, group in self.synapses.items()},
+        }
+        if membrane:
+            output["final_v_mV"] = np.asarray(self.recurrent.v[:] / mV, dtype=float)
+        if self.input_monitor is not None:
+            output["input_spike_indices"] = np.asarray(self.input_monitor.i[:], dtype=np.int64)
+            output["input_spike_times_ms"] = np.asarray(self.input_monitor.t[:] / ms)
+        output.update(extra)
+        return output
+
 
 def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = True, record_input: bool = False,
                         neuron_update: str = "propagator", apply_values: bool = True, state_variables=(),
@@ -398,6 +422,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     """
     if neuron_update not in NEURON_UPDATES:
         raise ValueError(f"neuron_update must be one of {NEURON_UPDATES}; got {neuron_update!r}")
+    check_stimulus(instance, stimulus)
     config = instance.config
     # One clock for everything (the default clock, whose step BrianNetwork.run sets): several clocks
     # sit in a set whose order changes between processes, which would make standalone code
@@ -409,8 +434,6 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     )
     if propagator:  # after Brian2's state updater (order 0), which sets not_refractory for this step
         recurrent.run_regularly(LEAK_UPDATE, when="groups", order=1, name="recurrent_leak")
-    if isinstance(stimulus, (CurrentStimulus, RateStimulus, SpikeStimulus)) and stimulus.n_channels != instance.n_input:
-        raise ValueError(f"stimulus has {stimulus.n_channels} channels; the network has n_input = {instance.n_input}")
     current_input = isinstance(stimulus, CurrentStimulus)
     if current_input != (instance.input_kind == "current"):
         raise ValueError(
@@ -431,14 +454,10 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
             instance.n_input, rates="stimulus_rates(t, i)", name="input",
             namespace={"stimulus_rates": stimulus_array},
         )
-    elif isinstance(stimulus, SpikeStimulus):
+    else:
         input_group = b2.SpikeGeneratorGroup(
             instance.n_input, stimulus.indices, _round_to_grid(stimulus.times_ms, config.dt_ms) * ms,
             name="input", sorted=True,
-        )
-    else:
-        raise TypeError(
-            f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
         )
 
     populations = {

@@ -29,10 +29,12 @@ from scipy import sparse
 
 from hetnet.checks import check_network_size, validate_network_arrays, validate_neuron_arrays
 from hetnet.config import HRSNNConfig
+from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
 from hetnet.errors import UsageError
 from hetnet.network.connectivity import distance_connections, grid_positions, random_connections
 
-__all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "input_kind_of", "PATHWAYS", "PLASTIC_PATHWAYS", "INPUT_KINDS"]
+__all__ = ["SynapseArrays", "NetworkInstance", "generate_network", "input_kind_of", "check_stimulus", "PATHWAYS",
+           "PLASTIC_PATHWAYS", "INPUT_KINDS"]
 
 #: pathway name -> (presynaptic population, postsynaptic population)
 PATHWAYS = {
@@ -452,9 +454,28 @@ def _stdp_arrays(config: HRSNNConfig, n: int, rng) -> dict:
 
 def input_kind_of(stimulus) -> str:
     """``"current"`` for a :class:`~hetnet.encoding.CurrentStimulus`, ``"spikes"`` for rate or spike input."""
-    from hetnet.encoding import CurrentStimulus
-
     return "current" if isinstance(stimulus, CurrentStimulus) else "spikes"
+
+
+def check_stimulus(network: "NetworkInstance", stimulus) -> None:
+    """Refuse a stimulus ``network`` cannot be driven by (every backend runs this one check).
+
+    Raises
+    ------
+    TypeError
+        Not a :class:`~hetnet.encoding.CurrentStimulus`, :class:`~hetnet.encoding.RateStimulus`
+        or :class:`~hetnet.encoding.SpikeStimulus`.
+    UsageError
+        ``stimulus.n_channels`` differs from the network's ``n_input``.
+    """
+    if not isinstance(stimulus, (CurrentStimulus, RateStimulus, SpikeStimulus)):
+        raise TypeError(
+            f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
+        )
+    if stimulus.n_channels != network.n_input:
+        raise UsageError("stimulus.n_channels", stimulus.n_channels,
+                         f"must equal the network's n_input = {network.n_input} (give generate_network the "
+                         "stimulus's n_channels)")
 
 
 def generate_network(config: HRSNNConfig, n_input: int, *, input_kind: str | None = None) -> NetworkInstance:

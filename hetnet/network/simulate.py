@@ -15,7 +15,6 @@ Examples
 """
 from __future__ import annotations
 
-import gc
 import logging
 import time
 
@@ -24,9 +23,9 @@ import numpy as np
 from hetnet.backends.session import brian_session, raise_if_interrupted
 from hetnet.checks import check_simulation_output
 from hetnet.config import BACKENDS
-from hetnet.encoding import CurrentStimulus, RateStimulus, SpikeStimulus
+from hetnet.encoding import CurrentStimulus, RateStimulus
 from hetnet.errors import UsageError
-from hetnet.network.instance import NetworkInstance, poisson_seed
+from hetnet.network.instance import NetworkInstance, check_stimulus, poisson_seed
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
 
@@ -46,33 +45,6 @@ def _silence(network: NetworkInstance):
     n_steps = max(1, int(round(config.duration_ms / config.input.step_ms)))
     kind = CurrentStimulus if network.input_kind == "current" else RateStimulus
     return kind(np.zeros((n_steps, network.n_input)), config.input.step_ms)
-
-
-def _run_runtime(network, stimulus, *, plastic, seed, record_input, codegen_target, report):
-    import brian2 as b2
-    from hetnet.network.brian import build_brian_network
-
-    from brian2.devices.device import runtime_device
-
-    if b2.get_device() is not runtime_device:
-        b2.set_device("runtime")
-    b2.prefs.codegen.target = codegen_target
-    b2.seed(seed)
-    gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
-    built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-    start = time.perf_counter()
-    built.run(stimulus.duration_ms, report=report)
-    output = {
-        "spike_indices": np.asarray(built.recurrent_monitor.i[:], dtype=np.int64),
-        "spike_times_ms": np.asarray(built.recurrent_monitor.t[:] / b2.ms, dtype=np.float64),
-        "weights": {name: np.array(group.w[:], dtype=float) for name, group in built.synapses.items()},
-        "final_v_mV": np.asarray(built.recurrent.v[:] / b2.mV, dtype=float),
-        "run_seconds": time.perf_counter() - start,
-    }
-    if built.input_monitor is not None:
-        output["input_spike_indices"] = np.asarray(built.input_monitor.i[:], dtype=np.int64)
-        output["input_spike_times_ms"] = np.asarray(built.input_monitor.t[:] / b2.ms)
-    return output
 
 
 def simulate(
@@ -141,32 +113,18 @@ def simulate(
         raise TypeError(f"network must be a NetworkInstance (from generate_network); got {type(network).__name__}")
     if stimulus is None:
         stimulus = _silence(network)
-    if not isinstance(stimulus, (CurrentStimulus, RateStimulus, SpikeStimulus)):
-        raise TypeError(
-            f"stimulus must be a CurrentStimulus, RateStimulus or SpikeStimulus; got {type(stimulus).__name__}"
-        )
-    if stimulus.n_channels != network.n_input:
-        raise UsageError("stimulus.n_channels", stimulus.n_channels,
-                         f"must equal the network's n_input = {network.n_input} (give generate_network the "
-                         "stimulus's n_channels)")
+    check_stimulus(network, stimulus)
     backend = backend or network.config.backend
     if backend not in BACKENDS:
         raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
     seed = poisson_seed(network.config) if seed is None else _check_seed(seed)
     logger.debug("simulating %d neurons, %d input channels, %d steps of %g ms on %s (STDP %s)", network.n_neurons,
                  network.n_input, stimulus.n_steps, stimulus.step_ms, backend, "on" if plastic else "off")
-    duration = stimulus.duration_ms
     start = time.perf_counter()
     with brian_session():
-        if backend == "runtime":
-            output = _run_runtime(
-                network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
-                codegen_target=codegen_target, report=report,
-            )
-        else:
-            output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed,
-                                 record_input=record_input, keep_results=keep_results)
-        raise_if_interrupted(duration)
+        output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+                             keep_results=keep_results, codegen_target=codegen_target, report=report)
+        raise_if_interrupted(stimulus.duration_ms)
     check_simulation_output(output)
     wall_seconds = time.perf_counter() - start
     logger.debug("simulation done in %.2f s: %d spikes", wall_seconds, output["spike_indices"].size)
@@ -181,7 +139,7 @@ def simulate(
         spike_times_ms=output["spike_times_ms"],
         n_neurons=network.n_neurons,
         n_excitatory=network.n_excitatory,
-        duration_ms=float(duration),
+        duration_ms=float(stimulus.duration_ms),
         step_ms=float(stimulus.step_ms),
         input_spike_indices=output.get("input_spike_indices"),
         input_spike_times_ms=output.get("input_spike_times_ms"),

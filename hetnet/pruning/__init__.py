@@ -1,13 +1,14 @@
 """Lyapunov noise pruning (LNP) and its baselines (:ref:`science-lnp`).
 
-numpy, scipy and networkx only; no Brian2 (the activity-based baseline
+numpy and scipy only (graph algorithms: :mod:`hetnet.graph`); no Brian2 (the activity-based baseline
 reaches the simulator through :mod:`hetnet.network` when it runs).
 
 =====================  ==========================================================
 step I (synapses)      :func:`noise_prune`, :func:`lyapunov_matrix`,
                        :func:`linearise`, :func:`rate_covariance`,
                        :func:`keep_probabilities`
-step II (neurons)      :func:`prune_nodes`, :func:`betweenness_centrality`
+step II (neurons)      :func:`prune_nodes` (betweenness:
+                       :func:`hetnet.graph.betweenness_centrality`)
 step III (edges)       :func:`add_delocalizing_edges`, :func:`laplacian_ipr`
 step IV (timescales)   :func:`optimize_timescales`
 driver                 :func:`lyapunov_noise_pruning` -> :class:`PruningHistory`
@@ -25,6 +26,7 @@ Examples
 >>> history.records[-1].n_neurons
 59
 """
+from hetnet._deprecation import moved
 from hetnet.pruning.baselines import activity_pruning, random_baseline
 from hetnet.pruning.delocalize import DelocalizationResult, add_delocalizing_edges, laplacian_ipr, local_candidates
 from hetnet.pruning.driver import (
@@ -46,7 +48,7 @@ from hetnet.pruning.noise import (
     noise_scores,
     rate_covariance,
 )
-from hetnet.pruning.nodes import NodePruningResult, betweenness_centrality, prune_nodes
+from hetnet.pruning.nodes import NodePruningResult, prune_nodes
 from hetnet.pruning.timescales import TimescaleResult, optimize_timescales, quantile_timescales
 
 __all__ = [
@@ -54,7 +56,7 @@ __all__ = [
     "noise_prune", "NoisePruningResult", "lyapunov_matrix", "linearise", "LinearisedNetwork",
     "rate_covariance", "noise_scores", "keep_probabilities",
     # step II
-    "prune_nodes", "NodePruningResult", "betweenness_centrality",
+    "prune_nodes", "NodePruningResult",
     # step III
     "add_delocalizing_edges", "DelocalizationResult", "laplacian_ipr", "local_candidates",
     # step IV
@@ -65,3 +67,6 @@ __all__ = [
     # baselines and networks
     "activity_pruning", "random_baseline", "grid_network", "erdos_renyi_network", "network_from_config",
 ]
+
+# hetnet.pruning.betweenness_centrality: moved to hetnet.graph (this name warns for one release)
+__getattr__ = moved(__name__, {"betweenness_centrality": "hetnet.graph"})

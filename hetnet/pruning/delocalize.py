@@ -46,7 +46,7 @@ import scipy.linalg
 import scipy.sparse as sparse
 from scipy.spatial import cKDTree
 
-from hetnet.pruning.graph import as_sparse_weights, degrees, symmetric_adjacency
+from hetnet.graph import as_sparse_weights, degrees, symmetric_adjacency
 
 __all__ = ["DelocalizationResult", "add_delocalizing_edges", "local_candidates", "laplacian_ipr"]
 

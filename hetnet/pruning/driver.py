@@ -58,7 +58,7 @@ import scipy.sparse as sparse
 
 from hetnet.io import to_jsonable, write_json
 from hetnet.pruning.delocalize import add_delocalizing_edges
-from hetnet.pruning.graph import as_sparse_weights, out_degrees, subnetwork_weights
+from hetnet.graph import as_sparse_weights, edge_pattern, out_degrees, subnetwork_weights
 from hetnet.pruning.noise import noise_prune
 from hetnet.pruning.nodes import prune_nodes
 from hetnet.pruning.timescales import optimize_timescales as run_timescale_optimisation
@@ -325,8 +325,7 @@ def lyapunov_noise_pruning(network, *, n_iterations: int = 100, synapse_keep_fra
     estimator = resolve_lyapunov(lyapunov_function)
     rng = np.random.default_rng(seed)
     original = network
-    original_pattern = sparse.csr_array((np.ones(network.n_synapses), network.weights_mV.indices,
-                                         network.weights_mV.indptr), shape=network.weights_mV.shape)
+    original_pattern = edge_pattern(network.weights_mV)
     rate_vector = np.broadcast_to(np.asarray(rates_hz, dtype=float), (original.n_neurons,)).copy()
     settings = {
         "n_iterations": n_iterations, "synapse_keep_fraction": synapse_keep_fraction,

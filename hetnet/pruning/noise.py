@@ -70,7 +70,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sparse
 
-from hetnet.pruning.graph import as_sparse_weights, symmetric_adjacency
+from hetnet.graph import as_sparse_weights, symmetric_adjacency
 
 __all__ = [
     "default_delta",

@@ -1,4 +1,8 @@
-"""Task pipelines: prediction, classification, spike patterns, MLP readout, registry.
+"""Task pipelines: prediction, classification, spike patterns, registry.
+
+The readouts they use live in :mod:`hetnet.readout`; ``hetnet.tasks.MLPReadout``
+and ``hetnet.tasks.top_betweenness_neurons`` still work for one release, with a
+:class:`DeprecationWarning`.
 
 Examples
 --------
@@ -7,8 +11,8 @@ Examples
 True
 """
 
+from hetnet._deprecation import moved
 from hetnet.tasks.classification import classify, encode_labelled, sample_states
-from hetnet.tasks.mlp_readout import MLPReadout, top_betweenness_neurons
 from hetnet.tasks.prediction import predict_series
 from hetnet.tasks.registry import TASKS, format_task_table, run_task
 from hetnet.tasks.spike_patterns import make_spike_patterns
@@ -19,9 +23,10 @@ __all__ = [
     "encode_labelled",
     "sample_states",
     "make_spike_patterns",
-    "MLPReadout",
-    "top_betweenness_neurons",
     "TASKS",
     "run_task",
     "format_task_table",
 ]
+
+# moved to hetnet.readout (these names warn for one release)
+__getattr__ = moved(__name__, {"MLPReadout": "hetnet.readout", "top_betweenness_neurons": "hetnet.readout"})

@@ -29,7 +29,8 @@ import numpy as np
 
 from hetnet.config import HRSNNConfig
 from hetnet.datasets.base import LabelledData, stratified_split
-from hetnet.datasets.encoders import (
+from hetnet.readout import MLPReadout, logistic_readout
+from hetnet.encoding import (
     encode_event_samples,
     encode_image_samples,
     encode_spike_samples,
@@ -174,12 +175,8 @@ def classification_metrics(model, states, labels, train, test, mean_rate_hz: flo
 
 def _readout(kind: str, network, seed: int):
     if kind == "logistic":
-        from hetnet.readout import logistic_readout
-
         return logistic_readout()
     if kind == "mlp":
-        from hetnet.tasks.mlp_readout import MLPReadout
-
         return MLPReadout(network.recurrent_weights_mV(), task="classification", seed=seed)
     raise ValueError(f"readout must be 'logistic' or 'mlp'; got {kind!r}")
 

@@ -46,20 +46,20 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from hetnet._deprecation import moved
 from hetnet.config import HRSNNConfig
 from hetnet.encoding import encode_series, standardise
-from hetnet.readout import RidgeReadout
+from hetnet.readout import MLPReadout, RidgeReadout
 
-__all__ = ["predict_series", "prediction_series", "PredictionReadout", "LYAPUNOV_EXPONENTS"]
+__all__ = ["predict_series", "prediction_series", "LYAPUNOV_EXPONENTS"]
 
 logger = logging.getLogger(__name__)
 
 #: Largest Lyapunov exponents in 1 / (model time unit) for the VPT in Lyapunov times.
 LYAPUNOV_EXPONENTS = {"lorenz63": 0.906, "rossler": 0.0714, "mackey-glass": 0.0086}
 
-
-#: the ridge readout of the prediction pipeline (kept under its earlier name)
-PredictionReadout = RidgeReadout
+# hetnet.tasks.prediction.PredictionReadout: moved to hetnet.readout (this name warns for one release)
+__getattr__ = moved(__name__, {"PredictionReadout": "hetnet.readout"})
 
 
 def prediction_series(series, train_steps: int, test_steps: int, washout_steps: int = 0):
@@ -157,7 +157,7 @@ def predict_series(
         Passed to ``SimulationResult.state_matrix``; ``tau_ms`` ``None``
         (default): four input steps (:func:`hetnet.tasks.memory.state_tau_ms`).
     readout : {"ridge", "mlp"}
-        ``"mlp"``: the paper's readout (:mod:`hetnet.tasks.mlp_readout`).
+        ``"mlp"``: the paper's readout (:class:`hetnet.readout.MLPReadout`).
     dt : float
         Time between series steps (model units) for the VPT.
     lyapunov_exponent : float, optional
@@ -270,7 +270,5 @@ def _make_readout(kind: str, ridge: float, network, seed: int):
     if kind == "ridge":
         return RidgeReadout(ridge)
     if kind == "mlp":
-        from hetnet.tasks.mlp_readout import MLPReadout
-
         return MLPReadout(network.recurrent_weights_mV(), task="regression", seed=seed)
     raise ValueError(f"readout must be 'ridge' or 'mlp'; got {kind!r}")

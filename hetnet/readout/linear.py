@@ -1,4 +1,4 @@
-"""Readouts on state matrices (scikit-learn): ridge for prediction, logistic for classes.
+"""Linear readouts on state matrices (scikit-learn): ridge for prediction, logistic for classes.
 
 States are standardised with statistics of the training rows only
 (:class:`StateScaler`), then a linear model is fitted; the pipelines are
@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 
-__all__ = ["StateScaler", "RidgeReadout", "ridge_readout", "logistic_readout", "check_states"]
+__all__ = ["StateScaler", "RidgeReadout", "PredictionReadout", "ridge_readout", "logistic_readout", "check_states"]
 
 logger = logging.getLogger(__name__)
 
@@ -183,3 +183,7 @@ class RidgeReadout:
     def predict(self, states) -> np.ndarray:
         prediction = self.model_.predict(check_states(states))
         return prediction.reshape(len(prediction), -1)
+
+
+#: the ridge readout of the prediction pipeline, under the name it had in :mod:`hetnet.tasks.prediction`
+PredictionReadout = RidgeReadout

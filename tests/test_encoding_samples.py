@@ -1,11 +1,13 @@
-"""Encoders of spike, event, image and video samples."""
+"""Encoders of spike, event, image and video samples (hetnet.encoding.samples)."""
 
 import numpy as np
 import pytest
 
 from hetnet.config import InputConfig
 from hetnet.datasets.base import SpikeSample
-from hetnet.datasets.encoders import (
+from hetnet.encoding import (
+    EncodingError,
+    SpikeStimulus,
     encode_event_samples,
     encode_image_samples,
     encode_spike_samples,
@@ -13,7 +15,6 @@ from hetnet.datasets.encoders import (
     pool_images,
     samples_duration_steps,
 )
-from hetnet.encoding import EncodingError, SpikeStimulus
 
 
 def test_spike_samples_concatenated_with_rest_and_pooling():

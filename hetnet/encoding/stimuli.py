@@ -1,4 +1,4 @@
-"""Input encoding: values injected as currents, values to Poisson rates, spike input passed through.
+"""The stimuli a network is driven by: values injected as currents, Poisson rates, explicit spikes.
 
 A :class:`CurrentStimulus` holds the standardised input value of every input
 dimension for every stimulus step (a piecewise-constant value, streamed to
@@ -6,18 +6,17 @@ the network through a ``TimedArray`` and injected into each recurrent neuron
 with its own signed input weight); a :class:`RateStimulus` holds the firing
 rate of every encoder neuron for every stimulus step (streamed to a Brian2
 ``PoissonGroup``); a :class:`SpikeStimulus` holds explicit input spikes
-(e.g. SHD). No Brian2 import here.
+(e.g. SHD). :func:`poisson_spikes` draws a rate stimulus's spikes in numpy.
+No Brian2 import here.
 
 Examples
 --------
 >>> import numpy as np
->>> from hetnet.config import InputConfig
->>> series = np.sin(np.linspace(0, 6, 50))[:, None]
->>> encode_series(series, InputConfig()).values.shape          # current injection (default)
-(50, 1)
->>> stimulus = encode_series(series, InputConfig(mode="poisson", neurons_per_channel=2))
->>> stimulus.rates_hz.shape, stimulus.step_ms
-((50, 4), 20.0)
+>>> stimulus = RateStimulus(np.full((4, 2), 50.0), step_ms=10.0)
+>>> stimulus.n_steps, stimulus.n_channels, stimulus.duration_ms
+(4, 2, 40.0)
+>>> poisson_spikes(stimulus, dt_ms=0.1, seed=0).n_channels
+2
 """
 from __future__ import annotations
 
@@ -27,10 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hetnet.config import InputConfig
 from hetnet.errors import HetnetError
 
-__all__ = ["CurrentStimulus", "RateStimulus", "SpikeStimulus", "standardise", "encode_series", "encoded_channels", "encode_images", "poisson_spikes", "EncodingError"]
+__all__ = ["CurrentStimulus", "RateStimulus", "SpikeStimulus", "poisson_spikes", "EncodingError"]
 
 logger = logging.getLogger(__name__)
 
@@ -160,122 +158,6 @@ class SpikeStimulus:
     @property
     def n_steps(self) -> int:
         return int(math.ceil(self.duration_ms / self.step_ms - 1e-9))
-
-
-def _rates_from_unit(values: np.ndarray, config: InputConfig) -> np.ndarray:
-    return config.rate_min_hz + values * (config.rate_max_hz - config.rate_min_hz)
-
-
-def standardise(series, fit_steps: int | None = None) -> np.ndarray:
-    """``(x - mean) / std`` per dimension, with the statistics of the first ``fit_steps`` steps.
-
-    Constant dimensions are only centred. Returns an ``(n_steps, dims)`` array.
-
-    Examples
-    --------
-    >>> standardise([1.0, 3.0, 5.0], fit_steps=2).ravel().tolist()
-    [-1.0, 1.0, 3.0]
-    """
-    values = np.asarray(series, dtype=float)
-    if values.ndim == 1:
-        values = values[:, None]
-    if values.ndim != 2 or values.shape[0] == 0:
-        raise EncodingError(f"series must have shape (n_steps, dims); got {np.shape(series)}")
-    if not np.all(np.isfinite(values)):
-        raise EncodingError("series contains NaN or infinite values")
-    if fit_steps is not None and not 1 <= fit_steps <= len(values):
-        raise EncodingError(f"fit_steps must lie in [1, {len(values)}]; got {fit_steps}")
-    reference = values[: fit_steps or len(values)]
-    spread = reference.std(axis=0)
-    spread[spread == 0] = 1.0
-    return (values - reference.mean(axis=0)) / spread
-
-
-def encode_series(series, config: InputConfig, *, fit_steps: int | None = None):
-    """Encode a time series, one stimulus step per series step.
-
-    Each dimension is standardised with the mean and standard deviation of
-    the first ``fit_steps`` steps (all steps if ``None``), so held-out data
-    does not leak into the encoding (:func:`standardise`). Then, by
-    ``config.mode``:
-
-    - ``"current"``: the standardised values themselves, a
-      :class:`CurrentStimulus` with one channel per dimension;
-    - ``"poisson"``: ``x = clip(z / range_sd, -1, 1)``; with ``on_off`` an
-      ON channel fires at rate(max(x, 0)) and an OFF channel at
-      rate(max(-x, 0)), otherwise one channel at rate((x + 1) / 2); every
-      channel has ``neurons_per_channel`` encoder neurons (a
-      :class:`RateStimulus`).
-
-    Parameters
-    ----------
-    series : array_like, shape (n_steps,) or (n_steps, dims)
-    config : InputConfig
-    fit_steps : int, optional
-
-    Returns
-    -------
-    CurrentStimulus or RateStimulus
-        Poisson: ``n_channels = dims * (2 if on_off else 1) * neurons_per_channel``;
-        channel order: dimension, then ON/OFF, then neuron.
-    """
-    z = standardise(series, fit_steps)
-    if config.mode == "current":
-        return CurrentStimulus(z, config.step_ms)
-    scaled = np.clip(z / config.range_sd, -1.0, 1.0)
-    if config.on_off:
-        unit = np.stack([np.maximum(scaled, 0.0), np.maximum(-scaled, 0.0)], axis=2)
-    else:
-        unit = ((scaled + 1.0) / 2.0)[:, :, None]
-    unit = np.repeat(unit.reshape(len(z), -1), config.neurons_per_channel, axis=1)
-    return RateStimulus(_rates_from_unit(unit, config), config.step_ms)
-
-
-def encoded_channels(n_dims: int, config: InputConfig) -> int:
-    """Input channels :func:`encode_series` makes of a series with ``n_dims`` dimensions.
-
-    Examples
-    --------
-    >>> encoded_channels(3, InputConfig()), encoded_channels(3, InputConfig(mode="poisson", neurons_per_channel=5))
-    (3, 30)
-    """
-    if config.mode == "current":
-        return int(n_dims)
-    return int(n_dims) * (2 if config.on_off else 1) * config.neurons_per_channel
-
-
-def encode_images(images, config: InputConfig, *, max_value: float | None = None) -> RateStimulus:
-    """Rate-code images: pixel intensity to rate, ``present_ms`` on, ``rest_ms`` off.
-
-    Images are flattened (one encoder neuron per pixel and per
-    ``neurons_per_channel``); intensities are divided by ``max_value``
-    (default: the largest value in ``images``) so the brightest pixel fires at
-    ``rate_max_hz`` (the paper's about 64 Hz).
-
-    Returns
-    -------
-    RateStimulus
-        Steps of ``gcd(present_ms, rest_ms)``; ``sample_steps`` gives each
-        image's presentation steps.
-    """
-    pixels = np.asarray(images, dtype=float)
-    if pixels.ndim < 2 or pixels.shape[0] == 0:
-        raise EncodingError(f"images must have shape (n_samples, ...); got {pixels.shape}")
-    pixels = pixels.reshape(len(pixels), -1)
-    if not np.all(np.isfinite(pixels)) or pixels.min() < 0:
-        raise EncodingError("image intensities must be finite and >= 0")
-    scale = float(max_value if max_value is not None else pixels.max()) or 1.0
-    unit = np.repeat(np.clip(pixels / scale, 0.0, 1.0), config.neurons_per_channel, axis=1)
-    tick = 0.1  # ms resolution for the common step
-    present, rest = round(config.present_ms / tick), round(config.rest_ms / tick)
-    step = math.gcd(present, rest) if rest else present
-    present_steps, rest_steps = present // step, rest // step
-    per_sample = present_steps + rest_steps
-    rates = np.zeros((len(pixels) * per_sample, unit.shape[1]))
-    on = np.concatenate([np.arange(k * per_sample, k * per_sample + present_steps) for k in range(len(pixels))])
-    rates[on] = np.repeat(_rates_from_unit(unit, config), present_steps, axis=0)
-    starts = np.arange(len(pixels)) * per_sample
-    return RateStimulus(rates, step * tick, np.stack([starts, starts + present_steps], axis=1))
 
 
 def poisson_spikes(stimulus: RateStimulus, dt_ms: float, seed: int) -> SpikeStimulus:
