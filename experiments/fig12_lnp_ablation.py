@@ -47,12 +47,17 @@ def run_seed(seed, settings, out):
     stored = {"I+II+III": out / f"{TABLE5}_seed{seed}_lnp_steps_1_3.npz", "I+II+III+IV": out / f"{TABLE5}_seed{seed}_lnp.npz"}
     table5_path = out / f"{TABLE5}_seed{seed}.json"
     table5 = read_json(table5_path) if table5_path.is_file() else None
-    reuse = table5 is not None and table5.get("settings") == settings and all(p.is_file() for p in stored.values())
+    if table5 is not None and table5.get("settings") != settings:
+        table5 = None
+    reuse = all(p.is_file() for p in stored.values())
     networks, reused = {}, {}
     if reuse:
-        # the unpruned and full-LNP networks were already run through the same pipeline, same seed
-        say(f"seed {seed}: reusing {TABLE5}'s LNP networks and its unpruned / LNP prediction results")
-        reused = {"unpruned": table5["table"]["lorenz63"]["unpruned"], "I+II+III+IV": table5["table"]["lorenz63"]["LNP"]}
+        # table5_pruning.py's LNP run of this seed (same settings): its networks before and after step IV.
+        # The unpruned and full-LNP networks go through the same seeded pipeline there, so their results are
+        # taken from its seed file (now, or when aggregating if that seed is still running).
+        say(f"seed {seed}: reusing {TABLE5}'s LNP networks (steps I-III, I-IV)")
+        if table5 is not None:
+            reused = {"unpruned": table5["table"]["lorenz63"]["unpruned"], "I+II+III+IV": table5["table"]["lorenz63"]["LNP"]}
         networks["I+II+III"] = PrunedNetwork.load(stored["I+II+III"]).to_network_instance(original)
     else:
         say(f"seed {seed}: LNP with all four steps")
@@ -78,6 +83,16 @@ def aggregate(out, settings):
     if not records:
         raise SystemExit(f"no ablation seed results with these settings in {out}")
     records.sort(key=lambda r: r["seed"])
+    for record in records:   # results left to table5_pruning.py's seed file (see run_seed)
+        missing = [label for label in ("unpruned", "I+II+III+IV") if label not in record["results"]]
+        table5_path = out / f"{TABLE5}_seed{record['seed']}.json"
+        if missing and table5_path.is_file() and read_json(table5_path).get("settings") == settings:
+            rows = read_json(table5_path)["table"]["lorenz63"]
+            record["results"].update({"unpruned": rows["unpruned"], "I+II+III+IV": rows["LNP"]})
+            record["reused_from_table5"] = sorted(set(record.get("reused_from_table5", [])) | set(missing))
+    records = [r for r in records if all(label in r["results"] for label in ("unpruned", *ABLATIONS))]
+    if not records:
+        raise SystemExit(f"no complete ablation results in {out} (the matching {TABLE5} seed files are missing)")
     labels = ("unpruned", *ABLATIONS)
     table = {label: {key: mean_and_spread([r["results"][label][key] for r in records]) for key in METRICS}
              for label in labels}
