@@ -2,7 +2,7 @@
 
 Per seed, the HeNHeS network of ``table5_pruning.py`` (same seed, same size)
 is pruned by LNP with only step I; steps I+II; steps I+II+III; and all four
-steps (:data:`hetnet.pruning.ABLATIONS`), the same number of iterations
+steps (``hetnet.pruning.ABLATIONS``), the same number of iterations
 each. The last two are the LNP run of ``table5_pruning.py`` before and
 after step IV: when its ``.npz`` files are in ``--out`` they are reused, else
 that run is made here (and then the unpruned and full-LNP prediction results of that

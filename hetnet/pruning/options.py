@@ -99,11 +99,11 @@ class LNPOptions:
         into ``tau_m_ms``.
     steps : tuple of str
         The steps run, a subset of ``("I", "II", "III", "IV")`` that
-        contains ``"I"`` (the ablations of Fig. 12: :data:`ABLATIONS`).
+        contains ``"I"`` (the ablations of Fig. 12: ``ABLATIONS``).
     weight_normalisation_mV : float
         Weights are divided by this for the rate surrogate, > 0.
     lyapunov_options : dict, optional
-        Overrides of :data:`hetnet.pruning.driver.DEFAULT_LYAPUNOV_OPTIONS`.
+        Overrides of ``hetnet.pruning.driver.DEFAULT_LYAPUNOV_OPTIONS``.
     timescale_every : int, optional
         Also run step IV every this many iterations, >= 1.
     timescale_options : dict, optional
@@ -216,7 +216,7 @@ class LNPOptions:
 
     @classmethod
     def ablation(cls, name: str, **keywords) -> "LNPOptions":
-        """Options running only the steps of one Fig. 12 ablation (a key of :data:`ABLATIONS`).
+        """Options running only the steps of one Fig. 12 ablation (a key of ``ABLATIONS``).
 
         >>> LNPOptions.ablation("I").steps
         ('I',)
