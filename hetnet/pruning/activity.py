@@ -3,7 +3,7 @@
 Two jobs, both plain numpy (the simulator is reached only through a callable
 the caller hands in, so this module never imports Brian2):
 
-* **Measured SOPs** (SPEC section 2, :ref:`science-lnp`): a synaptic
+* **Measured SOPs** (:ref:`science-energy`): a synaptic
   operation is one spike arriving at one surviving synapse.
   :func:`measured_sops` counts, from the spike counts of a simulated run,
 
@@ -51,7 +51,7 @@ __all__ = ["measured_sops", "measure_run", "SpikeProbe", "input_totals", "restor
 
 logger = logging.getLogger(__name__)
 
-#: energy per synaptic operation (SPEC section 2), in pJ
+#: energy per synaptic operation, in pJ (:ref:`science-energy`)
 SOP_ENERGY_PJ = 0.9
 
 
