@@ -228,7 +228,7 @@ class SpikeProbe:
 
     Calling the probe with a :class:`hetnet.pruning.PrunedNetwork` builds its
     :class:`hetnet.network.NetworkInstance` from ``original``
-    (:meth:`PrunedNetwork.to_network_instance`), runs it frozen (no STDP) on
+    (``PrunedNetwork.to_network_instance``), runs it frozen (no STDP) on
     ``stimulus`` and returns :func:`measured_sops` of that run, plus
     ``seconds`` (wall time of the probe).
 

@@ -91,7 +91,7 @@ def random_baseline(reference: PruningHistory, original, *, rates_hz: float = 10
         ``neuron_indices`` are original excitatory neurons for the ER
         excitatory ones and original inhibitory neurons for the inhibitory
         ones (the first of each), so
-        :meth:`PrunedNetwork.to_network_instance` keeps each neuron's type.
+        ``PrunedNetwork.to_network_instance`` keeps each neuron's type.
     """
     if not isinstance(original, PrunedNetwork):
         original = PrunedNetwork.from_network_instance(original)

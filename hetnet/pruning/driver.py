@@ -48,7 +48,7 @@ largest Lyapunov exponent, wall time, and
   synapse-count proxy, never to be reported as measured SOPs.
 
 The output :class:`PrunedNetwork` is what the simulator runs:
-:meth:`PrunedNetwork.to_network_instance` turns it into a
+``PrunedNetwork.to_network_instance`` turns it into a
 :class:`hetnet.network.NetworkInstance` through ``NetworkInstance.pruned``.
 
 Examples
@@ -204,7 +204,7 @@ class IterationRecord:
     sops_estimate : float
         *Estimate*, not a measurement: ``sum_i rate_i * out_degree_i`` at an
         assumed rate (default 10 Hz for every neuron), so proportional to the
-        synapse count. Measured SOPs are in :attr:`measured`.
+        synapse count. Measured SOPs are in ``measured``.
     max_lyapunov_per_s : float
     seconds : float
         Wall time of the iteration (spike measurements excluded).
@@ -364,7 +364,7 @@ def lyapunov_noise_pruning(network, options: Optional[LNPOptions] = None, *, mea
         every ``options.measure_every`` iterations, at the last iteration
         and after step IV; at those iterations also after steps I and II
         when ``options.measure_steps``. The numbers go to
-        :attr:`IterationRecord.measured` (``{"after I": ..., "after II": ...,
+        ``IterationRecord.measured`` (``{"after I": ..., "after II": ...,
         "after III": ..., "after IV": ...}``). Without it no SOPs are measured
         and only the labelled ``sops_estimate`` is recorded.
     rates_hz : float or array_like

@@ -36,7 +36,7 @@ from hetnet.errors import FieldError
 
 __all__ = ["LNPOptions", "RATE_HOMEOSTASIS", "ABLATIONS"]
 
-#: accepted values of :attr:`LNPOptions.rate_homeostasis`
+#: accepted values of ``LNPOptions.rate_homeostasis``
 RATE_HOMEOSTASIS = ("input-totals", "none")
 
 #: the ablations of Fig. 12: the steps each one runs
@@ -187,7 +187,7 @@ class LNPOptions:
     def from_keywords(cls, options: Optional["LNPOptions"] = None, **keywords) -> "LNPOptions":
         """``options`` (or the defaults) with ``keywords`` replaced; also reads the legacy keywords.
 
-        ``optimize_timescales=False`` removes step IV from :attr:`steps`;
+        ``optimize_timescales=False`` removes step IV from ``steps``;
         ``rates_hz`` (the old SOPs estimate rate) is accepted and ignored
         here (the driver keeps it for its labelled estimate).
 
