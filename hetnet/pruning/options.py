@@ -28,6 +28,7 @@ hetnet.errors.FieldError: synapse_keep_fraction = 1.5; must lie in (0, 1]
 """
 from __future__ import annotations
 
+import logging
 import numbers
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Optional
@@ -35,6 +36,8 @@ from typing import Optional
 from hetnet.errors import FieldError
 
 __all__ = ["LNPOptions", "RATE_HOMEOSTASIS", "ABLATIONS"]
+
+logger = logging.getLogger(__name__)
 
 #: accepted values of ``LNPOptions.rate_homeostasis``
 RATE_HOMEOSTASIS = ("input-totals", "none")
