@@ -29,3 +29,24 @@ def test_quick_lnp_and_random_run_writes_results_and_figure(tmp_path, capsys):
     assert lnp["provenance"]["config"]["n_neurons"] == 100
     assert (tmp_path / "pruning.png").stat().st_size > 10_000
     assert (tmp_path / lnp["network_file"]).is_file()
+
+
+def test_measure_every_records_rates_and_sops_from_simulated_spikes(tmp_path, capsys):
+    pytest.importorskip("brian2")
+    status = main(["prune", "--method", "lnp", "--quick", "--n-neurons", "40", "--iterations", "2", "--bo-calls", "3",
+                   "--measure-every", "1", "--ap-steps", "10", "--out", str(tmp_path), "--no-plot"])
+    assert status == 0
+    output = capsys.readouterr().out
+    assert "measured: rate" in output and "estimate at 10 Hz" in output
+    results = json.loads((tmp_path / "results.json").read_text())
+    records = results["runs"]["lnp"][0]["records"]
+    assert set(records[0]["measured"]) == {"start"}
+    assert {"after I", "after II", "after III", "after IV"} == set(records[-1]["measured"])
+    assert records[-1]["measured"]["after III"]["recurrent_sops"] > 0
+    assert "measured_recurrent_sops" in (tmp_path / "results.csv").read_text()
+
+
+def test_bad_pruning_setting_is_a_clear_usage_error(tmp_path, capsys):
+    status = main(["prune", "--quick", "--synapse-keep-fraction", "0", "--out", str(tmp_path)])
+    assert status == 2
+    assert "synapse_keep_fraction" in capsys.readouterr().err

@@ -5,6 +5,9 @@ Examples
 ``hetnet prune --method lnp random --iterations 100 --out runs/prune --seed 0 1 2``
 writes ``runs/prune/results.json`` (records per method and seed, provenance),
 ``runs/prune/results.csv`` (the last iteration's numbers, one row per method, seed and metric),
+with ``--measure-every K`` also the firing rates and SOPs counted from simulated spikes of the
+pruned networks at iteration 0, every K iterations and the last one (``sops_estimate`` is only a
+synapse-count proxy at an assumed 10 Hz),
 ``runs/prune/<method>_seed<k>.npz`` (final networks, see
 :meth:`hetnet.pruning.PrunedNetwork.load`) and ``runs/prune/pruning.png``
 (neurons and synapses vs iteration, mean and spread over seeds, and the final
@@ -67,6 +70,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--bo-calls", type=integer(low=1), default=20, help="LNP step IV optimiser evaluations")
     parser.add_argument("--ap-steps", type=integer(low=2), default=200,
                         help="AP: Lorenz-63 steps of the (re)training stimulus per iteration")
+    parser.add_argument("--rate-homeostasis", choices=("input-totals", "none"), default="input-totals",
+                        help="LNP: rescale each neuron's kept inputs to its unpruned E and I input totals after "
+                             "every step ('none': the earlier w / p weights and homeostatic tau_m)")
+    parser.add_argument("--measure-every", type=integer(low=0), default=0,
+                        help="simulate the pruned networks (frozen, on --ap-steps Lorenz-63 steps; needs Brian2) at "
+                             "iteration 0, every this many iterations and the last one, and record their rates and "
+                             "SOPs counted from the spikes; 0: no simulation, only the SOP estimate at 10 Hz")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 100 neurons, 5 iterations, 6 BO calls, 20 AP stimulus steps")
     parser.add_argument("--no-plot", action="store_true", help="skip the figure")
@@ -84,8 +94,11 @@ def _progress(method, seed, total):
         if bar.disable:
             if quiet():
                 return
+            rate = record.measured_value("mean_rate_hz")
+            measured = "" if rate is None else (f", measured: rate {rate:.3g} Hz, recurrent SOPs "
+                                                f"{record.measured_value('recurrent_sops'):.4g}")
             print(f"[{method} seed {seed}] iteration {record.iteration}/{total}: {record.n_neurons} neurons, "
-                  f"{record.n_synapses} synapses, SOPs/s {record.sops_estimate:.3g}, "
+                  f"{record.n_synapses} synapses, SOPs/s estimate at 10 Hz {record.sops_estimate:.3g}{measured}, "
                   f"lambda_max {record.max_lyapunov_per_s:.3g} 1/s, {record.seconds:.2f} s", flush=True)
             return
         bar.update(record.iteration - bar.n)
@@ -158,6 +171,8 @@ def _prune_into(args, out: Path) -> int:
     from hetnet.io import write_json, write_tidy_csv
     from hetnet.provenance import provenance
     from hetnet.pruning import (
+        LNPOptions,
+        SpikeProbe,
         activity_pruning,
         lyapunov_noise_pruning,
         network_from_config,
@@ -170,24 +185,29 @@ def _prune_into(args, out: Path) -> int:
         "iterations": args.iterations, "n_neurons": args.n_neurons, "synapse_keep_fraction": args.synapse_keep_fraction,
         "node_prune_fraction": args.node_prune_fraction, "new_edge_fraction": args.new_edge_fraction,
         "bo_calls": args.bo_calls, "ap_steps": args.ap_steps, "quick": args.quick,
+        "rate_homeostasis": args.rate_homeostasis, "measure_every": args.measure_every,
     }
     methods = [m for m in METHODS if m in args.method]
-    lnp_options = dict(n_iterations=args.iterations, synapse_keep_fraction=args.synapse_keep_fraction,
-                       node_prune_fraction=args.node_prune_fraction, new_edge_fraction=args.new_edge_fraction,
-                       timescale_options={"n_calls": args.bo_calls, "n_initial_points": min(5, args.bo_calls)})
+    base_options = LNPOptions(n_iterations=args.iterations, synapse_keep_fraction=args.synapse_keep_fraction,
+                              node_prune_fraction=args.node_prune_fraction, new_edge_fraction=args.new_edge_fraction,
+                              rate_homeostasis=args.rate_homeostasis, measure_every=args.measure_every or None,
+                              timescale_options={"n_calls": args.bo_calls, "n_initial_points": min(5, args.bo_calls)})
     for seed in args.seed:
         config = _config(args, seed)
-        stimulus = _stimulus(config, args.ap_steps, seed) if "ap" in methods else None
+        measuring = args.measure_every > 0
+        stimulus = _stimulus(config, args.ap_steps, seed) if ("ap" in methods or measuring) else None
         n_input = stimulus.n_channels if stimulus is not None else encoded_channels(1, config.input)
         instance, start = network_from_config(config, n_input=n_input)
+        probe = SpikeProbe(instance, stimulus, n_outputs=1) if measuring else None
+        lnp_options = {"options": LNPOptions.from_keywords(base_options, seed=seed), "measure": probe}
         if not quiet():
             print(f"seed {seed}: unpruned network {start.n_neurons} neurons, {start.n_synapses} synapses", flush=True)
         lnp_history = None
         for method in methods:
             clock = time.perf_counter()
             if method == "lnp" or (method == "random" and lnp_history is None):
-                lnp_history = lyapunov_noise_pruning(instance, seed=seed,
-                                                     callback=_progress("lnp", seed, args.iterations), **lnp_options)
+                lnp_history = lyapunov_noise_pruning(instance, callback=_progress("lnp", seed, args.iterations),
+                                                     **lnp_options)
                 history = lnp_history
                 if method == "random":
                     if not quiet():
@@ -195,11 +215,13 @@ def _prune_into(args, out: Path) -> int:
                     _store(results, "lnp", seed, lnp_history, out, config, time.perf_counter() - clock, settings)
                     clock = time.perf_counter()
             if method == "random":
-                history = random_baseline(lnp_history, start, seed=seed,
+                history = random_baseline(lnp_history, start, seed=seed, measure=probe,
                                           callback=_progress("random", seed, args.iterations))
             elif method == "ap":
                 history = activity_pruning(instance, stimulus, n_iterations=args.iterations,
                                            prune_fraction=args.node_prune_fraction, seed=seed,
+                                           measure=None if probe is None else probe.measure_instance,
+                                           measure_every=args.measure_every or None,
                                            callback=_progress("ap", seed, args.iterations))
             _store(results, method, seed, history, out, config, time.perf_counter() - clock, settings)
             write_json(results_path, results)
@@ -237,8 +259,18 @@ def final_rows(results: dict) -> list:
 
     return tidy_rows({"seed": run.get("seed"), "variant": method, "wall_seconds": run.get("wall_seconds"),
                       **{key: value for key, value in run["records"][-1].items()
-                         if key not in ("step_seconds", "extra")}}
+                         if key not in ("step_seconds", "extra", "measured")},
+                      **_last_measured(run["records"][-1])}
                      for method in METHODS for run in results.get("runs", {}).get(method, []))
+
+
+def _last_measured(record: dict) -> dict:
+    """``measured_rate_hz`` and ``measured_recurrent_sops`` of a record's last spike measurement (if any)."""
+    values = [value for value in (record.get("measured") or {}).values() if value]
+    if not values:
+        return {}
+    return {"measured_rate_hz": values[-1]["mean_rate_hz"], "measured_recurrent_sops": values[-1]["recurrent_sops"],
+            "measured_input_sops": values[-1]["input_sops"], "measured_readout_sops": values[-1]["readout_sops"]}
 
 
 def plot_results(results: dict, path) -> Path:

@@ -12,7 +12,10 @@ step II (neurons)      :func:`prune_nodes` (betweenness:
 step III (edges)       :func:`add_delocalizing_edges`, :func:`laplacian_ipr`
 step IV (timescales)   :func:`optimize_timescales`
 driver                 :func:`lyapunov_noise_pruning` -> :class:`PruningHistory`
-                       (final :class:`PrunedNetwork`)
+                       (final :class:`PrunedNetwork`); settings :class:`LNPOptions`
+measured activity      :func:`measured_sops`, :class:`SpikeProbe` (SOPs from
+                       simulated spikes), :func:`restore_input_totals`
+                       (rate homeostasis)
 baselines              :func:`activity_pruning`, :func:`random_baseline`
 networks               :func:`grid_network`, :func:`erdos_renyi_network`,
                        :func:`network_from_config`
@@ -27,6 +30,14 @@ Examples
 59
 """
 from hetnet._deprecation import moved
+from hetnet.pruning.activity import (
+    SOP_ENERGY_PJ,
+    SpikeProbe,
+    input_totals,
+    measure_run,
+    measured_sops,
+    restore_input_totals,
+)
 from hetnet.pruning.baselines import activity_pruning, random_baseline
 from hetnet.pruning.delocalize import DelocalizationResult, add_delocalizing_edges, laplacian_ipr, local_candidates
 from hetnet.pruning.driver import (
@@ -48,6 +59,7 @@ from hetnet.pruning.noise import (
     noise_scores,
     rate_covariance,
 )
+from hetnet.pruning.options import ABLATIONS, RATE_HOMEOSTASIS, LNPOptions
 from hetnet.pruning.nodes import NodePruningResult, prune_nodes
 from hetnet.pruning.timescales import TimescaleResult, optimize_timescales, quantile_timescales
 
@@ -63,7 +75,9 @@ __all__ = [
     "optimize_timescales", "TimescaleResult", "quantile_timescales",
     # driver
     "lyapunov_noise_pruning", "PruningHistory", "IterationRecord", "PrunedNetwork", "sops_estimate",
-    "DEFAULT_LYAPUNOV_OPTIONS",
+    "DEFAULT_LYAPUNOV_OPTIONS", "LNPOptions", "ABLATIONS", "RATE_HOMEOSTASIS",
+    # measured activity and rate homeostasis
+    "measured_sops", "measure_run", "SpikeProbe", "input_totals", "restore_input_totals", "SOP_ENERGY_PJ",
     # baselines and networks
     "activity_pruning", "random_baseline", "grid_network", "erdos_renyi_network", "network_from_config",
 ]
