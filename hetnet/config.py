@@ -701,7 +701,7 @@ def apply_assignments(config: HRSNNConfig, assignments) -> HRSNNConfig:
     >>> apply_assignments(HRSNNConfig(), ["input.current_scale_mV=abc"])
     Traceback (most recent call last):
     ...
-    hetnet.config.ConfigError: invalid configuration: input.current_scale_mV = 'abc'; must be a number
+    hetnet.errors.ConfigError: invalid configuration: input.current_scale_mV = 'abc'; must be a number
     """
     assignments = list(assignments or ())
     if not assignments:
