@@ -19,6 +19,15 @@ def parser(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+def run_seeds(args, settings, run_seed):
+    """Run ``run_seed(seed, settings, out)`` for ``--seeds`` seeds from ``--seed`` (1 quick, 5 full)
+    into ``--out``, unless ``--aggregate-only``."""
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    if not args.aggregate_only:
+        for seed in range(args.seed, args.seed + (args.seeds or (1 if args.quick else 5))):
+            run_seed(seed, settings, args.out)
+
+
 def say(message: str):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 

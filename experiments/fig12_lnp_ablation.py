@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 # _common.py sits next to this script, and Python puts a script's folder first on sys.path
-from _common import mean_and_spread, pyplot, save, say
+from _common import mean_and_spread, pyplot, run_seeds, save, say
 from table5_pruning import NAME as TABLE5, arguments, predict, settings_for
 
 from hetnet.config import HRSNNConfig
@@ -121,11 +121,7 @@ def aggregate(out, settings):
 def main(argv=None):
     args = arguments(__doc__).parse_args(argv)
     settings = settings_for(args)
-    n_seeds = args.seeds or (1 if args.quick else 5)
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    if not args.aggregate_only:
-        for seed in range(args.seed, args.seed + n_seeds):
-            run_seed(seed, settings, args.out)
+    run_seeds(args, settings, run_seed)
     aggregate(args.out, settings)
 
 

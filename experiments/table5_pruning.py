@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 # _common.py sits next to this script, and Python puts a script's folder first on sys.path
-from _common import mean_and_spread, parser, pyplot, save, say
+from _common import mean_and_spread, parser, pyplot, run_seeds, save, say
 
 from hetnet.config import HRSNNConfig
 from hetnet.encoding import encode_series
@@ -388,11 +388,7 @@ def aggregate(out, settings, command_seed):
 def main(argv=None):
     args = arguments(__doc__).parse_args(argv)
     settings = settings_for(args)
-    n_seeds = args.seeds or (1 if args.quick else 5)
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    if not args.aggregate_only:
-        for seed in range(args.seed, args.seed + n_seeds):
-            run_seed(seed, settings, args.out)
+    run_seeds(args, settings, run_seed)
     aggregate(args.out, settings, args.seed)
 
 
