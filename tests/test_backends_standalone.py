@@ -1,4 +1,5 @@
 """C++ standalone: agreement with the runtime, compile once and re-run with new values."""
+import gc
 import os
 from pathlib import Path
 
@@ -160,6 +161,36 @@ def test_processes_share_one_binary_without_recompiling(cache, stimulus):
     assert binary.stat().st_mtime_ns == mtime  # code generation is deterministic: make found nothing to do
     assert outputs[0]["n_spikes"] == reference.spike_indices.size
     assert outputs[0]["checksum"] == pytest.approx(float(reference.spike_times_ms.sum()), rel=1e-12)
+
+
+def test_live_objects_of_earlier_networks_do_not_change_the_generated_code(cache, stimulus):
+    """A network still referenced elsewhere in the process must not rename (and so recompile) a new build.
+
+    Brian2 names subgroups and code objects uniquely among the live objects; before
+    ``isolated_names`` a second build got ``recurrent_subgroup_1`` etc. in its code and
+    recompiled under the same cache key (as a pytest-xdist worker did).
+    """
+    from hetnet.backends.standalone import StandaloneBuild
+    from hetnet.network.brian import build_brian_network
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    reference = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
+    binary = Path(reference.provenance["build"]["directory"]) / "main"
+    mtime = binary.stat().st_mtime_ns
+    StandaloneBuild._current = None                      # the next call generates the code again
+    import brian2 as b2
+
+    b2.set_device("runtime")
+    alive = build_brian_network(network, stimulus, plastic=True)   # holds every name the build uses
+    again = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
+    assert again.provenance["build"]["compiled"] is False
+    assert binary.stat().st_mtime_ns == mtime
+    np.testing.assert_array_equal(again.spike_times_ms, reference.spike_times_ms)
+    from brian2.utils.logger import catch_logs
+
+    with catch_logs():   # Brian2 warns that the objects kept alive here were never run
+        del alive
+        gc.collect()
 
 
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):

@@ -52,7 +52,7 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
     import brian2 as b2
     import brian2genn  # noqa: F401  (registers the 'genn' device)
 
-    from hetnet.network.brian import build_brian_network
+    from hetnet.network.brian import build_brian_network, isolated_names
 
     if isinstance(stimulus, RateStimulus):
         stimulus = poisson_spikes(stimulus, network.config.dt_ms, seed)
@@ -62,10 +62,12 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
         b2.device.reinit()
         b2.device.activate(directory=directory, build_on_run=True, **info.get("set_device_options", {}))
         # the textbook ODE form: Brian2GeNN runs run_regularly operations on the host
-        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, neuron_update="ode")
-        start = time.perf_counter()
         try:
-            built.run(stimulus.duration_ms)   # builds and runs
+            with isolated_names():
+                built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input,
+                                            neuron_update="ode")
+                start = time.perf_counter()
+                built.run(stimulus.duration_ms)   # builds and runs
         except RuntimeError as error:
             if not os.path.exists(os.path.join(directory, "magicnetwork_model.cpp")):
                 raise

@@ -15,7 +15,6 @@ current on one channel for 200 ms):
 """
 from __future__ import annotations
 
-import gc
 import logging
 import time
 
@@ -47,14 +46,15 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     import brian2 as b2
     from brian2.devices.device import runtime_device
 
-    from hetnet.network.brian import build_brian_network
+    from hetnet.network.brian import build_brian_network, isolated_names
 
     if b2.get_device() is not runtime_device:
         b2.set_device("runtime")
     b2.prefs.codegen.target = codegen_target
     b2.seed(seed)
-    gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
-    built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
-    start = time.perf_counter()
-    built.run(stimulus.duration_ms, report=report)
+    # names (and so the generated code and Cython's cache) must not depend on what ran before
+    with isolated_names():
+        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
+        start = time.perf_counter()
+        built.run(stimulus.duration_ms, report=report)
     return built.output(run_seconds=time.perf_counter() - start)

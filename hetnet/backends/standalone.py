@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import gc
 import hashlib
 import json
 import logging
@@ -140,7 +139,7 @@ class StandaloneBuild:
     def obtain(cls, instance, stimulus, *, plastic=True, device_name="cpp_standalone", record_input=False, device_setup=None):
         """The build for ``instance``'s structure: in this process, in the cache, or new."""
         import brian2 as b2
-        from hetnet.network.brian import build_brian_network, default_clock_dt
+        from hetnet.network.brian import isolated_names
 
         if not hasattr(b2.devices.cpp_standalone.device.CPPStandaloneDevice, "apply_run_args"):
             raise RuntimeError(
@@ -151,15 +150,26 @@ class StandaloneBuild:
         if cls._current is not None and cls._current.key == key:
             return cls._current
         directory = cache_root() / key
-        # Brian2 names code objects uniquely among the objects alive; free the previous
-        # build's objects first, or the new code would be named "..._2" and recompile.
         cls._current = None
-        gc.collect()
         start = time.perf_counter()
         setup_info = device_setup() if device_setup is not None else {}
         b2.set_device(device_name, build_on_run=False)
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
+        # names, and so the code under this key, must not depend on what ran before in this process
+        with isolated_names():
+            build = cls._generate_and_compile(key, directory, instance, stimulus, device_name, plastic, record_input,
+                                              start, setup_info)
+        remove_orphaned_results(directory)
+        cls._current = build
+        return build
+
+    @classmethod
+    def _generate_and_compile(cls, key, directory, instance, stimulus, device_name, plastic, record_input, start,
+                              setup_info):
+        import brian2 as b2
+        from hetnet.network.brian import build_brian_network, default_clock_dt
+
         # the values reach the binary through run_args at every run, not as compiled-in initial values
         built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input, apply_values=False)
         if device_name == "cuda_standalone":
@@ -179,8 +189,6 @@ class StandaloneBuild:
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
         logger.info("%s: %s in %.1f s", device_name, "compiled" if compiled else "cached binary up to date",
                     build.build_seconds)
-        remove_orphaned_results(directory)
-        cls._current = build
         return build
 
     def run(self, instance, stimulus, *, plastic: bool, seed: int, keep_results: bool = False, report_directory=None):

@@ -110,7 +110,7 @@ def _stop_brian_debug_log():
 _stop_brian_debug_log()
 
 __all__ = [
-    "default_clock_dt", "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
+    "default_clock_dt", "isolated_names", "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
     "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "CURRENT_INPUT_SYNAPSE_EQUATIONS",
     "BrianNetwork", "build_brian_network", "propagator_coefficients",
 ]
@@ -228,6 +228,46 @@ def propagator_coefficients(tau_m_ms, tau_syn_ms, dt_ms):
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(np.abs(c) > 1e-8, np.expm1(c) / np.where(c == 0, 1.0, c), 1.0 + c / 2)
     return v_decay, a * v_decay * ratio, float(np.exp(-dt_ms / tau_syn_ms))
+
+
+@contextlib.contextmanager
+def isolated_names():
+    """Inside the block, Brian2's automatic names see only the objects created inside it.
+
+    Brian2 names an object whose name ends in ``*`` (subgroups, code objects,
+    ``run_regularly`` operations) uniquely among *all* Brian2 objects alive in the
+    process: while an earlier network is still referenced, a new build's
+    ``recurrent_subgroup`` becomes ``recurrent_subgroup_1`` and its code objects
+    ``..._codeobject_1``. Those names end up in the generated code, so the same
+    network generated different code depending on what ran before in the process:
+    a C++ standalone build under the same cache key recompiled, and a fresh
+    process could not reuse a binary built in a busy one (measured: a pytest-xdist
+    worker recompiled a build that the serial run reused). Hiding the earlier
+    objects from the name search while a network is built and its code generated
+    makes the names, and so the code, a function of the network alone. Explicitly
+    named objects are not affected, and the earlier objects keep their names:
+    they belong to other networks (and, for standalone, to a device that was
+    re-initialised), where a repeated name does not clash.
+
+    Examples
+    --------
+    >>> import brian2 as b2
+    >>> kept = b2.Clock(dt=0.1 * b2.ms, name="step*")    # alive: it holds the name "step"
+    >>> b2.Clock(dt=0.1 * b2.ms, name="step*").name
+    'step_1'
+    >>> with isolated_names():
+    ...     b2.Clock(dt=0.1 * b2.ms, name="step*").name
+    'step'
+    """
+    from brian2.core.names import Nameable
+
+    tracked = Nameable.__instances__()      # a set of weak references, one per live named object
+    hidden = set(tracked)
+    tracked.difference_update(hidden)
+    try:
+        yield
+    finally:
+        set.update(tracked, (reference for reference in hidden if reference() is not None))
 
 
 @contextlib.contextmanager
