@@ -394,8 +394,16 @@ def overhead_breakdown(network, stimulus) -> dict:
                                "compiled": profiled.provenance["build"]["compiled"]}}
 
 
+def bench_config(n: int, args, **changes):
+    """The benchmarked configuration: the defaults, or the papers' sparser connectivity (``--connectivity papers``)."""
+    from hetnet.config import ConnectivityConfig, HRSNNConfig
+
+    if args.connectivity == "papers":
+        changes["connectivity"] = ConnectivityConfig.papers()
+    return HRSNNConfig(n_neurons=n, seed=0, **changes)
+
+
 def bench_size(n: int, args, workdir: Path) -> dict:
-    from hetnet.config import HRSNNConfig
     from hetnet.distributions import Gamma
     from hetnet.encoding import RateStimulus
     from hetnet.network import generate_network, simulate
@@ -403,7 +411,7 @@ def bench_size(n: int, args, workdir: Path) -> dict:
     record = {"n_neurons": n, "n_input": N_INPUT}
     stimulus = RateStimulus(np.full((DURATION_STEPS, N_INPUT), args.rate), step_ms=STEP_MS)
     start = time.perf_counter()
-    network = generate_network(HRSNNConfig(n_neurons=n, seed=0), n_input=N_INPUT, input_kind="spikes")
+    network = generate_network(bench_config(n, args), n_input=N_INPUT, input_kind="spikes")
     record["generate_seconds"] = time.perf_counter() - start
     record["synapses"] = {name: syn.n_synapses for name, syn in network.synapses.items()}
     record["synapses_total"] = int(sum(record["synapses"].values()))
@@ -419,8 +427,7 @@ def bench_size(n: int, args, workdir: Path) -> dict:
         f"wall {first_rec['wall_seconds']:.1f} s, rate {first_rec['recurrent_rate_hz']:.1f} Hz")
     # new heterogeneous parameters, same structure: another variant (homogeneous STDP) and another
     # distribution of the excitatory membrane time constants, same seed
-    other_config = HRSNNConfig(n_neurons=n, seed=0, variant="HeNHoS",
-                               excitatory={"tau_m_ms": Gamma(shape=5.0, mean=25.0)})
+    other_config = bench_config(n, args, variant="HeNHoS", excitatory={"tau_m_ms": Gamma(shape=5.0, mean=25.0)})
     other = generate_network(other_config, n_input=N_INPUT, input_kind="spikes")
     if other.structure_key() != network.structure_key():
         raise RuntimeError("the second variant has a different structure")
@@ -547,6 +554,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rate", type=float, default=12.0, help="input rate per channel (Hz)")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1, help="Poisson seed of the plain script")
+    parser.add_argument("--connectivity", choices=("default", "papers"), default="default",
+                        help="the default connectivity, or the papers' sparser one (ConnectivityConfig.papers(): "
+                             "the synapse density of the network before issue 11)")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="skip sizes not started after this many seconds of wall time")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "backends.json"))
@@ -575,7 +585,8 @@ def main(argv=None) -> int:
         "settings": {
             "sizes": sizes, "n_input": N_INPUT, "input_rate_hz": args.rate,
             "biological_time_ms": DURATION_STEPS * STEP_MS, "dt_ms": 0.1, "repeats": args.repeats,
-            "config": "HRSNNConfig(n_neurons=N, seed=0), spike input (Poisson) (variant HeNHeS, soft-bound trace STDP, current-based synapses, background drive)",
+            "connectivity": args.connectivity,
+            "config": "HRSNNConfig(n_neurons=N, seed=0) [connectivity=ConnectivityConfig.papers() with --connectivity papers], spike input (Poisson) (variant HeNHeS, soft-bound trace STDP, current-based synapses, background drive)",
             "events": "pre spikes x out-degree (all pathways incl. input) [+ post spikes x in-degree of "
                       "plastic synapses when plastic]",
             "events_per_second": "events / wall time of Brian2 device.run (hetnet: provenance simulation_seconds)",
