@@ -368,6 +368,18 @@ def test_reproduce_refuses_a_foreign_folder_unless_force(toy, tmp_path, capsys):
     assert "is a file" in capsys.readouterr().err
 
 
+def test_reproduce_refuses_a_folder_another_process_works_in(toy, tmp_path, capsys):
+    from hetnet.runfolder import RunFolderLock
+
+    out = tmp_path / "out"
+    assert _reproduce(out) == 0
+    TOY_RUNS.clear()
+    with RunFolderLock(out):
+        assert _reproduce(out, "--seeds", "3") == 1
+    assert "in use by another hetnet process" in capsys.readouterr().err and TOY_RUNS == []
+    assert _reproduce(out, "--seeds", "3") == 0 and [seed for seed, _ in TOY_RUNS] == [2]
+
+
 def test_reproduce_adopts_a_folder_of_an_earlier_version_without_manifest(toy, tmp_path, capsys):
     from hetnet.reproduce import reproduce
 

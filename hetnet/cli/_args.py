@@ -150,7 +150,8 @@ def common_options(*, run_folder: bool = True, several_seeds: bool = False, titl
     if run_folder:
         group.add_argument("--out", metavar="DIR", default=None,
                            help=out_help or f"new run folder for the results (default: {DEFAULT_OUT_ROOT}/COMMAND-"
-                                            "DATE-TIME); an existing folder that is not empty is refused unless --force")
+                                            "DATE-TIME); an existing folder that is not empty is refused unless "
+                                            "--force")
         group.add_argument("--force", action="store_true",
                            help=force_help or "write into an existing, non-empty --out folder (files of the same "
                                               "name are replaced)")

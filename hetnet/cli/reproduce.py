@@ -1,7 +1,7 @@
 """``hetnet reproduce``: run the papers' figures and tables (resumable, fanned out), and write the report.
 
 It takes the shared options of ``run``, ``optimize`` and ``prune``
-(:func:`hetnet.cli._args.common_options`). Two of them mean more here:
+(``hetnet.cli._args.common_options``). Two of them mean more here:
 ``--seed S`` is the first seed (``--seeds N`` of them are run), and ``--out``
 is a *resumable* results folder (:mod:`hetnet.reproduce.folder`): a folder
 of an earlier ``hetnet reproduce`` is resumed, provided its manifest records
@@ -147,6 +147,7 @@ def run_reproduce(args) -> int:
     from hetnet.errors import UsageError
     from hetnet.reproduce import get_item, reproduce, runnable_items, write_report
     from hetnet.reproduce.folder import prepare_results_folder
+    from hetnet.runfolder import RunFolderLock
 
     if args.list:
         print(format_list())
@@ -181,16 +182,18 @@ def run_reproduce(args) -> int:
 
         print("pending, skipped: " + ", ".join(name for name, item in ITEMS.items() if item.pending))
     progress = None if quiet() else (lambda line: print(line, flush=True))
-    for name in names:
-        record = reproduce(name, out=out, quick=args.quick, seeds=args.seeds, base_seed=config.seed,
-                           options=options[name] or None, workers=args.workers, dask_address=args.dask,
-                           progress=progress, config=config)
-        print(f"{name} ({'quick: a smoke test, not a result' if args.quick else 'full'}, seeds {record['seeds']}):")
-        for claim_name, claim in record.get("claims", {}).items():
-            p_value = claim["p_value_t"]
-            p_text = "n/a" if p_value is None or p_value != p_value else f"{p_value:.3g}"
-            print(f"  {claim_name}: {claim['verdict']} ({claim['a']} {claim['mean_a']:.4g} vs {claim['b']} "
-                  f"{claim['mean_b']:.4g}, p = {p_text})")
+    with RunFolderLock(out):                        # one hetnet process per folder, as for run / prune
+        for name in names:
+            record = reproduce(name, out=out, quick=args.quick, seeds=args.seeds, base_seed=config.seed,
+                               options=options[name] or None, workers=args.workers, dask_address=args.dask,
+                               progress=progress, config=config)
+            mode = "quick: a smoke test, not a result" if args.quick else "full"
+            print(f"{name} ({mode}, seeds {record['seeds']}):")
+            for claim_name, claim in record.get("claims", {}).items():
+                p_value = claim["p_value_t"]
+                p_text = "n/a" if p_value is None or p_value != p_value else f"{p_value:.3g}"
+                print(f"  {claim_name}: {claim['verdict']} ({claim['a']} {claim['mean_a']:.4g} vs {claim['b']} "
+                      f"{claim['mean_b']:.4g}, p = {p_text})")
     if args.report:
         page = write_report(args.results, args.page)
         print(f"wrote {page} from the records in {args.results}")
