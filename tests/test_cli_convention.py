@@ -5,10 +5,12 @@ happen before any simulation, and the analytic optimisation objective.
 """
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
 from hetnet.cli._args import new_run_folder
+from hetnet.io import read_json
 from hetnet.cli.main import build_parser, main
 from hetnet.config import HRSNNConfig, apply_assignments, config_to_toml, load_config
 
@@ -19,6 +21,7 @@ else:  # pragma: no cover
 
 SHARED = ("--config", "--set", "--out", "--force", "--seed", "--backend", "--quiet", "--verbose")
 RUNNERS = ("run", "optimize", "prune")
+COMMANDS = (*RUNNERS, "reproduce")          # every sub-command that runs networks takes the shared options
 
 
 def _help(capsys, *argv):
@@ -28,17 +31,27 @@ def _help(capsys, *argv):
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", RUNNERS)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_of_each_command_lists_the_shared_options(capsys, command):
     text = _help(capsys, command)
     for option in SHARED:
         assert option in text, (command, option)
-    assert "common options (the same in run, optimize and prune)" in text
+    group = text.split("common options (the same in run, optimize, prune and reproduce):")[1]
+    for option in SHARED:
+        assert f"  {option}" in group or f", {option}" in group, (command, option)   # in the one shared group
+
+
+def test_help_of_reproduce_keeps_its_own_options_and_says_how_out_resumes(capsys):
+    text = _help(capsys, "reproduce")
+    own = text.split("common options")[0]
+    for option in ("--seeds", "--quick", "--workers", "--dask", "--list", "--report", "--data"):
+        assert option in own, option
+    assert "reproduce-manifest.json" in text and "resumable" in text.split("\n  --out DIR")[1].split("\n  --force")[0]
 
 
 def test_help_of_the_other_commands(capsys):
     top = _help(capsys)
-    for command in (*RUNNERS, "export", "config"):
+    for command in (*COMMANDS, "export", "config"):
         assert command in top
     assert "--quiet" in _help(capsys, "export") and "--verbose" in _help(capsys, "export")
     show = _help(capsys, "config", "show")
@@ -48,7 +61,7 @@ def test_help_of_the_other_commands(capsys):
     assert "--verbose" in _help(capsys, "config", "check")
 
 
-@pytest.mark.parametrize("command", RUNNERS)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_accepts_the_shared_options(tmp_path, command):
     argv = [command, "--config", "my.toml", "--set", "n_neurons=64", "--set", "input.current_scale_mV=40",
             "--out", str(tmp_path / "out"), "--force", "--seed", "7", "--backend", "runtime", "-v", "-v"]
@@ -238,3 +251,183 @@ def test_runtime_error_of_hetnet_is_exit_1(tmp_path, capsys):
     assert main(["prune", "--quick", "--out", str(tmp_path), "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is not readable JSON" in err and "Traceback" not in err
+
+
+# --- hetnet reproduce: the shared options and its resumable --out ---------------------------------
+
+TOY_RUNS = []   # (seed, configuration built by the items' _config) of each seed run
+
+
+def _toy_seed(seed, quick, options):
+    from hetnet.reproduce.items import _config
+
+    config = _config(options, seed)
+    TOY_RUNS.append((seed, config))
+    return {"a": 1.0 + 0.1 * seed + (0.05 if seed % 2 else 0.0), "b": 0.5 + 0.1 * seed}
+
+
+def _toy_aggregate(results, options):
+    from hetnet.reproduce.items import claim_record
+
+    a, b = [results[s]["a"] for s in results], [results[s]["b"] for s in results]
+    return {"claims": {"a > b": claim_record(a, b, "greater", a="A", b="B", metric="value")}}, None
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    """A registered item that builds its configuration as the real items do, and simulates nothing."""
+    from hetnet.reproduce import ITEMS, Item
+
+    TOY_RUNS.clear()
+    settings = {"n_neurons": 30, "backend": "runtime"}
+    item = Item(name="toy", paper_item="Toy paper, Fig. 0", description="a toy item", claims={"a > b": "A beats B"},
+                output="toy_item", quick=settings, full=dict(settings, n_neurons=300), run_seed=_toy_seed,
+                aggregate=_toy_aggregate, seeds_quick=2, seeds_full=1)
+    monkeypatch.setitem(ITEMS, "toy", item)
+    return item
+
+
+def _reproduce(out, *extra):
+    return main(["reproduce", "toy", "--quick", "--out", str(out), *extra])
+
+
+def test_reproduce_config_and_set_reach_the_items_and_the_manifest(toy, tmp_path, capsys):
+    path = tmp_path / "mine.toml"
+    path.write_text('variant = "HoNHoS"\nn_neurons = 999\n[connectivity]\nc_ee = 0.1\n')
+    out = tmp_path / "out"
+    assert _reproduce(out, "--config", str(path), "--set", "input.current_scale_mV=40", "--seed", "5") == 0
+    assert [seed for seed, _ in TOY_RUNS] == [5, 6]                      # --seed is the first seed
+    config = TOY_RUNS[0][1]
+    assert (config.variant, config.connectivity.c_ee, config.input.current_scale_mV) == ("HoNHoS", 0.1, 40.0)
+    assert config.n_neurons == 30 and config.backend == "runtime"     # the file's size does not beat the item's
+    manifest = read_json(out / "reproduce-manifest.json")
+    recorded = manifest["modes"]["quick"]["config"]
+    assert manifest["written_by"] == "hetnet reproduce" and set(manifest["modes"]) == {"quick"}
+    assert recorded["input"]["current_scale_mV"] == 40.0 and recorded["variant"] == "HoNHoS" and "seed" not in recorded
+    assert read_json(out / "toy" / "quick" / "seed-5.json")["options"]["config"] == recorded
+    assert f"results folder: {out}" in capsys.readouterr().out
+
+
+def test_reproduce_set_and_backend_override_the_items_own_settings(toy, tmp_path):
+    assert _reproduce(tmp_path / "out", "--set", "n_neurons=12", "--backend", "cpp_standalone", "--seeds", "1") == 0
+    (_, config), = TOY_RUNS
+    assert (config.n_neurons, config.backend) == (12, "cpp_standalone")
+    record = read_json(tmp_path / "out" / "toy_item.quick.json")
+    assert record["n_neurons"] == 12 and record["backend"] == "cpp_standalone"
+
+
+def test_reproduce_resumes_its_own_folder_and_refuses_another_configuration(toy, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _reproduce(out, "--set", "input.current_scale_mV=40") == 0
+    manifest = (out / "reproduce-manifest.json").read_text()
+    TOY_RUNS.clear()
+    capsys.readouterr()
+    assert _reproduce(out, "--set", "input.current_scale_mV=40") == 0      # resumed: nothing run again
+    assert TOY_RUNS == [] and "already done" in capsys.readouterr().out
+    for other in (["--set", "input.current_scale_mV=50"], [], ["--backend", "cpp_standalone"]):
+        assert _reproduce(out, *other) == 2, other
+        err = capsys.readouterr().err
+        assert err.startswith("hetnet reproduce: error: --out = ") and err.count("\n") == 1
+        assert "holds a quick reproduction with another configuration" in err and "--force" in err
+        assert TOY_RUNS == []
+    assert "input.current_scale_mV: 40.0 -> 50.0" in main_err(out, "--set", "input.current_scale_mV=50")
+    assert (out / "reproduce-manifest.json").read_text() == manifest    # a refusal writes nothing
+    # --force: these settings, the seeds run again, the manifest records them
+    assert _reproduce(out, "--set", "input.current_scale_mV=50", "--force") == 0
+    assert [config.input.current_scale_mV for _, config in TOY_RUNS] == [50.0, 50.0]
+    assert read_json(out / "reproduce-manifest.json")["modes"]["quick"]["config"]["input"]["current_scale_mV"] == 50.0
+    # the full mode keeps its own files, so it records its own configuration
+    assert main(["reproduce", "toy", "--out", str(out)]) == 0
+    assert set(read_json(out / "reproduce-manifest.json")["modes"]) == {"quick", "full"}
+
+
+def main_err(out, *extra):
+    import io
+    from contextlib import redirect_stderr
+
+    stream = io.StringIO()
+    with redirect_stderr(stream):
+        assert _reproduce(out, *extra) == 2
+    return stream.getvalue()
+
+
+def test_reproduce_refuses_a_foreign_folder_unless_force(toy, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert _reproduce(out) == 2
+    err = capsys.readouterr().err
+    assert "holds files not written by hetnet reproduce (notes.txt)" in err and "--force" in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"] and TOY_RUNS == []
+    assert _reproduce(out, "--force") == 0
+    assert (out / "reproduce-manifest.json").is_file() and len(TOY_RUNS) == 2
+    TOY_RUNS.clear()
+    assert _reproduce(out) == 0 and TOY_RUNS == []                         # adopted: later runs resume
+    (tmp_path / "file").write_text("")
+    assert _reproduce(tmp_path / "file") == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_reproduce_refuses_a_folder_another_process_works_in(toy, tmp_path, capsys):
+    from hetnet.runfolder import RunFolderLock
+
+    out = tmp_path / "out"
+    assert _reproduce(out) == 0
+    TOY_RUNS.clear()
+    with RunFolderLock(out):
+        assert _reproduce(out, "--seeds", "3") == 1
+    assert "in use by another hetnet process" in capsys.readouterr().err and TOY_RUNS == []
+    assert _reproduce(out, "--seeds", "3") == 0 and [seed for seed, _ in TOY_RUNS] == [2]
+
+
+def test_reproduce_adopts_a_folder_of_an_earlier_version_without_manifest(toy, tmp_path, capsys):
+    from hetnet.reproduce import reproduce
+
+    out = tmp_path / "old"
+    reproduce("toy", out=out, quick=True)                                  # no manifest, default configuration
+    TOY_RUNS.clear()
+    assert _reproduce(out, "--set", "n_neurons=12") == 2                  # its seeds used another configuration
+    assert "n_neurons: 500 -> 12" in capsys.readouterr().err
+    assert not (out / "reproduce-manifest.json").exists()
+    assert _reproduce(out) == 0 and TOY_RUNS == []                         # same settings: resumed
+    assert (out / "reproduce-manifest.json").is_file()
+
+
+@pytest.mark.parametrize("setting, needles", [
+    ("input.current_scale_mV=abc", ["input.current_scale_mV", "'abc'", "must be a number"]),
+    ("nosuch.field=1", ["nosuch", "unknown key"]),
+])
+def test_reproduce_bad_set_or_config_is_a_usage_error_before_anything_is_written(toy, tmp_path, capsys, setting,
+                                                                                 needles):
+    out = tmp_path / "out"
+    assert _reproduce(out, "--set", setting) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hetnet reproduce: error: invalid configuration: ") and "Traceback" not in err
+    for needle in needles:
+        assert needle in err, (needle, err)
+    assert not out.exists() and TOY_RUNS == []
+    assert main(["reproduce", "toy", "--quick", "--config", str(tmp_path / "missing.toml"), "--out", str(out)]) == 2
+    assert "no such file" in capsys.readouterr().err and not out.exists()
+
+
+def test_reproduce_quiet_prints_results_only_and_verbose_logs_debug(toy, tmp_path, capsys):
+    import logging
+
+    assert _reproduce(tmp_path / "loud") == 0
+    loud = capsys.readouterr().out
+    assert "toy seed 0: done" in loud and "a > b:" in loud
+    assert _reproduce(tmp_path / "quiet", "--quiet") == 0
+    quiet_run = capsys.readouterr()
+    assert "seed 0: done" not in quiet_run.out and "wrote" not in quiet_run.out
+    assert "a > b:" in quiet_run.out and "results folder:" in quiet_run.out and quiet_run.err == ""
+    assert logging.getLogger("hetnet").level == logging.WARNING
+    assert _reproduce(tmp_path / "verbose", "-v") == 0
+    assert logging.getLogger("hetnet").level == logging.DEBUG
+
+
+def test_reproduce_default_out_is_a_new_dated_folder(toy, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["reproduce", "toy", "--quick"]) == 0
+    folder, = (tmp_path / "hetnet-results").iterdir()
+    assert folder.name.startswith("reproduce-") and (folder / "toy_item.quick.json").is_file()
+    assert f"--out {Path('hetnet-results') / folder.name}" in capsys.readouterr().out

@@ -1,8 +1,8 @@
 """The shared options of the ``hetnet`` sub-commands and argument types that name what is allowed.
 
 :func:`common_options` is the parent parser every sub-command that runs a
-network uses (``run``, ``optimize``, ``prune``; ``config show`` takes its
-configuration part): ``--config FILE``, ``--set KEY=VALUE`` (repeatable),
+network uses (``run``, ``optimize``, ``prune``, ``reproduce``; ``config show``
+takes its configuration part): ``--config FILE``, ``--set KEY=VALUE`` (repeatable),
 ``--out DIR`` / ``--force``, ``--seed``, ``--backend``, ``-q/--quiet``,
 ``-v/--verbose``. :func:`config_from_args` builds the configuration they
 describe and :func:`new_run_folder` applies the one output-folder policy.
@@ -38,7 +38,7 @@ __all__ = ["integer", "number", "assignment", "quiet", "common_options", "verbos
 #: where a command writes when --out is not given: DEFAULT_OUT_ROOT/<command>-<date>-<time>
 DEFAULT_OUT_ROOT = "hetnet-results"
 SEED_RANGE = (0, 2**32 - 1)
-COMMON_TITLE = "common options (the same in run, optimize and prune)"
+COMMON_TITLE = "common options (the same in run, optimize, prune and reproduce)"
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,9 @@ def _verbosity_arguments(group) -> None:
                        help="debug log lines with module names; an unexpected error shows its traceback")
 
 
-def common_options(*, run_folder: bool = True, several_seeds: bool = False,
-                   title: str = COMMON_TITLE) -> argparse.ArgumentParser:
+def common_options(*, run_folder: bool = True, several_seeds: bool = False, title: str = COMMON_TITLE,
+                   out_help: str | None = None, force_help: str | None = None,
+                   seed_help: str | None = None, backend_help: str | None = None) -> argparse.ArgumentParser:
     """The parent parser of the shared options (``argparse`` ``parents=[...]``).
 
     Parameters
@@ -126,6 +127,13 @@ def common_options(*, run_folder: bool = True, several_seeds: bool = False,
         Add ``--out DIR`` and ``--force`` (commands that write a run folder).
     several_seeds : bool
         ``--seed`` takes one or more seeds (one run each; ``hetnet prune``).
+    title : str
+        Title of the help group.
+    out_help, force_help, seed_help, backend_help : str, optional
+        Help of ``--out``, ``--force``, ``--seed`` and ``--backend`` for a
+        command where they mean more (``hetnet reproduce``: a resumable
+        folder, the first seed, each item's own backend by default);
+        default: the new-run-folder policy, one seed, the configuration's backend.
     """
     from hetnet.config import BACKENDS
 
@@ -141,19 +149,21 @@ def common_options(*, run_folder: bool = True, several_seeds: bool = False,
                             "--config, checked like the file)")
     if run_folder:
         group.add_argument("--out", metavar="DIR", default=None,
-                           help=f"new run folder for the results (default: {DEFAULT_OUT_ROOT}/COMMAND-DATE-TIME); "
-                                "an existing folder that is not empty is refused unless --force")
+                           help=out_help or f"new run folder for the results (default: {DEFAULT_OUT_ROOT}/COMMAND-"
+                                            "DATE-TIME); an existing folder that is not empty is refused unless "
+                                            "--force")
         group.add_argument("--force", action="store_true",
-                           help="write into an existing, non-empty --out folder (files of the same name are replaced)")
+                           help=force_help or "write into an existing, non-empty --out folder (files of the same "
+                                              "name are replaced)")
     seed = integer(*SEED_RANGE)
     if several_seeds:
         group.add_argument("--seed", "--seeds", dest="seed", type=seed, nargs="+", default=None, metavar="S",
                            help="one or more seeds, one run each (default: the configuration's seed, 0)")
     else:
         group.add_argument("--seed", type=seed, default=None, metavar="S",
-                           help="random seed (default: the configuration's seed, 0)")
+                           help=seed_help or "random seed (default: the configuration's seed, 0)")
     group.add_argument("--backend", choices=BACKENDS, default=None,
-                       help="Brian2 code-generation backend (default: the configuration's, 'runtime')")
+                       help=backend_help or "Brian2 code-generation backend (default: the configuration's, 'runtime')")
     _verbosity_arguments(group)
     return parent
 

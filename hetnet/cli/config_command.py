@@ -38,13 +38,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     show = actions.add_parser(
         "show", help="print the configuration as TOML (default: the built-in defaults)",
         description="Print the configuration as TOML: the built-in defaults, or --config FILE with each --set "
-                    "applied (what run, optimize and prune would use). Redirect it to a file to start a "
+                    "applied (what run, optimize, prune and reproduce would use). Redirect it to a file to start a "
                     "configuration of your own: hetnet config show > my.toml",
-        parents=[common_options(run_folder=False, title="configuration (as in run, optimize and prune)")])
+        parents=[common_options(run_folder=False, title="configuration (as in run, optimize, prune and reproduce)")])
     show.set_defaults(func=show_command)
     check = actions.add_parser(
         "check", help="validate a TOML configuration file (exit status 0 valid, 2 not valid)",
-        description="Validate FILE as run, optimize and prune do. Valid: one line on stdout, exit status 0. "
+        description="Validate FILE as run, optimize, prune and reproduce do. Valid: one line on stdout, exit status 0. "
                     "Not valid: the field, its value and what is allowed on stderr, exit status 2.")
     check.add_argument("file", metavar="FILE", help="TOML configuration file")
     verbosity_options(check)

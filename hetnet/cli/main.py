@@ -4,15 +4,16 @@ Each sub-command lives in its own module of :mod:`hetnet.cli` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable taking the parsed arguments and returning an exit status.
 
-The sub-commands that run a network (``run``, ``optimize``, ``prune``)
-share one set of options (``hetnet.cli._args.common_options``):
+The sub-commands that run a network (``run``, ``optimize``, ``prune``,
+``reproduce``) share one set of options (``hetnet.cli._args.common_options``):
 ``--config FILE``, ``--set KEY=VALUE``, ``--out DIR`` / ``--force``,
 ``--seed``, ``--backend``, ``-q/--quiet``, ``-v/--verbose``.
 
 Exit status: 0 success; 1 a runtime error (a bad data file, a simulation
 that produced NaN, a run folder in use, an unexpected exception, ...); 2 a
 usage error (a bad flag, configuration value or ``--set``, an ``--out``
-folder that is not empty without ``--force``; ``argparse`` errors too); 130
+folder that is not empty without ``--force`` — for ``reproduce``, one that is
+not its own or holds another configuration; ``argparse`` errors too); 130
 interrupted by SIGINT (Ctrl-C), with nothing saved for the interrupted work.
 Every error is one line on stderr, ``hetnet COMMAND: error: ...``; with
 ``--verbose`` the traceback is printed above it.

@@ -59,8 +59,9 @@ def claim_record(a_values, b_values, claim: str, *, a: str, b: str, metric: str)
 def _config(options: dict, seed: int, **changes):
     from hetnet.config import HRSNNConfig
 
-    return HRSNNConfig(n_neurons=int(options["n_neurons"]), seed=int(seed),
-                       backend=options.get("backend", "runtime"), **changes)
+    base = HRSNNConfig.from_dict(options["config"]) if options.get("config") else HRSNNConfig()  # --config / --set
+    return base.replace(n_neurons=int(options["n_neurons"]), seed=int(seed),
+                        backend=options.get("backend", "runtime"), **changes)
 
 
 def _patterns(options: dict, config, seed: int):

@@ -90,7 +90,7 @@ def _finished(path: Path, quick: bool, options) -> Optional[dict]:
 
 def reproduce(name: str, *, out="experiment-results", quick: bool = False, seeds: Optional[int] = None,
               base_seed: int = 0, options: Optional[Mapping] = None, workers: Optional[int] = None,
-              dask_address: Optional[str] = None, engine=None, progress=None) -> dict:
+              dask_address: Optional[str] = None, engine=None, progress=None, config=None) -> dict:
     """Run (or resume) every seed of one item and write its aggregated record and figure.
 
     Parameters
@@ -115,6 +115,12 @@ def reproduce(name: str, *, out="experiment-results", quick: bool = False, seeds
         An engine of :mod:`hetnet.bo.engine` to use instead (not closed here).
     progress : callable, optional
         Called with one line per finished seed (the CLI prints them).
+    config : hetnet.config.HRSNNConfig, optional
+        Base configuration the item's networks start from (``hetnet reproduce
+        --config`` / ``--set``); the item still sets the seed and its own
+        settings (``n_neurons``, ``backend``, ...). Passed to ``run_seed`` as
+        the setting ``"config"`` (its JSON form, without the seed) unless it
+        is the default, so it is part of the settings a seed file is resumed with.
 
     Returns
     -------
@@ -138,6 +144,12 @@ def reproduce(name: str, *, out="experiment-results", quick: bool = False, seeds
 
         raise UsageError("item", name, f"is not runnable yet: {item.pending_reason}")
     settings = item.settings(quick, options)
+    if config is not None:
+        from hetnet.reproduce.folder import config_option
+
+        base = config_option(config)
+        if base is not None:
+            settings["config"] = base
     n_seeds = int(seeds) if seeds else (item.seeds_quick if quick else item.seeds_full)
     seed_list = list(range(int(base_seed), int(base_seed) + n_seeds))
     report = progress or logger.info
