@@ -62,7 +62,8 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
         b2.device.reinit()
         b2.device.activate(directory=directory, build_on_run=True, **info.get("set_device_options", {}))
         # the textbook ODE form: Brian2GeNN runs run_regularly operations on the host
-        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, neuron_update="ode")
+        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, neuron_update="ode",
+                                    checked=True)
         start = time.perf_counter()
         try:
             built.run(stimulus.duration_ms)   # builds and runs

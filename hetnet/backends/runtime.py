@@ -31,6 +31,8 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     ----------
     network : NetworkInstance
     stimulus : CurrentStimulus, RateStimulus or SpikeStimulus
+        One that fits ``network`` (:func:`hetnet.network.instance.check_stimulus`, which
+        :func:`hetnet.network.simulate` runs once before it chooses a backend).
     plastic : bool
     seed : int
         Brian2's random seed (Poisson input).
@@ -54,7 +56,7 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     b2.prefs.codegen.target = codegen_target
     b2.seed(seed)
     gc.collect()  # objects of earlier runs keep their names (and code object names) until collected
-    built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
+    built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, checked=True)
     start = time.perf_counter()
     built.run(stimulus.duration_ms, report=report)
     return built.output(run_seconds=time.perf_counter() - start)
