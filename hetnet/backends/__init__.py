@@ -19,6 +19,8 @@ def run_backend(backend, network, stimulus, *, plastic, seed, record_input=False
     (:meth:`hetnet.network.brian.BrianNetwork.output` plus the backend's timings and build information).
 
     ``codegen_target`` and ``report`` concern ``runtime`` only, ``keep_results`` the standalone devices.
+    ``stimulus`` must fit ``network``: :func:`hetnet.network.simulate` has run
+    :func:`hetnet.network.instance.check_stimulus` on it, so the backends build with ``checked=True``.
     """
     from hetnet.backends.standalone import run_standalone
 

@@ -65,7 +65,7 @@ def run_genn(network, stimulus, *, plastic, seed, record_input=False):
         try:
             with isolated_names():
                 built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input,
-                                            neuron_update="ode")
+                                            neuron_update="ode", checked=True)
                 start = time.perf_counter()
                 built.run(stimulus.duration_ms)   # builds and runs
         except RuntimeError as error:

@@ -30,6 +30,8 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     ----------
     network : NetworkInstance
     stimulus : CurrentStimulus, RateStimulus or SpikeStimulus
+        One that fits ``network`` (:func:`hetnet.network.instance.check_stimulus`, which
+        :func:`hetnet.network.simulate` runs once before it chooses a backend).
     plastic : bool
     seed : int
         Brian2's random seed (Poisson input).
@@ -54,7 +56,7 @@ def run_runtime(network, stimulus, *, plastic, seed, record_input=False, codegen
     b2.seed(seed)
     # names (and so the generated code and Cython's cache) must not depend on what ran before
     with isolated_names():
-        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input)
+        built = build_brian_network(network, stimulus, plastic=plastic, record_input=record_input, checked=True)
         start = time.perf_counter()
         built.run(stimulus.duration_ms, report=report)
     return built.output(run_seconds=time.perf_counter() - start)

@@ -171,7 +171,8 @@ class StandaloneBuild:
         from hetnet.network.brian import build_brian_network, default_clock_dt
 
         # the values reach the binary through run_args at every run, not as compiled-in initial values
-        built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input, apply_values=False)
+        built = build_brian_network(instance, stimulus, plastic=plastic, record_input=record_input, apply_values=False,
+                                    checked=True)
         if device_name == "cuda_standalone":
             from hetnet.backends.gpu.build import CUDA_SEED_CODE
 

@@ -409,7 +409,7 @@ class BrianNetwork:
 
 def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = True, record_input: bool = False,
                         neuron_update: str = "propagator", apply_values: bool = True, state_variables=(),
-                        state_record=True) -> BrianNetwork:
+                        state_record=True, checked: bool = False) -> BrianNetwork:
     """Create the Brian2 groups, synapses and monitors for ``instance``, ready to run.
 
     Every per-neuron and per-synapse value of ``instance`` is set on the
@@ -445,6 +445,10 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         ``("v", "J_e", "J_i")``) in ``built.state_monitor``.
     state_record : bool or sequence of int
         Which neurons' state to record (``True``: all).
+    checked : bool
+        ``stimulus`` has passed :func:`hetnet.network.instance.check_stimulus`
+        already: the backends pass ``True``, since :func:`hetnet.network.simulate`
+        checks it once before choosing one.
 
     Examples
     --------
@@ -462,7 +466,8 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     """
     if neuron_update not in NEURON_UPDATES:
         raise ValueError(f"neuron_update must be one of {NEURON_UPDATES}; got {neuron_update!r}")
-    check_stimulus(instance, stimulus)
+    if not checked:
+        check_stimulus(instance, stimulus)
     config = instance.config
     # One clock for everything (the default clock, whose step BrianNetwork.run sets): several clocks
     # sit in a set whose order changes between processes, which would make standalone code

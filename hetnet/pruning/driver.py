@@ -343,6 +343,15 @@ def _homeostasis(network, targets, options):
     return replace(network, weights_mV=weights), float(np.median(np.concatenate([gain_e, gain_i])))
 
 
+def _step_iv(network, options, estimator, minimize, normalisation_mV):
+    """Step IV: re-draw ``tau_m`` by Bayesian optimisation; the new network, the result and the seconds taken."""
+    moment = time.perf_counter()
+    result = run_timescale_optimisation(
+        network.weights_mV, network.tau_m_ms, network.is_excitatory, seed=options.seed, minimize=minimize,
+        lyapunov_function=estimator, weight_normalisation_mV=normalisation_mV, **(options.timescale_options or {}))
+    return replace(network, tau_m_ms=result.tau_m_ms), result, time.perf_counter() - moment
+
+
 def lyapunov_noise_pruning(network, options: Optional[LNPOptions] = None, *, measure: Optional[Callable] = None,
                            rates_hz=10.0, lyapunov_function: Optional[Callable] = None,
                            minimize: Optional[Callable] = None, callback: Optional[Callable] = None,
@@ -503,13 +512,8 @@ def lyapunov_noise_pruning(network, options: Optional[LNPOptions] = None, *, mea
         # step IV (optional, periodic)
         if (options.timescale_every and "IV" in options.steps and iteration % int(options.timescale_every) == 0
                 and iteration != n_iterations):
-            moment = time.perf_counter()
-            timescale_result = run_timescale_optimisation(
-                network.weights_mV, network.tau_m_ms, network.is_excitatory, seed=seed, minimize=minimize,
-                lyapunov_function=estimator, weight_normalisation_mV=normalisation,
-                **(options.timescale_options or {}))
-            network = replace(network, tau_m_ms=timescale_result.tau_m_ms)
-            steps["timescales"] = time.perf_counter() - moment
+            network, timescale_result, steps["timescales"] = _step_iv(network, options, estimator, minimize,
+                                                                       normalisation)
         if iteration == n_iterations or (options.measure_every is not None and iteration % options.measure_every == 0):
             snapshots[iteration] = network
         if checkpoint:
@@ -535,13 +539,8 @@ def lyapunov_noise_pruning(network, options: Optional[LNPOptions] = None, *, mea
             callback(records[-1])
     before_timescales = network
     if options.optimize_timescales:
-        moment = time.perf_counter()
-        timescale_result = run_timescale_optimisation(
-            network.weights_mV, network.tau_m_ms, network.is_excitatory, seed=seed, minimize=minimize,
-            lyapunov_function=estimator, weight_normalisation_mV=normalisation,
-            **(options.timescale_options or {}))
-        network = replace(network, tau_m_ms=timescale_result.tau_m_ms)
-        records[-1].step_seconds["timescales"] = time.perf_counter() - moment
+        network, timescale_result, seconds = _step_iv(network, options, estimator, minimize, normalisation)
+        records[-1].step_seconds["timescales"] = seconds
         records[-1].extra["max_lyapunov_after_timescales_per_s"] = timescale_result.max_exponent_per_s
         if measure is not None:
             moment = time.perf_counter()
