@@ -267,6 +267,15 @@ def _alive(pid):
     return state not in ("Z", "X")
 
 
+def _leads_its_group(pid):
+    """True once ``pid`` is in a process group of its own (the pool initializer ``watch_parent`` ran)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return int(fields[2]) == pid
+
+
 def _pool_workers(pid):
     """The pool's spawned workers among ``pid``'s children (the resource tracker is a child too)."""
     workers = []
@@ -286,10 +295,13 @@ def test_optimiser_stopped_takes_its_pool_workers_with_it(tmp_path, signal_numbe
     try:
         assert _wait_for(lambda: len(_pool_workers(parent.pid)) >= 2, process=parent)
         workers = _pool_workers(parent.pid)
+        # both workers have run their initializer (a process group of their own, the parent watched);
+        # on a loaded machine that can take seconds after they appear
+        assert _wait_for(lambda: all(_leads_its_group(pid) for pid in workers), process=parent)
         time.sleep(1.0)   # both are inside a 120 s evaluation now
         parent.send_signal(signal_number)
         status = parent.wait(timeout=30)
-        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10), \
+        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=20), \
             f"workers {workers} still running after their parent was stopped"
         if signal_number == signal.SIGINT:
             assert status == 130   # at once, not after the 120 s evaluations
