@@ -193,6 +193,31 @@ def test_live_objects_of_earlier_networks_do_not_change_the_generated_code(cache
         gc.collect()
 
 
+def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus):
+    """Issue 17 item 2: plastic, frozen, plastic, frozen in one process compiles each program at most once.
+
+    Every switch generates the other program's code again (Brian2 has one
+    device); the code, and so the binary, must be the same as the first time,
+    so ``make`` finds nothing to do and the results repeat exactly.
+    """
+    network = generate_network(CONFIG, stimulus.n_channels)
+    runs = [simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", seed=7)
+            for plastic in (True, False, True, False)]
+    builds = [run.provenance["build"] for run in runs]
+    binaries = [Path(build["directory"]) / "main" for build in builds[:2]]
+    assert builds[0]["key"] != builds[1]["key"] and binaries[0] != binaries[1]
+    mtimes = [binary.stat().st_mtime_ns for binary in binaries]
+    assert [build["compiled"] for build in builds[2:]] == [False, False]
+    assert [build["key"] for build in builds[2:]] == [builds[0]["key"], builds[1]["key"]]
+    assert [binary.stat().st_mtime_ns for binary in binaries] == mtimes
+    for first, repeat in ((runs[0], runs[2]), (runs[1], runs[3])):
+        assert first.spike_indices.size > 100
+        np.testing.assert_array_equal(repeat.spike_indices, first.spike_indices)
+        np.testing.assert_array_equal(repeat.spike_times_ms, first.spike_times_ms)
+        np.testing.assert_array_equal(repeat.final_network.synapses["ee"].w, first.final_network.synapses["ee"].w)
+    assert not np.array_equal(runs[0].final_network.synapses["ee"].w, network.synapses["ee"].w)  # STDP learnt
+
+
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):
     """The seed reaches each run's binary in its own environment: threads cannot swap seeds."""
     import threading
