@@ -216,6 +216,11 @@ def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus
         np.testing.assert_array_equal(repeat.spike_times_ms, first.spike_times_ms)
         np.testing.assert_array_equal(repeat.final_network.synapses["ee"].w, first.final_network.synapses["ee"].w)
     assert not np.array_equal(runs[0].final_network.synapses["ee"].w, network.synapses["ee"].w)  # STDP learnt
+    # both builds are held by this process (no other process may evict them) and record their use
+    from hetnet.backends import cache as build_cache
+
+    assert all(build_cache.is_in_use(binary.parent) for binary in binaries)
+    assert {build["key"] for build in builds} <= {build.key for build in build_cache.list_builds()}
 
 
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):
