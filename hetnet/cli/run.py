@@ -245,6 +245,16 @@ def _silent_variants(rows: dict) -> list:
             if row.get("spikes_per_neuron", row.get("spikes_per_sample")) == 0 or row.get("mean_rate_hz") == 0]
 
 
+def _backend_used(requested: str) -> tuple:
+    """The backend the runs use and, for ``auto``, what to add to the provenance (requested, reason)."""
+    from hetnet.backends.auto import AUTO, choose_backend
+
+    if requested != AUTO:
+        return requested, {}
+    choice = choose_backend()
+    return choice.backend, {"backend_requested": AUTO, "backend_choice": choice.reason}
+
+
 def run_command(args) -> int:
     """``hetnet run``; errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report."""
     from hetnet.io import tidy_rows, write_json, write_text_atomic, write_tidy_csv
@@ -267,9 +277,11 @@ def run_command(args) -> int:
                          "(shd: an SHD HDF5 file, e.g. shd_train.h5)")
     if args.task in PREDICTION_TASKS:
         _steps(args)  # usage errors before the run folder is touched
+    backend, backend_record = _backend_used(config.backend)
     with locked_run_folder(new_run_folder(args, "run"), "--out") as out:
         _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
-             f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
+             f"backend {backend}{' (auto)' if backend_record else ''}, variants {', '.join(variants)}, "
+             f"task {args.task}")
         if args.task in PREDICTION_TASKS:
             record, files = _prediction(args, config, variants, out)
         else:
@@ -281,8 +293,8 @@ def run_command(args) -> int:
             print(f"hetnet run: warning: {warning}", file=sys.stderr)
             record["warnings"] = [warning]
         record["training"] = args.training
-        record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config,
-                                          variants=variants)
+        record["provenance"] = provenance(seed=config.seed, backend=backend, config=config, variants=variants,
+                                          **backend_record)
         write_json(out / "results.json", record)
         write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
                                                       for variant, row in record["variants"].items()))
