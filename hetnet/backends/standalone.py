@@ -43,6 +43,7 @@ import numpy as np
 
 from hetnet import __version__
 from hetnet.backends import cache
+from hetnet.backends import lean_results as lean_results_module
 from hetnet.backends.cache import cache_root
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
@@ -87,6 +88,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
         "stimulus": type(stimulus).__name__,
         "n_steps": stimulus.n_steps,
         "step_ms": stimulus.step_ms,
+        "lean_results": bool(lean_results_module.LEAN_RESULTS),
     }
     digest.update(json.dumps(fixed, sort_keys=True).encode())
     if isinstance(stimulus, SpikeStimulus):  # spike input is compiled in
@@ -102,7 +104,7 @@ def _model_source_digest() -> str:
     from hetnet.network import brian
 
     digest = hashlib.sha256()
-    for path in (Path(brian.__file__), Path(__file__)):
+    for path in (Path(brian.__file__), Path(__file__), Path(lean_results_module.__file__)):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -188,7 +190,7 @@ class StandaloneBuild:
         program = "plastic" if plastic else "frozen"
         with default_clock_dt(instance.config.dt_ms):   # the step is compiled in when the project is built
             built.network.run(stimulus.duration_ms * b2.ms, namespace={})
-            with _directory_lock(directory), _lean_network_loop():
+            with _directory_lock(directory), _lean_network_loop(), lean_results_module.lean_results(built):
                 binary_before = _binary_mtime(directory)
                 if binary_before is None:
                     logger.info("%s: compiling the %s program of a new network structure (%d neurons; once per "
