@@ -221,6 +221,14 @@ def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus
 
     assert all(build_cache.is_in_use(binary.parent) for binary in binaries)
     assert {build["key"] for build in builds} <= {build.key for build in build_cache.list_builds()}
+    # the binary writes back only what hetnet reads (issue 17 item 5): spikes, weights, final v, one-value arrays
+    kept = simulate(network, stimulus, plastic=False, backend="cpp_standalone", seed=7, keep_results=True)
+    np.testing.assert_array_equal(kept.spike_times_ms, runs[1].spike_times_ms)
+    written = sorted(path.name.rsplit("_", 1)[0] for path in Path(kept.provenance["build"]["directory"]).glob(
+        "results-*/_*array_*"))
+    assert "_dynamic_array_recurrent_spikes_t" in written and "_array_recurrent_v" in written
+    assert "_dynamic_array_synapses_ee_w" in written
+    assert not [name for name in written if "_synaptic_" in name or "lastspike" in name or "_spikespace" in name]
 
 
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):
