@@ -90,3 +90,21 @@ def test_the_run_command_records_and_says_the_backend_it_uses(fresh_choice, monk
     backend, record = _backend_used("auto")
     assert backend == "runtime" and record["backend_requested"] == "auto" and "no C++ compiler" in record[
         "backend_choice"]
+
+
+def test_hetnet_run_defaults_to_auto_unless_a_backend_is_set_or_quick(tmp_path):
+    from hetnet.cli.main import build_parser
+    from hetnet.cli.run import _config_from_args
+
+    def backend(*argv):
+        return _config_from_args(build_parser().parse_args(["run", *argv])).backend
+
+    path = tmp_path / "runtime.toml"
+    path.write_text('backend = "runtime"\n')
+    assert backend() == "auto"
+    assert backend("--quick") == "runtime"                    # a smoke run compiles longer than it simulates
+    assert backend("--quick", "--backend", "auto") == "auto"
+    assert backend("--backend", "cpp_standalone") == "cpp_standalone"
+    assert backend("--set", "backend=runtime") == "runtime"
+    assert backend("--config", str(path)) == "runtime"
+    assert HRSNNConfig().backend == "runtime"                 # the library's default is unchanged

@@ -26,6 +26,9 @@ __all__ = ["register", "run_command", "format_table"]
 
 logger = logging.getLogger(__name__)
 
+#: the backend of ``hetnet run`` when none is set: C++ standalone where a compiler works (issue 17, measured
+#: in bench/results/default_backend.json); ``--quick`` runs on the runtime
+DEFAULT_BACKEND = "auto"
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 _DEFAULT_STEPS = {"washout_steps": 50, "train_steps": 500, "test_steps": 100}
 #: tasks that read the file given with --data
@@ -67,6 +70,11 @@ def register(subparsers):
     parser.add_argument("--quick", action="store_true",
                         help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests; "
                              "--n-neurons, --set n_neurons=N and the --*-steps options given explicitly still apply")
+    for action in parser._actions:
+        if action.dest == "backend":
+            action.help = ("Brian2 code-generation backend (default: the configuration's if it sets one, else "
+                           f"'{DEFAULT_BACKEND}': cpp_standalone where a C++ compiler works, compiled once per network "
+                           "structure and cached, else runtime; 'runtime' with --quick)")
     parser.set_defaults(func=run_command)
     return parser
 
@@ -145,8 +153,15 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
 
 
 def _config_from_args(args) -> HRSNNConfig:
-    """--config, --set, --seed, --backend (shared), then --n-neurons; --quick sizes only a size nobody set."""
+    """--config, --set, --seed, --backend (shared), then --n-neurons; --quick sizes only a size nobody set.
+
+    The backend nobody set (no ``--backend``, none in ``--config`` or ``--set``)
+    is :data:`DEFAULT_BACKEND` (``auto``), or ``runtime`` with ``--quick``: a
+    smoke run compiles longer than it simulates.
+    """
     config = config_from_args(args)
+    if args.backend is None and "backend" not in explicit_fields(args):
+        config = config.replace(backend="runtime" if args.quick else DEFAULT_BACKEND)
     if args.n_neurons is not None:
         return config.replace(n_neurons=args.n_neurons)
     if args.quick and "n_neurons" not in explicit_fields(args, config_file=False):
