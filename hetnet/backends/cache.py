@@ -91,6 +91,7 @@ def max_cache_bytes() -> int | None:
     Examples
     --------
     >>> import os
+    >>> previous = os.environ.get("HETNET_CACHE_MAX_GB")
     >>> os.environ["HETNET_CACHE_MAX_GB"] = "0.5"
     >>> max_cache_bytes()
     500000000
@@ -98,6 +99,10 @@ def max_cache_bytes() -> int | None:
     >>> max_cache_bytes() is None
     True
     >>> del os.environ["HETNET_CACHE_MAX_GB"]
+    >>> max_cache_bytes() == DEFAULT_MAX_GB * 1e9
+    True
+    >>> if previous is not None:
+    ...     os.environ["HETNET_CACHE_MAX_GB"] = previous
     """
     from hetnet.errors import UsageError
 
