@@ -60,7 +60,7 @@ __all__ = ["cache_root", "max_cache_bytes", "BuildInfo", "list_builds", "touch_b
 
 logger = logging.getLogger(__name__)
 
-#: the cache's size limit when ``$HETNET_CACHE_MAX_GB`` is not set (one build of N = 500 takes about 10 MB)
+#: the cache's size limit when ``$HETNET_CACHE_MAX_GB`` is not set (a build of N = 500 takes 1.5-3 MB)
 DEFAULT_MAX_GB = 5.0
 #: environment variable of the size limit, in gigabytes (10**9 bytes); 0 turns the limit off
 MAX_GB_VARIABLE = "HETNET_CACHE_MAX_GB"

@@ -99,7 +99,7 @@ def info_command(args) -> int:
     print(f"builds: {len(builds)}, total {format_size(total)}")
     if builds:
         width = max(len(build.key) for build in builds)
-        print(f"{'key':<{width}}  {'size':>9}  {'last use':<19}")
+        print(f"{'key':<{width}}  {'size':>9}  last use")
         for build in builds:
             print(f"{build.key:<{width}}  {format_size(build.size_bytes):>9}  {_when(build.last_use)}"
                   f"{'  in use' if build.in_use else ''}")
@@ -112,7 +112,8 @@ def clear_command(args) -> int:
 
     root = cache_root()
     removed, in_use, failed = clear(args.older_than, root=root)
-    what = "" if args.older_than is None else f" last used more than {args.older_than:g} days ago"
+    days = "day" if args.older_than == 1 else "days"
+    what = "" if args.older_than is None else f" last used more than {args.older_than:g} {days} ago"
     if not quiet():
         print(f"removed {len(removed)} build(s){what} from {root} ({format_size(sum(b.size_bytes for b in removed))})")
         if in_use:
