@@ -34,11 +34,19 @@ def stimulus():
 CONFIG = HRSNNConfig(n_neurons=150, seed=3, input={"mode": "poisson"})  # Poisson input: spike input pathway
 
 
-def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus):
+def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus, caplog):
+    import logging
+
     heterogeneous = generate_network(CONFIG, stimulus.n_channels)
-    first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
+    with caplog.at_level(logging.INFO, logger="hetnet.backends.standalone"):
+        first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
     build = first.provenance["build"]
     assert build["compiled"] is True
+    # the compilation is announced before it starts and reported with its duration after
+    messages = [record.getMessage() for record in caplog.records if record.name == "hetnet.backends.standalone"]
+    assert any(message.startswith("cpp_standalone: compiling the plastic program of a new network structure "
+                                  "(150 neurons") for message in messages)
+    assert any(message.startswith("cpp_standalone: compiled the plastic program in ") for message in messages)
     binary = Path(build["directory"]) / "main"
     binary_mtime = binary.stat().st_mtime_ns
     runtime = simulate(heterogeneous, stimulus, plastic=True, backend="runtime")
