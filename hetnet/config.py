@@ -62,7 +62,7 @@ logger = logging.getLogger(__name__)
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
 #: ``auto``: ``cpp_standalone`` where a C++ compiler works, else ``runtime`` (:mod:`hetnet.backends.auto`)
-BACKENDS = ("auto", "runtime", "cpp_standalone", "cuda_standalone", "genn")
+BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn", "auto")
 
 
 # --- field checks ------------------------------------------------------------
