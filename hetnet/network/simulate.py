@@ -30,20 +30,9 @@ from hetnet.network.instance import NetworkInstance, check_stimulus, poisson_see
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
 
-__all__ = ["simulate", "resolve_backend"]
+__all__ = ["simulate"]
 
 logger = logging.getLogger(__name__)
-
-
-def resolve_backend(backend: str) -> str:
-    """The backend a run with ``backend`` uses: ``"auto"`` resolved (:func:`hetnet.backends.auto.choose_backend`).
-
-    >>> resolve_backend("runtime")
-    'runtime'
-    """
-    if backend not in BACKENDS:
-        raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
-    return choose_backend().backend if backend == AUTO else backend
 
 
 def _check_seed(seed) -> int:
