@@ -61,7 +61,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 VARIANTS = ("HoNHoS", "HeNHoS", "HoNHeS", "HeNHeS")
-BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn")
+#: ``auto``: ``cpp_standalone`` where a C++ compiler works, else ``runtime`` (:mod:`hetnet.backends.auto`)
+BACKENDS = ("runtime", "cpp_standalone", "cuda_standalone", "genn", "auto")
 
 
 # --- field checks ------------------------------------------------------------
@@ -468,8 +469,9 @@ class HRSNNConfig(_Section):
         Run length (ms) when no stimulus sets it.
     seed : int
         Seeds structure, parameters, Poisson input and Brian2's generator.
-    backend : {"runtime", "cpp_standalone", "cuda_standalone", "genn"}
-        Code-generation target (see the backends page of the documentation).
+    backend : {"runtime", "auto", "cpp_standalone", "cuda_standalone", "genn"}
+        Code-generation target (see the backends page of the documentation);
+        ``"auto"`` is ``cpp_standalone`` where a C++ compiler works, else ``runtime``.
     excitatory, inhibitory : NeuronConfig
         LIF parameter distributions of each population (TOML sections ``[excitatory]``, ``[inhibitory]``).
     stdp : STDPConfig

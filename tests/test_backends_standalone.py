@@ -34,11 +34,19 @@ def stimulus():
 CONFIG = HRSNNConfig(n_neurons=150, seed=3, input={"mode": "poisson"})  # Poisson input: spike input pathway
 
 
-def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus):
+def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus, caplog):
+    import logging
+
     heterogeneous = generate_network(CONFIG, stimulus.n_channels)
-    first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
+    with caplog.at_level(logging.INFO, logger="hetnet.backends.standalone"):
+        first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
     build = first.provenance["build"]
     assert build["compiled"] is True
+    # the compilation is announced before it starts and reported with its duration after
+    messages = [record.getMessage() for record in caplog.records if record.name == "hetnet.backends.standalone"]
+    assert any(message.startswith("cpp_standalone: compiling the plastic program of a new network structure "
+                                  "(150 neurons") for message in messages)
+    assert any(message.startswith("cpp_standalone: compiled the plastic program in ") for message in messages)
     binary = Path(build["directory"]) / "main"
     binary_mtime = binary.stat().st_mtime_ns
     runtime = simulate(heterogeneous, stimulus, plastic=True, backend="runtime")
@@ -191,6 +199,44 @@ def test_live_objects_of_earlier_networks_do_not_change_the_generated_code(cache
     with catch_logs():   # Brian2 warns that the objects kept alive here were never run
         del alive
         gc.collect()
+
+
+def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus):
+    """Issue 17 item 2: plastic, frozen, plastic, frozen in one process compiles each program at most once.
+
+    Every switch generates the other program's code again (Brian2 has one
+    device); the code, and so the binary, must be the same as the first time,
+    so ``make`` finds nothing to do and the results repeat exactly.
+    """
+    network = generate_network(CONFIG, stimulus.n_channels)
+    runs = [simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", seed=7)
+            for plastic in (True, False, True, False)]
+    builds = [run.provenance["build"] for run in runs]
+    binaries = [Path(build["directory"]) / "main" for build in builds[:2]]
+    assert builds[0]["key"] != builds[1]["key"] and binaries[0] != binaries[1]
+    mtimes = [binary.stat().st_mtime_ns for binary in binaries]
+    assert [build["compiled"] for build in builds[2:]] == [False, False]
+    assert [build["key"] for build in builds[2:]] == [builds[0]["key"], builds[1]["key"]]
+    assert [binary.stat().st_mtime_ns for binary in binaries] == mtimes
+    for first, repeat in ((runs[0], runs[2]), (runs[1], runs[3])):
+        assert first.spike_indices.size > 100
+        np.testing.assert_array_equal(repeat.spike_indices, first.spike_indices)
+        np.testing.assert_array_equal(repeat.spike_times_ms, first.spike_times_ms)
+        np.testing.assert_array_equal(repeat.final_network.synapses["ee"].w, first.final_network.synapses["ee"].w)
+    assert not np.array_equal(runs[0].final_network.synapses["ee"].w, network.synapses["ee"].w)  # STDP learnt
+    # both builds are held by this process (no other process may evict them) and record their use
+    from hetnet.backends import cache as build_cache
+
+    assert all(build_cache.is_in_use(binary.parent) for binary in binaries)
+    assert {build["key"] for build in builds} <= {build.key for build in build_cache.list_builds()}
+    # the binary writes back only what hetnet reads (issue 17 item 5): spikes, weights, final v, one-value arrays
+    kept = simulate(network, stimulus, plastic=False, backend="cpp_standalone", seed=7, keep_results=True)
+    np.testing.assert_array_equal(kept.spike_times_ms, runs[1].spike_times_ms)
+    written = sorted(path.name.rsplit("_", 1)[0] for path in Path(kept.provenance["build"]["directory"]).glob(
+        "results-*/_*array_*"))
+    assert "_dynamic_array_recurrent_spikes_t" in written and "_array_recurrent_v" in written
+    assert "_dynamic_array_synapses_ee_w" in written
+    assert not [name for name in written if "_synaptic_" in name or "lastspike" in name or "_spikespace" in name]
 
 
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):

@@ -3,13 +3,16 @@
 ``runtime`` runs in this Python process (numpy target by default; :mod:`hetnet.backends.runtime`);
 ``cpp_standalone`` and ``cuda_standalone`` compile once per network structure
 and re-run the binary with new values (:mod:`hetnet.backends.standalone`);
-``genn`` rebuilds on every run (Brian2GeNN has no ``run_args``).
+``genn`` rebuilds on every run (Brian2GeNN has no ``run_args``); ``auto``
+is ``cpp_standalone`` where a C++ compiler works, else ``runtime``
+(:mod:`hetnet.backends.auto`).
 GPU set-up and its error messages live in :mod:`hetnet.backends.gpu`.
 """
 from __future__ import annotations
 
-__all__ = ["run_backend", "BACKENDS"]
+__all__ = ["run_backend", "resolve_backend", "BACKENDS"]
 
+from hetnet.backends.auto import resolve_backend
 from hetnet.config import BACKENDS
 
 
@@ -24,6 +27,7 @@ def run_backend(backend, network, stimulus, *, plastic, seed, record_input=False
     """
     from hetnet.backends.standalone import run_standalone
 
+    backend = resolve_backend(backend)
     if backend == "runtime":
         from hetnet.backends.runtime import run_runtime
 

@@ -10,7 +10,9 @@ sizes, connectivity, stimulus shape, integration step, plastic or frozen
 synapses and the model's code —
 goes into the build key, so a new seed or new heterogeneous parameters reuse
 the binary, and a new structure gets a new build directory in the cache
-(:func:`hetnet.backends.cache.cache_root`).
+(:func:`hetnet.backends.cache.cache_root`). The cache is kept under a size
+limit, least recently used builds removed first, never one in use
+(:mod:`hetnet.backends.cache`; ``hetnet cache info|clear``).
 
 Each run writes to its own results directory inside the build directory, so
 several processes can run one binary at once; the results are removed after
@@ -40,6 +42,8 @@ from pathlib import Path
 import numpy as np
 
 from hetnet import __version__
+from hetnet.backends import cache
+from hetnet.backends import lean_results as lean_results_module
 from hetnet.backends.cache import cache_root
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
@@ -84,6 +88,7 @@ def build_key(instance, stimulus, device_name: str, record_input: bool, plastic:
         "stimulus": type(stimulus).__name__,
         "n_steps": stimulus.n_steps,
         "step_ms": stimulus.step_ms,
+        "lean_results": bool(lean_results_module.LEAN_RESULTS),
     }
     digest.update(json.dumps(fixed, sort_keys=True).encode())
     if isinstance(stimulus, SpikeStimulus):  # spike input is compiled in
@@ -99,7 +104,7 @@ def _model_source_digest() -> str:
     from hetnet.network import brian
 
     digest = hashlib.sha256()
-    for path in (Path(brian.__file__), Path(__file__)):
+    for path in (Path(brian.__file__), Path(__file__), Path(lean_results_module.__file__)):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -149,8 +154,10 @@ class StandaloneBuild:
         key = build_key(instance, stimulus, device_name, record_input, plastic)
         if cls._current is not None and cls._current.key == key:
             return cls._current
+        limit = cache.max_cache_bytes()   # a bad HETNET_CACHE_MAX_GB fails before anything is compiled
         directory = cache_root() / key
         cls._current = None
+        cache.hold_build(directory)       # no process removes it while this one uses it
         start = time.perf_counter()
         setup_info = device_setup() if device_setup is not None else {}
         b2.set_device(device_name, build_on_run=False)
@@ -161,6 +168,8 @@ class StandaloneBuild:
             build = cls._generate_and_compile(key, directory, instance, stimulus, device_name, plastic, record_input,
                                               start, setup_info)
         remove_orphaned_results(directory)
+        if build.compiled and limit is not None:
+            cache.evict(limit)
         cls._current = build
         return build
 
@@ -179,17 +188,25 @@ class StandaloneBuild:
             b2.device.insert_code("main", CUDA_SEED_CODE)  # Brian2CUDA seeds cuRAND, not brian::_random_generators
         else:
             b2.device.insert_code("main", _SEED_CODE)
-        logger.info("%s: building the binary of network structure %s in %s (once per structure)", device_name, key,
-                    directory)
+        program = "plastic" if plastic else "frozen"
         with default_clock_dt(instance.config.dt_ms):   # the step is compiled in when the project is built
             built.network.run(stimulus.duration_ms * b2.ms, namespace={})
-            with _directory_lock(directory), _lean_network_loop():
+            with _directory_lock(directory), _lean_network_loop(), lean_results_module.lean_results(built):
                 binary_before = _binary_mtime(directory)
+                if binary_before is None:
+                    logger.info("%s: compiling the %s program of a new network structure (%d neurons; once per "
+                                "structure, typically 20-60 s) in %s", device_name, program, instance.n_neurons,
+                                directory)
+                else:
+                    logger.debug("%s: checking the cached %s program in %s", device_name, program, directory)
                 b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
                 compiled = _binary_mtime(directory) != binary_before
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
-        logger.info("%s: %s in %.1f s", device_name, "compiled" if compiled else "cached binary up to date",
-                    build.build_seconds)
+        if compiled:
+            logger.info("%s: compiled the %s program in %.1f s (cached: later runs of this structure reuse it)",
+                        device_name, program, build.build_seconds)
+        else:
+            logger.debug("%s: cached %s program up to date (%.1f s)", device_name, program, build.build_seconds)
         return build
 
     def run(self, instance, stimulus, *, plastic: bool, seed: int, keep_results: bool = False, report_directory=None):
@@ -202,6 +219,7 @@ class StandaloneBuild:
         from hetnet.backends.session import seeded_run_command
 
         values = self.brian_network.run_values(instance, stimulus, plastic)
+        cache.touch_build(self.directory)   # its last use, for the cache's least-recently-used eviction
         results_name = f"{_RESULTS_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
         results_path = self.directory / results_name
         # the seed code inserted into main reads HETNET_SEED from the environment of this binary only

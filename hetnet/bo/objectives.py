@@ -250,8 +250,8 @@ class NetworkObjective:
         return {
             "objective": float(value),
             "metrics": metrics,
-            "provenance": provenance(seed=int(seed), backend=config.backend, config=config,
-                                     objective=self.objective, codegen_target=self.codegen_target),
+            "provenance": provenance(seed=int(seed), backend=frozen.provenance.get("backend", config.backend),
+                                     config=config, objective=self.objective, codegen_target=self.codegen_target),
         }
 
     def _nrmse(self, network, seed: int) -> float:

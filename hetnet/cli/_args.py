@@ -163,7 +163,8 @@ def common_options(*, run_folder: bool = True, several_seeds: bool = False, titl
         group.add_argument("--seed", type=seed, default=None, metavar="S",
                            help=seed_help or "random seed (default: the configuration's seed, 0)")
     group.add_argument("--backend", choices=BACKENDS, default=None,
-                       help=backend_help or "Brian2 code-generation backend (default: the configuration's, 'runtime')")
+                       help=backend_help or "Brian2 code-generation backend; 'auto': cpp_standalone where a C++ compiler works, "
+                            "else runtime (default: the configuration's, 'runtime')")
     _verbosity_arguments(group)
     return parent
 

@@ -30,7 +30,7 @@ __all__ = ["main", "build_parser", "verbosity"]
 
 logger = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("run", "optimize", "prune", "export", "config", "reproduce")
+SUBCOMMANDS = ("run", "optimize", "prune", "export", "config", "reproduce", "cache")
 #: sub-command -> module of hetnet.cli (where the two differ)
 _MODULES = {"config": "config_command"}
 

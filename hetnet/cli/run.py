@@ -26,6 +26,9 @@ __all__ = ["register", "run_command", "format_table"]
 
 logger = logging.getLogger(__name__)
 
+#: the backend of ``hetnet run`` when none is set: C++ standalone where a compiler works (issue 17, measured
+#: in bench/results/default_backend.json); ``--quick`` runs on the runtime
+DEFAULT_BACKEND = "auto"
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 _DEFAULT_STEPS = {"washout_steps": 50, "train_steps": 500, "test_steps": 100}
 #: tasks that read the file given with --data
@@ -67,6 +70,11 @@ def register(subparsers):
     parser.add_argument("--quick", action="store_true",
                         help="small, fast run (100 neurons, 150 training steps, small data) for smoke tests; "
                              "--n-neurons, --set n_neurons=N and the --*-steps options given explicitly still apply")
+    for action in parser._actions:
+        if action.dest == "backend":
+            action.help = ("Brian2 code-generation backend (default: the configuration's if it sets one, else "
+                           f"'{DEFAULT_BACKEND}': cpp_standalone where a C++ compiler works, compiled once per network "
+                           "structure and cached, else runtime; 'runtime' with --quick)")
     parser.set_defaults(func=run_command)
     return parser
 
@@ -145,8 +153,15 @@ def _plot(outcomes: dict, path: Path, dt_series: float):
 
 
 def _config_from_args(args) -> HRSNNConfig:
-    """--config, --set, --seed, --backend (shared), then --n-neurons; --quick sizes only a size nobody set."""
+    """--config, --set, --seed, --backend (shared), then --n-neurons; --quick sizes only a size nobody set.
+
+    The backend nobody set (no ``--backend``, none in ``--config`` or ``--set``)
+    is :data:`DEFAULT_BACKEND` (``auto``), or ``runtime`` with ``--quick``: a
+    smoke run compiles longer than it simulates.
+    """
     config = config_from_args(args)
+    if args.backend is None and "backend" not in explicit_fields(args):
+        config = config.replace(backend="runtime" if args.quick else DEFAULT_BACKEND)
     if args.n_neurons is not None:
         return config.replace(n_neurons=args.n_neurons)
     if args.quick and "n_neurons" not in explicit_fields(args, config_file=False):
@@ -245,6 +260,16 @@ def _silent_variants(rows: dict) -> list:
             if row.get("spikes_per_neuron", row.get("spikes_per_sample")) == 0 or row.get("mean_rate_hz") == 0]
 
 
+def _backend_used(requested: str) -> tuple:
+    """The backend the runs use and, for ``auto``, what to add to the provenance (requested, reason)."""
+    from hetnet.backends.auto import AUTO, choose_backend
+
+    if requested != AUTO:
+        return requested, {}
+    choice = choose_backend()
+    return choice.backend, {"backend_requested": AUTO, "backend_choice": choice.reason}
+
+
 def run_command(args) -> int:
     """``hetnet run``; errors are :class:`hetnet.errors.HetnetError` for :func:`hetnet.cli.main.main` to report."""
     from hetnet.io import tidy_rows, write_json, write_text_atomic, write_tidy_csv
@@ -267,9 +292,11 @@ def run_command(args) -> int:
                          "(shd: an SHD HDF5 file, e.g. shd_train.h5)")
     if args.task in PREDICTION_TASKS:
         _steps(args)  # usage errors before the run folder is touched
+    backend, backend_record = _backend_used(config.backend)
     with locked_run_folder(new_run_folder(args, "run"), "--out") as out:
         _say(f"network: {config.n_neurons} neurons ({config.n_excitatory} E / {config.n_inhibitory} I), "
-             f"backend {config.backend}, variants {', '.join(variants)}, task {args.task}")
+             f"backend {backend}{' (auto)' if backend_record else ''}, variants {', '.join(variants)}, "
+             f"task {args.task}")
         if args.task in PREDICTION_TASKS:
             record, files = _prediction(args, config, variants, out)
         else:
@@ -281,8 +308,8 @@ def run_command(args) -> int:
             print(f"hetnet run: warning: {warning}", file=sys.stderr)
             record["warnings"] = [warning]
         record["training"] = args.training
-        record["provenance"] = provenance(seed=config.seed, backend=config.backend, config=config,
-                                          variants=variants)
+        record["provenance"] = provenance(seed=config.seed, backend=backend, config=config, variants=variants,
+                                          **backend_record)
         write_json(out / "results.json", record)
         write_tidy_csv(out / "results.csv", tidy_rows({"seed": config.seed, "variant": variant, **row}
                                                       for variant, row in record["variants"].items()))

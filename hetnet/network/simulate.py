@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from hetnet.backends.auto import AUTO, choose_backend
 from hetnet.backends.session import brian_session, raise_if_interrupted
 from hetnet.checks import check_simulation_output
 from hetnet.config import BACKENDS
@@ -69,8 +70,11 @@ def simulate(
         Input; ``None`` runs ``config.duration_ms`` of silence.
     plastic : bool
         STDP on (learning) or frozen (readout phase).
-    backend : {"runtime", "cpp_standalone", "cuda_standalone", "genn"}, optional
-        Defaults to ``network.config.backend``.
+    backend : {"runtime", "auto", "cpp_standalone", "cuda_standalone", "genn"}, optional
+        Defaults to ``network.config.backend``. ``"auto"``: ``cpp_standalone``
+        where a C++ compiler works, else ``runtime``
+        (:func:`hetnet.backends.auto.choose_backend`); the provenance records
+        the backend used (``backend``), ``backend_requested`` and ``backend_choice``.
     seed : int, optional
         Seed of the Poisson input; defaults to a stream derived from ``config.seed``.
     record_input : bool
@@ -114,9 +118,11 @@ def simulate(
     if stimulus is None:
         stimulus = _silence(network)
     check_stimulus(network, stimulus)
-    backend = backend or network.config.backend
-    if backend not in BACKENDS:
-        raise UsageError("backend", backend, f"allowed: {', '.join(BACKENDS)}")
+    requested = backend or network.config.backend
+    if requested not in BACKENDS:
+        raise UsageError("backend", requested, f"allowed: {', '.join(BACKENDS)}")
+    choice = choose_backend() if requested == AUTO else None
+    backend = choice.backend if choice else requested
     seed = poisson_seed(network.config) if seed is None else _check_seed(seed)
     logger.debug("simulating %d neurons, %d input channels, %d steps of %g ms on %s (STDP %s)", network.n_neurons,
                  network.n_input, stimulus.n_steps, stimulus.step_ms, backend, "on" if plastic else "off")
@@ -133,6 +139,7 @@ def simulate(
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),
         binary_seconds=output.get("binary_seconds"), network_loop_seconds=output.get("network_loop_seconds"),
         build=output.get("build"), structure_key=network.structure_key(),
+        **({"backend_requested": requested, "backend_choice": choice.reason} if choice else {}),
     )
     return SimulationResult(
         spike_indices=output["spike_indices"],
