@@ -174,6 +174,31 @@ def test_train_prediction_lowers_its_loss_and_reports_the_pipeline_metrics():
     assert np.unique(results["HoNB"]["network"].tau_m_ms).size > 2
 
 
+def test_a_diverging_run_keeps_its_best_point_on_the_training_loss():
+    """A readout step far too large makes the loss oscillate and grow; the returned parameters are the best seen."""
+    config = HRSNNConfig(n_neurons=30, seed=0)
+    series = np.sin(np.arange(90) / 4.0) + 0.3 * np.sin(np.arange(90) / 1.7)
+    options = GradientOptions(epochs=6, readout_learning_rate=1.0)
+    row = train_prediction(config, series, train_steps=60, test_steps=20, washout_steps=10, variants=("HoNB",),
+                           options=options)["HoNB"]
+    training = row["training"]
+    seen = [training["initial_loss"]] + training["loss"]
+    assert training["loss"][-1] > min(seen)                      # the run did end worse than its best point ...
+    assert training["final_loss"] == pytest.approx(min(seen), rel=1e-4)   # ... and that point was kept
+    assert training["kept_after_epochs"] < options.epochs
+
+
+def test_default_readout_step_scales_with_the_number_of_readout_inputs():
+    from hetnet.gradient.training import _optimizer
+
+    small, large = ({"w": jnp.zeros(3), "readout": jnp.zeros((n, 2)), "bias": jnp.zeros(2)} for n in (10, 1000))
+    for params, expected in ((small, 0.02), (large, 2e-4)):
+        state = _optimizer(GradientOptions(max_gradient_norm=1e9), params).init(params)
+        grads = {"w": jnp.zeros(3), "readout": jnp.ones_like(params["readout"]), "bias": jnp.zeros(2)}
+        updates, _ = _optimizer(GradientOptions(max_gradient_norm=1e9), params).update(grads, state, params)
+        assert float(jnp.abs(updates["readout"]).max()) == pytest.approx(expected, rel=1e-3)   # Adam's first step
+
+
 def test_train_classification_runs_on_spike_patterns():
     from hetnet.tasks.spike_patterns import make_spike_patterns
 
