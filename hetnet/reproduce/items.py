@@ -8,8 +8,8 @@ a smoke test of the code path (tiny networks, few samples), never a result.
 
 Items (in report order): ``fig5``, ``fig7``, ``fig8``, ``fig9``,
 ``separation``, ``table1`` (stand-in data sets offline; SHD with
-``--data shd=PATH``), and the pending pruning items ``table5``, ``fig10``,
-``fig12``, which the pruning work fills in.
+``--data shd=PATH``), and the pruning items ``table5``, ``fig10``,
+``fig12`` (:mod:`hetnet.reproduce.pruning_items`).
 
 Examples
 --------
@@ -497,26 +497,7 @@ register(Item(
 ))
 
 
-# --------------------------------------------------------------------------------------------- pruning (pending)
+# --------------------------------------------------------------------------------------------- pruning
 
-_PRUNING = "pending: the pruning issue reworks hetnet.pruning and adds its experiments (table5, fig10, fig12)"
-
-register(Item(
-    name="table5", paper_item="ICLR 2024, Table V",
-    description="Lorenz-63 prediction by the unpruned, activity-pruned (AP) and Lyapunov-noise-pruned (LNP) HRSNN.",
-    claims={"LNP SOPs and RMSE": ("unpruned HRSNN-STDP SOPs 710.8 M, RMSE 0.315; AP-pruned 92.7 M, RMSE 1.718; "
-                                  "LNP-pruned 18.2 M, RMSE 0.705 (~39x fewer SOPs than unpruned, better RMSE than AP)")},
-    output="table5_pruning", pending_reason=_PRUNING,
-))
-register(Item(
-    name="fig10", paper_item="ICLR 2024, Fig. 10",
-    description="Neurons and synapses left through pruning, LNP against AP, over seeds.",
-    claims={"LNP ends smaller": "LNP ends with fewer neurons and synapses than AP, with lower variance"},
-    output="fig10_pruning_evolution", pending_reason=_PRUNING,
-))
-register(Item(
-    name="fig12", paper_item="ICLR 2024, Fig. 12",
-    description="Ablation of the four LNP steps: accuracy against SOPs.",
-    claims={"ablation": "each of the four LNP steps contributes (accuracy against SOPs)"},
-    output="fig12_lnp_ablation", pending_reason=_PRUNING,
-))
+# Table V, Fig. 10, Fig. 12: registered by their own module (it needs claim_record and mean_sd above)
+from hetnet.reproduce import pruning_items  # noqa: E402,F401
