@@ -27,8 +27,9 @@ The series split is the prediction pipeline's (train 500, test 100 steps in
 full mode). A 300-step training window (the earlier experiment script) covers
 only one wing of the Lorenz-63 attractor for some seeds (seed 1: half of the
 test targets lie outside the training range and every network, unpruned
-included, predicts with NRMSE ~1); :func:`split_coverage` measures this and
-the seed record stores it.
+included, predicts with NRMSE ~1); :func:`hetnet.tasks.prediction.split_coverage`
+measures this, the prediction pipeline warns about it and the seed record
+stores it.
 
 The three items share one computation per seed (:func:`pruning_run`), kept in
 a small on-disk memo keyed by the settings and the seed (folder
@@ -39,9 +40,9 @@ Examples
 --------
 >>> from hetnet.reproduce.pruning_items import PRUNING_FULL, split_coverage
 >>> PRUNING_FULL["train_steps"], PRUNING_FULL["test_steps"], PRUNING_FULL["n_neurons"]
-(500, 100)
->>> import numpy as np
->>> split_coverage(np.r_[np.zeros(4), 1.0, 5.0, 0.5][:, None], train_steps=5, test_steps=1)
+(500, 100, 500)
+>>> from hetnet.datasets.chaotic import lorenz63
+>>> split_coverage(lorenz63(601, seed=1), PRUNING_FULL["train_steps"], PRUNING_FULL["test_steps"])
 0.0
 """
 from __future__ import annotations
@@ -59,8 +60,9 @@ import numpy as np
 from hetnet.io import read_json, to_jsonable, write_json
 from hetnet.reproduce.items import claim_record, mean_sd
 from hetnet.reproduce.registry import Item, register
+from hetnet.tasks.prediction import split_coverage
 
-__all__ = ["PRUNING_QUICK", "PRUNING_FULL", "pruning_run", "split_coverage", "memo_folder", "series_for",
+__all__ = ["PRUNING_QUICK", "PRUNING_FULL", "pruning_run", "memo_folder", "series_for",
            "table5_seed", "table5_aggregate", "fig10_seed", "fig10_aggregate", "fig12_seed", "fig12_aggregate",
            "NETWORKS", "TABLE_METRICS"]
 
@@ -111,43 +113,6 @@ def memo_folder() -> Path:
 def _memo_stem(seed: int, settings: dict) -> Path:
     key = json.dumps({"seed": int(seed), **to_jsonable(dict(settings))}, sort_keys=True)
     return memo_folder() / f"seed{int(seed)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-
-
-def split_coverage(values, train_steps: int, test_steps: int) -> float:
-    """Fraction of the test targets with a dimension outside the training range.
-
-    The targets are ``values[train_steps + 1: train_steps + test_steps + 1]``
-    (one-step prediction); the range is the min..max of each dimension over
-    the first ``train_steps`` values. A readout fitted on states of the
-    training range extrapolates on the others: a large fraction makes the
-    NRMSE of any reservoir meaningless.
-
-    Parameters
-    ----------
-    values : array_like, shape (n_steps,) or (n_steps, dims)
-    train_steps, test_steps : int
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from hetnet.datasets.chaotic import lorenz63
-    >>> round(split_coverage(lorenz63(401, seed=1), 300, 100), 2)   # one wing in training
-    0.5
-    >>> split_coverage(lorenz63(601, seed=1), 500, 100)
-    0.0
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[:, None] if values.ndim == 1 else values
-    if values.ndim != 2 or len(values) < train_steps + test_steps + 1 or train_steps < 1 or test_steps < 1:
-        raise ValueError(f"split_coverage needs >= {train_steps + test_steps + 1} steps and positive train/test "
-                         f"steps; got shape {values.shape}, train {train_steps}, test {test_steps}")
-    train = values[:train_steps]
-    test = values[train_steps + 1: train_steps + test_steps + 1]
-    outside = (test < train.min(axis=0)) | (test > train.max(axis=0))
-    return float(outside.any(axis=1).mean())
 
 
 def _check(settings: dict):
