@@ -98,21 +98,30 @@ def _say(message: str):
     logger.info(message)
 
 
-def memo_folder() -> Path:
+def memo_folder(quick: bool = False) -> Path:
     """Folder of the per-seed memo of :func:`pruning_run`.
 
-    ``pruning-runs`` under ``$HETNET_CACHE`` (or ``~/.cache/hetnet``).
+    ``OUT/pruning-runs/MODE`` beside the seed files when the seed runs under
+    :func:`hetnet.reproduce.reproduce` (``OUT`` its output folder, ``MODE``
+    ``quick`` or ``full``), else ``pruning-runs/MODE`` under ``$HETNET_CACHE``
+    (or ``~/.cache/hetnet``). Like the seed files, the memo is keyed by the
+    settings and the seed, not by the code: delete the folder after changing
+    the pruning code.
 
-    >>> memo_folder().name
-    'pruning-runs'
+    >>> memo_folder(quick=True).parts[-2:]
+    ('pruning-runs', 'quick')
     """
-    root = os.environ.get("HETNET_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "hetnet")
-    return Path(root) / "pruning-runs"
+    from hetnet.reproduce.runner import current_out
+
+    out = current_out()
+    if out is None:
+        out = Path(os.environ.get("HETNET_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "hetnet"))
+    return Path(out) / "pruning-runs" / ("quick" if quick else "full")
 
 
-def _memo_stem(seed: int, settings: dict) -> Path:
+def _memo_stem(seed: int, settings: dict, quick: bool) -> Path:
     key = json.dumps({"seed": int(seed), **to_jsonable(dict(settings))}, sort_keys=True)
-    return memo_folder() / f"seed{int(seed)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    return memo_folder(quick) / f"seed{int(seed)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def _check(settings: dict):
@@ -234,7 +243,7 @@ def _start(settings, seed):
     return config, lorenz, dt, exponent, stimulus, original
 
 
-def pruning_run(seed: int, settings: dict) -> dict:
+def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
     """The shared computation of one seed: LNP, AP, ER and the prediction pipeline on both series (memoised).
 
     Parameters
@@ -242,6 +251,8 @@ def pruning_run(seed: int, settings: dict) -> dict:
     seed : int
     settings : dict
         :data:`PRUNING_QUICK` or :data:`PRUNING_FULL` (possibly changed).
+    quick : bool
+        Only selects the memo's folder (:func:`memo_folder`).
 
     Returns
     -------
@@ -264,7 +275,7 @@ def pruning_run(seed: int, settings: dict) -> dict:
 
     settings = dict(settings)
     _check(settings)
-    stem = _memo_stem(seed, settings)
+    stem = _memo_stem(seed, settings, quick)
     memo = stem.with_suffix(".json")
     if memo.is_file() and stem.with_name(stem.name + "_lnp.npz").is_file():
         try:
@@ -316,7 +327,7 @@ def pruning_run(seed: int, settings: dict) -> dict:
         "seed": int(seed), "table": table, "series": {"lorenz63": "lorenz63", "real": label},
         "coverage": {"lorenz63": split_coverage(lorenz, train, test), label: split_coverage(series, train, test)},
         "middle_iteration": middle, "histories": {"LNP": lnp.to_dict(), "AP": ap.to_dict(), "ER": er.to_dict()},
-        "ap_real_series": ap_real.to_dict(), "seconds": time.perf_counter() - clock, "memo": stem.name})
+        "ap_real_series": ap_real.to_dict(), "seconds": time.perf_counter() - clock, "memo": str(stem)})
     write_json(memo, record)
     os.replace(stem.with_name(stem.name + "_lnp_tmp.npz"), stem.with_name(stem.name + "_lnp.npz"))
     _say(f"seed {seed}: pruning run done in {record['seconds']:.0f} s")
@@ -327,7 +338,7 @@ def pruning_run(seed: int, settings: dict) -> dict:
 
 def table5_seed(seed: int, quick: bool, options: dict) -> dict:
     """Table V of one seed: every network's metrics on both series (from :func:`pruning_run`)."""
-    run = pruning_run(seed, options)
+    run = pruning_run(seed, options, quick)
     return {key: run[key] for key in ("table", "series", "coverage", "seconds")} | {
         "lnp_probe_rates": _probe_rates(run["histories"]["LNP"])}
 
@@ -401,7 +412,7 @@ def table5_aggregate(results: dict, options: dict):
 
 def fig10_seed(seed: int, quick: bool, options: dict) -> dict:
     """Fig. 10 of one seed: the LNP, AP and ER histories and the Lorenz-63 NRMSE at the checkpoints."""
-    run = pruning_run(seed, options)
+    run = pruning_run(seed, options, quick)
     table = run["table"]["lorenz63"]
     middle = run["middle_iteration"]
     nrmse = {method: {"0": table["unpruned"]["nrmse"], str(options["iterations"]): table[method]["nrmse"],
@@ -502,9 +513,9 @@ def fig12_seed(seed: int, quick: bool, options: dict) -> dict:
     """Fig. 12 of one seed: LNP with steps I; I+II; I+II+III; I-IV, each through the Lorenz-63 pipeline."""
     from hetnet.pruning import PrunedNetwork, lyapunov_noise_pruning
 
-    run = pruning_run(seed, options)
+    run = pruning_run(seed, options, quick)
     config, lorenz, dt, exponent, _, original = _start(options, seed)
-    stem = memo_folder() / run["memo"]
+    stem = _memo_stem(seed, options, quick)
     networks = {"I+II+III": PrunedNetwork.load(stem.with_name(stem.name + "_lnp_steps_1_3.npz")).to_network_instance(original)}
     for steps in ("I", "I+II"):
         _say(f"seed {seed}: LNP with steps {steps}")
@@ -557,39 +568,32 @@ def fig12_aggregate(results: dict, options: dict):
 _SHARED = ("Table V, Fig. 10 and Fig. 12 share one pruning run per seed (hetnet.reproduce.pruning_items.pruning_run); "
            "run them with the same settings to prune each seed once.")
 
-register(Item(
-    name="table5", paper_item="ICLR 2024, Table V",
-    description=("One-step prediction (Lorenz-63 and the Santa Fe laser series, train 500 / test 100 steps) by the "
-                 "unpruned, activity-pruned (AP), Lyapunov-noise-pruned (LNP) and random ER (LNP's counts) HRSNN: "
-                 "neurons, synapses, SOPs counted from simulated spikes, SOP ratio, energy, RMSE, NRMSE, VPT. "
-                 + _SHARED),
-    claims={"LNP >= 10x fewer recurrent SOPs than unpruned": (
-                "unpruned HRSNN-STDP 710.8 M SOPs, LNP-pruned 18.2 M (~39x fewer; target >= 10x)"),
-            "LNP NRMSE < AP NRMSE ({series})": "RMSE: unpruned 0.315, AP-pruned 1.718, LNP-pruned 0.705",
-            "LNP fewer SOPs than AP": "AP-pruned 92.7 M SOPs, LNP-pruned 18.2 M",
-            "LNP rate within 2x of unpruned": "target of the pruning issue: the pruned rate stays within 2x",
-            "LNP NRMSE spread < ER spread": "LNP's error varies less across seeds than random ER's"},
-    output="table5_pruning", quick=PRUNING_QUICK, full=PRUNING_FULL,
-    run_seed=table5_seed, aggregate=table5_aggregate,
-))
-register(Item(
-    name="fig10", paper_item="ICLR 2024, Fig. 10",
-    description=("Neurons, synapses, measured recurrent SOPs and rate (probe) and NRMSE against the pruning iteration, "
-                 "LNP against AP and random ER, bands over seeds. " + _SHARED),
-    claims={"LNP ends with fewer synapses than AP": "LNP ends with fewer neurons and synapses than AP, with lower variance",
-            "LNP ends with fewer neurons than AP": "LNP ends with fewer neurons and synapses than AP, with lower variance",
-            "LNP ends with fewer probe SOPs than AP": "LNP-pruned 18.2 M SOPs against AP-pruned 92.7 M (Table V)"},
-    output="fig10_pruning_evolution", quick=PRUNING_QUICK, full=PRUNING_FULL,
-    run_seed=fig10_seed, aggregate=fig10_aggregate,
-))
-register(Item(
-    name="fig12", paper_item="ICLR 2024, Fig. 12",
-    description=("Ablation of the four LNP steps (I; I+II; I+II+III; all four; same iterations each): Lorenz-63 "
-                 "NRMSE against SOPs counted from the frozen run's spikes. " + _SHARED),
-    claims={"step I cuts SOPs": "each of the four LNP steps contributes (accuracy against SOPs)",
-            "step II cuts SOPs further": "each of the four LNP steps contributes (accuracy against SOPs)",
-            "step III lowers the error": "each of the four LNP steps contributes (accuracy against SOPs)",
-            "step IV lowers the error": "each of the four LNP steps contributes (accuracy against SOPs)"},
-    output="fig12_lnp_ablation", quick=PRUNING_QUICK, full=PRUNING_FULL,
-    run_seed=fig12_seed, aggregate=fig12_aggregate,
-))
+_TABLE5_DESCRIPTION = (
+    "One-step prediction (Lorenz-63 and the Santa Fe laser series, train 500 / test 100 steps) by the unpruned, "
+    "activity-pruned (AP), Lyapunov-noise-pruned (LNP) and random ER (LNP's counts) HRSNN: neurons, synapses, SOPs "
+    "counted from simulated spikes, SOP ratio, energy, RMSE, NRMSE, VPT. ")
+_TABLE5_CLAIMS = {
+    "LNP >= 10x fewer recurrent SOPs than unpruned": "unpruned HRSNN-STDP 710.8 M SOPs, LNP-pruned 18.2 M (~39x fewer; target >= 10x)",
+    "LNP NRMSE < AP NRMSE ({series})": "RMSE: unpruned 0.315, AP-pruned 1.718, LNP-pruned 0.705",
+    "LNP fewer SOPs than AP": "AP-pruned 92.7 M SOPs, LNP-pruned 18.2 M",
+    "LNP rate within 2x of unpruned": "target of the pruning issue: the pruned rate stays within 2x",
+    "LNP NRMSE spread < ER spread": "LNP's error varies less across seeds than random ER's"}
+_FIG10_DESCRIPTION = ("Neurons, synapses, measured recurrent SOPs and rate (probe) and NRMSE against the pruning "
+                      "iteration, LNP against AP and random ER, bands over seeds. ")
+_FIG10_PAPER = "LNP ends with fewer neurons and synapses than AP, with lower variance"
+_FIG10_CLAIMS = {"LNP ends with fewer synapses than AP": _FIG10_PAPER, "LNP ends with fewer neurons than AP": _FIG10_PAPER,
+                 "LNP ends with fewer probe SOPs than AP": "LNP-pruned 18.2 M SOPs against AP-pruned 92.7 M (Table V)"}
+_FIG12_DESCRIPTION = ("Ablation of the four LNP steps (I; I+II; I+II+III; all four; same iterations each): Lorenz-63 "
+                      "NRMSE against SOPs counted from the frozen run's spikes. ")
+_FIG12_CLAIMS = dict.fromkeys(("step I cuts SOPs", "step II cuts SOPs further", "step III lowers the error",
+                               "step IV lowers the error"), "each of the four LNP steps contributes (accuracy against SOPs)")
+
+for _name, _paper, _description, _claims, _output, _run_seed, _aggregate in (
+        ("table5", "ICLR 2024, Table V", _TABLE5_DESCRIPTION, _TABLE5_CLAIMS, "table5_pruning", table5_seed,
+         table5_aggregate),
+        ("fig10", "ICLR 2024, Fig. 10", _FIG10_DESCRIPTION, _FIG10_CLAIMS, "fig10_pruning_evolution", fig10_seed,
+         fig10_aggregate),
+        ("fig12", "ICLR 2024, Fig. 12", _FIG12_DESCRIPTION, _FIG12_CLAIMS, "fig12_lnp_ablation", fig12_seed,
+         fig12_aggregate)):
+    register(Item(name=_name, paper_item=_paper, description=_description + _SHARED, claims=_claims, output=_output,
+                  quick=PRUNING_QUICK, full=PRUNING_FULL, run_seed=_run_seed, aggregate=_aggregate))
