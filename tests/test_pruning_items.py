@@ -171,3 +171,17 @@ def test_fig12_claims_per_step():
     assert verdicts == {"step I cuts SOPs": "holds", "step II cuts SOPs further": "holds",
                         "step III lowers the error": "holds", "step IV lowers the error": "does not hold"}
     assert len(figure.axes[0].get_legend().get_texts()) == 5
+
+
+def test_table5_record_carries_table_v_for_the_report(tmp_path):
+    from hetnet.reproduce.report import _item_section
+    from hetnet.reproduce import get_item
+
+    results = {seed: _table5_seed(seed, lnp_nrmse=0.03) for seed in range(3)}
+    record, _ = table5_aggregate(results, PRUNING_FULL)
+    table = record["report_table"]
+    assert table["columns"][:4] == ["series", "network", "neurons", "synapses"] and len(table["rows"]) == 8
+    lnp = next(row for row in table["rows"] if row[:2] == ["lorenz63", "LNP"])
+    assert lnp[table["columns"].index("SOP ratio")].startswith("2") and " ± " in lnp[4]
+    text = "\n".join(_item_section(get_item("table5"), dict(record, seeds=[0, 1, 2]), tmp_path / "t.json", None))
+    assert "| lorenz63 | LNP |" in text and "| series | network | neurons |" in text

@@ -398,6 +398,7 @@ def table5_aggregate(results: dict, options: dict):
              **{key: results[seed]["table"][series][network][key] for key in TABLE_METRICS}}
             for seed in seeds for series in labels for network in results[seed]["table"][series]]
     record = {"summary": summary, "claims": claims, "series": labels, "real_series": real,
+              "report_table": _table5_report_table(summary, labels, len(seeds)),
               "coverage": {series: [results[seed]["coverage"][series] for seed in seeds] for series in labels},
               "lnp_probe_rates": {str(seed): results[seed]["lnp_probe_rates"] for seed in seeds},
               "notes": ("SOPs counted from simulated spikes of the frozen run (train + test steps); input_sops is 0 "
@@ -406,6 +407,24 @@ def table5_aggregate(results: dict, options: dict):
                         "SOPs per seed; coverage = fraction of test targets outside the training range."),
               "rows": rows}
     return record, figure
+
+
+_REPORT_COLUMNS = (("n_neurons", "neurons", 1.0, "{:.0f}"), ("n_synapses", "synapses", 1.0, "{:.0f}"),
+                   ("recurrent_sops", "recurrent SOPs (M)", 1e-6, "{:.3g}"), ("sop_ratio", "SOP ratio", 1.0, "{:.3g}"),
+                   ("energy_uJ", "energy (µJ)", 1.0, "{:.3g}"), ("mean_rate_hz", "rate (Hz)", 1.0, "{:.3g}"),
+                   ("rmse", "RMSE", 1.0, "{:.3g}"), ("nrmse", "NRMSE", 1.0, "{:.3g}"), ("vpt_steps", "VPT (steps)", 1.0, "{:.3g}"))
+
+
+def _table5_report_table(summary: dict, labels, n_seeds: int) -> dict:
+    """Table V as the report prints it: one row per (series, network), mean ± sd over the seeds."""
+    def cell(stats, factor, form):
+        text = form.format(stats["mean"] * factor)
+        return text + (f" ± {form.format(stats['sd'] * factor)}" if n_seeds > 1 else "")
+
+    rows = [[series, network, *(cell(summary[f"{series}/{network}"][key], factor, form)
+                                for key, _, factor, form in _REPORT_COLUMNS)]
+            for series in labels for network in NETWORKS]
+    return {"columns": ["series", "network", *(title for _, title, _, _ in _REPORT_COLUMNS)], "rows": rows}
 
 
 # --------------------------------------------------------------------------------------------- Fig. 10
