@@ -145,6 +145,9 @@ def test_fig10_draws_every_curve_visibly_and_tests_the_end_points():
     assert set(lines) == {"LNP", "AP", "ER"}
     # ER has exactly LNP's counts: it must stay visible on top of LNP (other style, drawn later, thinner)
     assert np.array_equal(lines["ER"].get_ydata(), lines["LNP"].get_ydata())
+    assert np.allclose(lines["ER"].get_xdata(), lines["LNP"].get_xdata() + 0.5)   # shifted, said in its label
+    assert "drawn +0.5 it." in lines["ER"].get_label()
+    assert lines["ER"].get_markersize() > lines["LNP"].get_markersize() and lines["ER"].get_markerfacecolor() == "none"
     styles = {(line.get_linestyle(), line.get_marker()) for line in lines.values()}
     assert len(styles) == 3
     assert lines["ER"].get_linewidth() < lines["LNP"].get_linewidth()

@@ -58,7 +58,7 @@ from pathlib import Path
 import numpy as np
 
 from hetnet.io import read_json, to_jsonable, write_json
-from hetnet.reproduce.items import claim_record, mean_sd
+from hetnet.reproduce.items import _verdict_title, claim_record, mean_sd
 from hetnet.reproduce.registry import Item, register
 from hetnet.tasks.prediction import split_coverage
 
@@ -380,7 +380,7 @@ def table5_aggregate(results: dict, options: dict):
     claims["LNP NRMSE spread < ER spread"] = claim_record(
         np.abs(lnp_nrmse - np.median(lnp_nrmse)), np.abs(er_nrmse - np.median(er_nrmse)), "less", a="LNP", b="ER",
         metric="|NRMSE - seed median| (Lorenz-63)")
-    figure, axes = new_figure(1, len(labels), figsize=(5.5 * len(labels), 4.4), squeeze=False)
+    figure, axes = new_figure(1, len(labels), figsize=(6 * len(labels), 5.6), squeeze=False)
     markers = {"unpruned": "*", "AP": "s", "LNP": "o", "ER": "^"}
     for axis, series in zip(axes[0], labels):
         for network in NETWORKS:
@@ -390,10 +390,9 @@ def table5_aggregate(results: dict, options: dict):
                           marker=markers[network], markersize=9, capsize=3, linestyle="none", label=network)
             axis.plot(sops, nrmse, marker=markers[network], color="0.5", alpha=0.4, linestyle="none", markersize=4)
         axis.set(xscale="log", xlabel="measured recurrent SOPs (frozen run, train + test steps)",
-                 ylabel="NRMSE, one-step", title=f"Table V, {series}: {seeds_label(len(seeds))}")
+                 ylabel="NRMSE, one-step", title=f"Table V, {series}: {seeds_label(len(seeds))} (grey: single seeds)")
         axis.legend(fontsize=8)
-    figure.suptitle("grey: single seeds; " + "; ".join(f"{name}: {claim['verdict']}" for name, claim in claims.items()),
-                    fontsize=7)
+    _verdict_title(figure, claims)
     rows = [{"seed": seed, "variant": f"{series}/{network}",
              **{key: results[seed]["table"][series][network][key] for key in TABLE_METRICS}}
             for seed in seeds for series in labels for network in results[seed]["table"][series]]
@@ -453,8 +452,8 @@ def _measured_curve(records, key):
 #: line styles of Fig. 10: distinct markers, line styles and widths so that no curve hides another
 FIG10_STYLES = {"LNP": {"color": "tab:blue", "marker": "o", "linestyle": "-", "linewidth": 2.8, "markersize": 7},
                 "AP": {"color": "tab:orange", "marker": "s", "linestyle": "--", "linewidth": 1.8, "markersize": 6},
-                "ER": {"color": "tab:green", "marker": "^", "linestyle": ":", "linewidth": 1.6, "markersize": 5,
-                       "markerfacecolor": "none"}}
+                "ER": {"color": "tab:green", "marker": "D", "linestyle": ":", "linewidth": 1.6, "markersize": 10,
+                       "markerfacecolor": "none", "markeredgewidth": 1.5}}
 
 
 def _band(axis, xs, curves, label, style, n_seeds):
@@ -478,8 +477,13 @@ def fig10_aggregate(results: dict, options: dict):
         histories = [results[seed]["histories"][method] for seed in seeds]
         stretch = scale if method == "AP" else 1.0
         xs = np.array([record["iteration"] for record in histories[0]], dtype=float) * stretch
+        # ER has LNP's counts by construction: drawn shifted right by 1 % of the iterations (large hollow markers)
+        # so that both curves stay visible
+        shift = 0.01 * int(options["iterations"]) if method == "ER" else 0.0
+        label = f"ER (LNP's counts, drawn +{shift:.2g} it.)" if method == "ER" else method
         for axis, key in zip(axes[:2], ("n_neurons", "n_synapses")):
-            _band(axis, xs, [[record[key] for record in h] for h in histories], method, FIG10_STYLES[method], len(seeds))
+            _band(axis, xs + shift, [[record[key] for record in h] for h in histories], label, FIG10_STYLES[method],
+                  len(seeds))
         for axis, key in zip(axes[2:4], ("recurrent_sops_per_s", "mean_rate_hz")):
             curves = [_measured_curve(h, key) for h in histories]
             _band(axis, curves[0][0] * stretch, [c[1] for c in curves], method, FIG10_STYLES[method], len(seeds))
@@ -516,7 +520,8 @@ def fig10_aggregate(results: dict, options: dict):
     }
     figure.suptitle(f"Fig. 10: pruning, N = {options['n_neurons']}, seeds {seeds}; AP: {options['ap_iterations']} "
                     f"iterations of {options['ap_prune_fraction']:.3g}, drawn at LNP's matching iteration; bands: sd "
-                    "over seeds", fontsize=9)
+                    "over seeds\n" + "; ".join(f"{name}: {claim['verdict']}" for name, claim in claims.items()),
+                    fontsize=9)
     rows = [{"seed": s, "variant": m, "final_n_neurons": results[s]["histories"][m][-1]["n_neurons"],
              "final_n_synapses": results[s]["histories"][m][-1]["n_synapses"]} for s in seeds for m in _METHODS]
     return {"summary": summary, "claims": claims, "rows": rows}, figure
@@ -567,7 +572,7 @@ def fig12_aggregate(results: dict, options: dict):
         "step IV lowers the error": claim_record(values("I+II+III+IV", "nrmse"), values("I+II+III", "nrmse"), "less",
                                                  a="I+II+III+IV", b="I+II+III", metric="NRMSE"),
     }
-    figure, axis = new_figure(figsize=(6.8, 4.8))
+    figure, axis = new_figure(figsize=(7, 5.6))
     markers = {"unpruned": "*", "I": "v", "I+II": "s", "I+II+III": "D", "I+II+III+IV": "o"}
     for label in FIG12_LABELS:
         axis.errorbar(summary[label]["recurrent_sops"]["mean"], summary[label]["nrmse"]["mean"],
@@ -579,6 +584,7 @@ def fig12_aggregate(results: dict, options: dict):
     axis.set(xscale="log", xlabel="measured recurrent SOPs (frozen run)", ylabel="NRMSE, Lorenz-63 one-step",
              title=f"Fig. 12: LNP ablation, N = {options['n_neurons']}, {seeds_label(len(seeds))} (grey: single seeds)")
     axis.legend(fontsize=8)
+    _verdict_title(figure, claims)
     rows = [{"seed": s, "variant": label, **{key: results[s]["results"][label][key] for key in keys}}
             for s in seeds for label in FIG12_LABELS]
     return {"summary": summary, "claims": claims, "rows": rows}, figure
