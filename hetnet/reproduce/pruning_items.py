@@ -376,12 +376,12 @@ def table5_aggregate(results: dict, options: dict):
         a="LNP", b="AP", metric="recurrent SOPs (Lorenz-63)")
     claims["LNP rate within 2x of unpruned"] = claim_record(
         np.abs(np.log2(rate)), [1.0] * len(seeds), "less", a="LNP", b="2x",
-        metric="|log2(LNP rate / unpruned rate)| (Lorenz-63 frozen run)")
+        metric="abs(log2(LNP rate / unpruned rate)) (Lorenz-63 frozen run)")
     lnp_nrmse = np.array(_per_seed(results, lorenz, "LNP", "nrmse"))
     er_nrmse = np.array(_per_seed(results, lorenz, "ER", "nrmse"))
     claims["LNP NRMSE spread < ER spread"] = claim_record(
         np.abs(lnp_nrmse - np.median(lnp_nrmse)), np.abs(er_nrmse - np.median(er_nrmse)), "less", a="LNP", b="ER",
-        metric="|NRMSE - seed median| (Lorenz-63)")
+        metric="abs(NRMSE - seed median) (Lorenz-63)")
     figure, axes = new_figure(1, len(labels), figsize=(6 * len(labels), 5.6), squeeze=False)
     markers = {"unpruned": "*", "AP": "s", "LNP": "o", "ER": "^"}
     for axis, series in zip(axes[0], labels):
