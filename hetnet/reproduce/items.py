@@ -437,19 +437,23 @@ def separation_seed(seed: int, quick: bool, options: dict) -> dict:
     return _memory_seed(seed, options, TWO_VARIANTS)
 
 
+#: the separation item's claims: (name, metric, a, b, direction, the paper's statement)
+_SEPARATION_CLAIMS = (
+    ("rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater",
+     "heterogeneity raises the separation property (effective rank of the states)"),
+    ("MC(HeNHeS) > MC(HoNHoS)", "memory_capacity", "HeNHeS", "HoNHoS", "greater",
+     "heterogeneity raises the memory capacity"))
+
+
 def separation_aggregate(results: dict, options: dict):
-    claim_list = (("rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater"),
-                  ("MC(HeNHeS) > MC(HoNHoS)", "memory_capacity", "HeNHeS", "HoNHoS", "greater"))
-    return _memory_aggregate(results, options, claim_list)
+    return _memory_aggregate(results, options, [claim[:5] for claim in _SEPARATION_CLAIMS])
 
 
 register(Item(
     name="separation", paper_item="ICLR 2023, separation theorem",
     description=("HoNHoS and HeNHeS with the same structure and the same i.i.d. inputs: effective rank (99 % of "
                  "the singular-value sum) of the states of the measured steps, each the end of a distinct input history."),
-    claims={"rank(HeNHeS) > rank(HoNHoS)": "heterogeneity raises the separation property (effective rank of the states)",
-            "MC(HeNHeS) > MC(HoNHoS)": "heterogeneity raises the memory capacity"},
-    output="separation_effective_rank",
+    claims={claim[0]: claim[5] for claim in _SEPARATION_CLAIMS}, output="separation_effective_rank",
     quick={"n_neurons": 30, **_QUICK_MEMORY, "backend": "runtime"},
     full={"n_neurons": 1000, "n_steps": 3000, "train_steps": 500, "k_max": 50, "washout": 100, "n_null": 10,
           "backend": "cpp_standalone"},
