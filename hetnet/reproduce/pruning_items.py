@@ -64,7 +64,7 @@ from hetnet.tasks.prediction import split_coverage
 
 __all__ = ["PRUNING_QUICK", "PRUNING_FULL", "pruning_run", "memo_folder", "series_for",
            "table5_seed", "table5_aggregate", "fig10_seed", "fig10_aggregate", "fig12_seed", "fig12_aggregate",
-           "NETWORKS", "TABLE_METRICS"]
+           "NETWORKS", "TABLE_METRICS", "FIG10_STYLES", "FIG12_LABELS"]
 
 logger = logging.getLogger(__name__)
 
@@ -337,7 +337,27 @@ def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
 # --------------------------------------------------------------------------------------------- Table V
 
 def table5_seed(seed: int, quick: bool, options: dict) -> dict:
-    """Table V of one seed: every network's metrics on both series (from :func:`pruning_run`)."""
+    """Table V of one seed: every network's metrics on both series (from :func:`pruning_run`).
+
+    Parameters
+    ----------
+    seed : int
+    quick : bool
+        Quick mode (only the memo's folder depends on it).
+    options : dict
+        The item's settings (:data:`PRUNING_QUICK` or :data:`PRUNING_FULL`, possibly changed).
+
+    Returns
+    -------
+    dict
+        JSON-ready; ``{"table": {series: {network: metrics}}, "series", "coverage", "seconds", "lnp_probe_rates"}``.
+
+    Examples
+    --------
+    >>> result = table5_seed(0, True, PRUNING_QUICK)  # doctest: +SKIP
+    >>> sorted(result["table"]["lorenz63"])  # doctest: +SKIP
+    ['AP', 'ER', 'LNP', 'unpruned']
+    """
     run = pruning_run(seed, options, quick)
     return {key: run[key] for key in ("table", "series", "coverage", "seconds")} | {
         "lnp_probe_rates": _probe_rates(run["histories"]["LNP"])}
@@ -354,6 +374,28 @@ def _per_seed(results, series, network, key):
 
 
 def table5_aggregate(results: dict, options: dict):
+    """Table V over the seeds: mean ± sd per series and network, the claims tested across seeds, the figure.
+
+    Parameters
+    ----------
+    results : dict
+        ``{seed: table5_seed(seed, ...)}``.
+    options : dict
+        The item's settings.
+
+    Returns
+    -------
+    record : dict
+        ``{"summary": {"SERIES/NETWORK": {metric: mean_sd}}, "claims", "report_table", "coverage", "lnp_probe_rates", "rows", ...}``.
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hetnet.reproduce import reproduce
+    >>> record = reproduce("table5", quick=True, out="/tmp/hetnet-smoke")  # doctest: +SKIP
+    >>> record["summary"]["lorenz63/LNP"]["sop_ratio"]["mean"] > 1  # doctest: +SKIP
+    True
+    """
     from matplotlib.ticker import NullFormatter
 
     from hetnet.plotting import new_figure, seeds_label
@@ -432,7 +474,27 @@ def _table5_report_table(summary: dict, labels, n_seeds: int) -> dict:
 # --------------------------------------------------------------------------------------------- Fig. 10
 
 def fig10_seed(seed: int, quick: bool, options: dict) -> dict:
-    """Fig. 10 of one seed: the LNP, AP and ER histories and the Lorenz-63 NRMSE at the checkpoints."""
+    """Fig. 10 of one seed: the LNP, AP and ER histories and the Lorenz-63 NRMSE at the checkpoints.
+
+    Parameters
+    ----------
+    seed : int
+    quick : bool
+        Quick mode (only the memo's folder depends on it).
+    options : dict
+        The item's settings (:data:`PRUNING_QUICK` or :data:`PRUNING_FULL`, possibly changed).
+
+    Returns
+    -------
+    dict
+        JSON-ready; ``{"histories": {method: [iteration records]}, "nrmse": {method: {iteration: NRMSE}}, "seconds"}``.
+
+    Examples
+    --------
+    >>> result = fig10_seed(0, True, PRUNING_QUICK)  # doctest: +SKIP
+    >>> sorted(result["nrmse"]["LNP"], key=int)  # doctest: +SKIP
+    ['0', '1']
+    """
     run = pruning_run(seed, options, quick)
     table = run["table"]["lorenz63"]
     middle = run["middle_iteration"]
@@ -470,6 +532,32 @@ def _band(axis, xs, curves, label, style, n_seeds):
 
 
 def fig10_aggregate(results: dict, options: dict):
+    """Fig. 10 over the seeds: neurons, synapses, probe SOPs and rate, NRMSE against the iteration (bands), claims.
+
+    AP is drawn at LNP's matching iteration; ER (LNP's counts by construction)
+    is shifted by 1 % of the iterations, with large hollow markers, so that no
+    curve hides another.
+
+    Parameters
+    ----------
+    results : dict
+        ``{seed: fig10_seed(seed, ...)}``.
+    options : dict
+        The item's settings.
+
+    Returns
+    -------
+    record : dict
+        ``{"summary": {method: {...}}, "claims", "rows"}``.
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from hetnet.reproduce import reproduce
+    >>> record = reproduce("fig10", quick=True, out="/tmp/hetnet-smoke")  # doctest: +SKIP
+    >>> list(record["claims"])  # doctest: +SKIP
+    ['LNP ends with fewer synapses than AP', 'LNP ends with fewer probe SOPs than AP']
+    """
     from hetnet.plotting import new_figure
 
     seeds = list(results)
@@ -534,7 +622,27 @@ FIG12_LABELS = ("unpruned", "I", "I+II", "I+II+III", "I+II+III+IV")
 
 
 def fig12_seed(seed: int, quick: bool, options: dict) -> dict:
-    """Fig. 12 of one seed: LNP with steps I; I+II; I+II+III; I-IV, each through the Lorenz-63 pipeline."""
+    """Fig. 12 of one seed: LNP with steps I; I+II; I+II+III; I-IV, each through the Lorenz-63 pipeline.
+
+    Parameters
+    ----------
+    seed : int
+    quick : bool
+        Quick mode (only the memo's folder depends on it).
+    options : dict
+        The item's settings (:data:`PRUNING_QUICK` or :data:`PRUNING_FULL`, possibly changed).
+
+    Returns
+    -------
+    dict
+        JSON-ready; ``{"results": {label: metrics}}`` for the labels of :data:`FIG12_LABELS`.
+
+    Examples
+    --------
+    >>> result = fig12_seed(0, True, PRUNING_QUICK)  # doctest: +SKIP
+    >>> list(result["results"])  # doctest: +SKIP
+    ['unpruned', 'I', 'I+II', 'I+II+III', 'I+II+III+IV']
+    """
     from hetnet.pruning import PrunedNetwork, lyapunov_noise_pruning
 
     run = pruning_run(seed, options, quick)
@@ -553,6 +661,31 @@ def fig12_seed(seed: int, quick: bool, options: dict) -> dict:
 
 
 def fig12_aggregate(results: dict, options: dict):
+    """Fig. 12 over the seeds: NRMSE against recurrent SOPs per ablation, and whether each step contributes.
+
+    Parameters
+    ----------
+    results : dict
+        ``{seed: fig12_seed(seed, ...)}``.
+    options : dict
+        The item's settings.
+
+    Returns
+    -------
+    record : dict
+        ``{"summary": {label: {metric: mean_sd}}, "claims", "rows"}``.
+    figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> row = lambda sops, nrmse: {"n_neurons": 1, "n_synapses": 1, "recurrent_sops": sops,
+    ...                          "total_sops": sops, "mean_rate_hz": 30.0, "nrmse": nrmse, "rmse": nrmse}
+    >>> seed = {"results": {"unpruned": row(8e6, 0.03), "I": row(1e6, 0.03), "I+II": row(3e5, 0.06),
+    ...                     "I+II+III": row(4e5, 0.05), "I+II+III+IV": row(4e5, 0.07)}}
+    >>> record, figure = fig12_aggregate({0: seed}, PRUNING_FULL)
+    >>> record["summary"]["I+II"]["recurrent_sops"]["mean"], record["claims"]["step I cuts SOPs"]["verdict"]
+    (300000.0, 'inconclusive')
+    """
     from hetnet.plotting import new_figure, seeds_label
 
     seeds = list(results)
