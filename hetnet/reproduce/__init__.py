@@ -13,9 +13,9 @@ Examples
 --------
 >>> from hetnet.reproduce import ITEMS, runnable_items
 >>> runnable_items()
-['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'bo_objectives', 'table3']
+['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'table5', 'fig10', 'fig12', 'bo_objectives', 'table3']
 >>> [name for name, item in ITEMS.items() if item.pending]
-['table5', 'fig10', 'fig12']
+[]
 """
 from hetnet.reproduce.registry import ITEMS, Item, get_item, register, runnable_items
 from hetnet.reproduce import items  # noqa: F401  (registers the items)

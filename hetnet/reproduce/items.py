@@ -8,8 +8,8 @@ a smoke test of the code path (tiny networks, few samples), never a result.
 
 Items (in report order): ``fig5``, ``fig7``, ``fig8``, ``fig9``,
 ``separation``, ``table1`` (stand-in data sets offline; SHD with
-``--data shd=PATH``), and the pending pruning items ``table5``, ``fig10``,
-``fig12``, which the pruning work fills in.
+``--data shd=PATH``), and the pruning items ``table5``, ``fig10``,
+``fig12`` (:mod:`hetnet.reproduce.pruning_items`).
 
 Examples
 --------
@@ -93,26 +93,52 @@ def _verdict_title(figure, claims: dict):
                     fontsize=8)
 
 
+def _accuracy_by(classify_at, keys) -> dict:
+    """``{"accuracy": {variant: {str(key): accuracy}}}`` of ``classify_at(key)`` (``classify`` results) per key."""
+    accuracy = {variant: {} for variant in TWO_VARIANTS}
+    for key in keys:
+        results = classify_at(key)
+        for variant in TWO_VARIANTS:
+            accuracy[variant][str(key)] = results[variant]["accuracy"]
+    return {"accuracy": accuracy}
+
+
+def _accuracy_table(results: dict, keys):
+    """``(seeds, keys as str, {variant: {key: [accuracy per seed]}})`` of the seeds' :func:`_accuracy_by` results."""
+    seeds, keys = list(results), [str(key) for key in keys]
+    return seeds, keys, {v: {k: [results[s]["accuracy"][v][k] for s in seeds] for k in keys} for v in TWO_VARIANTS}
+
+
+def _accuracy_summary(acc: dict, keys, label: str) -> dict:
+    """``{variant: {"accuracy[LABEL=KEY]": mean_sd}}`` of an :func:`_accuracy_table`."""
+    return {v: {f"accuracy[{label}={k}]": mean_sd(acc[v][k]) for k in keys} for v in TWO_VARIANTS}
+
+
+def _accuracy_record(results: dict, keys, label: str, summary: dict, claims: dict, figure):
+    """``(record, figure)`` of an accuracy item: the verdicts in the figure's title, one tidy row per (seed, variant)."""
+    _verdict_title(figure, claims)
+    rows = [{"seed": s, "variant": v, **{f"accuracy[{label}={k}]": results[s]["accuracy"][v][k] for k in keys}}
+            for s in results for v in TWO_VARIANTS]
+    return {"summary": summary, "claims": claims, "rows": rows}, figure
+
+
 # --------------------------------------------------------------------------------------------- Fig. 5
 
 def fig5_seed(seed: int, quick: bool, options: dict) -> dict:
     """Accuracy of HoNHoS and HeNHeS on the spike-pattern benchmark at each size N, one seed."""
     from hetnet.tasks.classification import classify
 
-    accuracy = {variant: {} for variant in TWO_VARIANTS}
-    for size in options["sizes"]:
+    def run(size):
         config = _config(dict(options, n_neurons=size), seed)
-        results = classify(config, _patterns(options, config, seed), variants=TWO_VARIANTS, seed=seed)
-        for variant in TWO_VARIANTS:
-            accuracy[variant][str(size)] = results[variant]["accuracy"]
-    return {"accuracy": accuracy}
+        return classify(config, _patterns(options, config, seed), variants=TWO_VARIANTS, seed=seed)
+
+    return _accuracy_by(run, options["sizes"])
 
 
 def fig5_aggregate(results: dict, options: dict):
     from hetnet.plotting import new_figure
 
-    seeds, sizes = list(results), [str(size) for size in options["sizes"]]
-    acc = {v: {n: [results[s]["accuracy"][v][n] for s in seeds] for n in sizes} for v in TWO_VARIANTS}
+    seeds, sizes, acc = _accuracy_table(results, options["sizes"])
     gap = {n: np.subtract(acc["HeNHeS"][n], acc["HoNHoS"][n]) for n in sizes}
     small, large = sizes[0], sizes[-1]
     claims = {
@@ -121,7 +147,7 @@ def fig5_aggregate(results: dict, options: dict):
         f"gap(N = {small}) > gap(N = {large})": claim_record(gap[small], gap[large], "greater", a=f"gap[N={small}]",
                                                               b=f"gap[N={large}]", metric="HeNHeS - HoNHoS accuracy"),
     }
-    summary = {v: {f"accuracy[N={n}]": mean_sd(acc[v][n]) for n in sizes} for v in TWO_VARIANTS}
+    summary = _accuracy_summary(acc, sizes, "N")
     summary["gap"] = {f"accuracy[N={n}]": mean_sd(gap[n]) for n in sizes}
     figure, axes = new_figure(1, 2, figsize=(10, 4))
     xs = [int(n) for n in sizes]
@@ -131,10 +157,7 @@ def fig5_aggregate(results: dict, options: dict):
     _line_plot(axes[1], xs, {"HeNHeS - HoNHoS": {int(n): summary["gap"][f"accuracy[N={n}]"] for n in sizes}},
                len(seeds), xlabel="recurrent neurons N", ylabel="accuracy gap HeNHeS - HoNHoS", log_x=True)
     axes[1].axhline(0.0, color="0.6", linewidth=0.8)
-    _verdict_title(figure, claims)
-    rows = [{"seed": s, "variant": v, **{f"accuracy[N={n}]": results[s]["accuracy"][v][n] for n in sizes}}
-            for s in seeds for v in TWO_VARIANTS]
-    return {"summary": summary, "claims": claims, "rows": rows}, figure
+    return _accuracy_record(results, sizes, "N", summary, claims, figure)
 
 
 register(Item(
@@ -242,19 +265,14 @@ def fig8_seed(seed: int, quick: bool, options: dict) -> dict:
 
     config = _config(options, seed)
     data = _patterns(options, config, seed)
-    accuracy = {variant: {} for variant in TWO_VARIANTS}
-    for fraction in options["fractions"]:
-        results = classify(config, data, variants=TWO_VARIANTS, training_fraction=fraction, seed=seed)
-        for variant in TWO_VARIANTS:
-            accuracy[variant][str(fraction)] = results[variant]["accuracy"]
-    return {"accuracy": accuracy}
+    return _accuracy_by(lambda fraction: classify(config, data, variants=TWO_VARIANTS, training_fraction=fraction,
+                                                  seed=seed), options["fractions"])
 
 
 def fig8_aggregate(results: dict, options: dict):
     from hetnet.plotting import new_figure
 
-    seeds, fractions = list(results), [str(f) for f in options["fractions"]]
-    acc = {v: {f: [results[s]["accuracy"][v][f] for s in seeds] for f in fractions} for v in TWO_VARIANTS}
+    seeds, fractions, acc = _accuracy_table(results, options["fractions"])
     least, most = fractions[0], fractions[-1]
     claims = {
         f"HeNHeS > HoNHoS with {least} of the data": claim_record(
@@ -264,16 +282,13 @@ def fig8_aggregate(results: dict, options: dict):
             acc["HeNHeS"][least], acc["HoNHoS"][most], "greater", a=f"HeNHeS[{least}]", b=f"HoNHoS[{most}]",
             metric="accuracy"),
     }
-    summary = {v: {f"accuracy[fraction={f}]": mean_sd(acc[v][f]) for f in fractions} for v in TWO_VARIANTS}
+    summary = _accuracy_summary(acc, fractions, "fraction")
     figure, axis = new_figure(figsize=(6, 4))
     _line_plot(axis, [float(f) for f in fractions],
                {v: {float(f): summary[v][f"accuracy[fraction={f}]"] for f in fractions} for v in TWO_VARIANTS},
                len(seeds), xlabel="fraction of the training data used", ylabel="test accuracy (spike patterns)",
                chance=1.0 / options["n_classes"])
-    _verdict_title(figure, claims)
-    rows = [{"seed": s, "variant": v, **{f"accuracy[fraction={f}]": results[s]["accuracy"][v][f] for f in fractions}}
-            for s in seeds for v in TWO_VARIANTS]
-    return {"summary": summary, "claims": claims, "rows": rows}, figure
+    return _accuracy_record(results, fractions, "fraction", summary, claims, figure)
 
 
 register(Item(
@@ -423,19 +438,23 @@ def separation_seed(seed: int, quick: bool, options: dict) -> dict:
     return _memory_seed(seed, options, TWO_VARIANTS)
 
 
+#: the separation item's claims: (name, metric, a, b, direction, the paper's statement)
+_SEPARATION_CLAIMS = (
+    ("rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater",
+     "heterogeneity raises the separation property (effective rank of the states)"),
+    ("MC(HeNHeS) > MC(HoNHoS)", "memory_capacity", "HeNHeS", "HoNHoS", "greater",
+     "heterogeneity raises the memory capacity"))
+
+
 def separation_aggregate(results: dict, options: dict):
-    claim_list = (("rank(HeNHeS) > rank(HoNHoS)", "effective_rank", "HeNHeS", "HoNHoS", "greater"),
-                  ("MC(HeNHeS) > MC(HoNHoS)", "memory_capacity", "HeNHeS", "HoNHoS", "greater"))
-    return _memory_aggregate(results, options, claim_list)
+    return _memory_aggregate(results, options, [claim[:5] for claim in _SEPARATION_CLAIMS])
 
 
 register(Item(
     name="separation", paper_item="ICLR 2023, separation theorem",
     description=("HoNHoS and HeNHeS with the same structure and the same i.i.d. inputs: effective rank (99 % of "
                  "the singular-value sum) of the states of the measured steps, each the end of a distinct input history."),
-    claims={"rank(HeNHeS) > rank(HoNHoS)": "heterogeneity raises the separation property (effective rank of the states)",
-            "MC(HeNHeS) > MC(HoNHoS)": "heterogeneity raises the memory capacity"},
-    output="separation_effective_rank",
+    claims={claim[0]: claim[5] for claim in _SEPARATION_CLAIMS}, output="separation_effective_rank",
     quick={"n_neurons": 30, **_QUICK_MEMORY, "backend": "runtime"},
     full={"n_neurons": 1000, "n_steps": 3000, "train_steps": 500, "k_max": 50, "washout": 100, "n_null": 10,
           "backend": "cpp_standalone"},
@@ -498,26 +517,7 @@ register(Item(
 ))
 
 
-# --------------------------------------------------------------------------------------------- pruning (pending)
+# --------------------------------------------------------------------------------------------- pruning
 
-_PRUNING = "pending: the pruning issue reworks hetnet.pruning and adds its experiments (table5, fig10, fig12)"
-
-register(Item(
-    name="table5", paper_item="ICLR 2024, Table V",
-    description="Lorenz-63 prediction by the unpruned, activity-pruned (AP) and Lyapunov-noise-pruned (LNP) HRSNN.",
-    claims={"LNP SOPs and RMSE": ("unpruned HRSNN-STDP SOPs 710.8 M, RMSE 0.315; AP-pruned 92.7 M, RMSE 1.718; "
-                                  "LNP-pruned 18.2 M, RMSE 0.705 (~39x fewer SOPs than unpruned, better RMSE than AP)")},
-    output="table5_pruning", pending_reason=_PRUNING,
-))
-register(Item(
-    name="fig10", paper_item="ICLR 2024, Fig. 10",
-    description="Neurons and synapses left through pruning, LNP against AP, over seeds.",
-    claims={"LNP ends smaller": "LNP ends with fewer neurons and synapses than AP, with lower variance"},
-    output="fig10_pruning_evolution", pending_reason=_PRUNING,
-))
-register(Item(
-    name="fig12", paper_item="ICLR 2024, Fig. 12",
-    description="Ablation of the four LNP steps: accuracy against SOPs.",
-    claims={"ablation": "each of the four LNP steps contributes (accuracy against SOPs)"},
-    output="fig12_lnp_ablation", pending_reason=_PRUNING,
-))
+# Table V, Fig. 10, Fig. 12: registered by their own module (it needs claim_record and mean_sd above)
+from hetnet.reproduce import pruning_items  # noqa: E402,F401

@@ -23,7 +23,7 @@ Examples
 >>> "fig9" in ITEMS and get_item("fig9").paper_item
 'ICLR 2023, Fig. 9 / Table III'
 >>> get_item("table5").pending
-True
+False
 """
 from __future__ import annotations
 

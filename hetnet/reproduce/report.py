@@ -5,7 +5,8 @@ report gives the paper's claim, ours (mean ± sd over the seeds, both sides of
 the comparison), the p-values, the effect size, the verdict of the one rule
 of :func:`hetnet.analysis.paired_comparison`, the mode (a quick record is
 labelled as a smoke test), the seeds, N, backend, versions and wall time,
-and the figure (copied next to the page). Items without a record say
+the item's own table of numbers when its record has one (``report_table``:
+``{"columns": [...], "rows": [[...], ...]}``, e.g. Table V), and the figure (copied next to the page). Items without a record say
 "not run"; pending items say why.
 
 Only the part of the page between :data:`BEGIN` and :data:`END` is written;
@@ -126,6 +127,10 @@ def _item_section(item, record, path, figure) -> list:
                      f"{_number(claim.get('p_value_t'), 2)} | {_number(claim.get('p_value_wilcoxon'), 2)} | "
                      f"{_number(claim.get('effect_size_dz'), 2)} | {verdict} |")
     lines.append("")
+    table = record.get("report_table")
+    if table:   # an item's own table of numbers (mean ± sd over the seeds), e.g. Table V
+        lines += ["| " + " | ".join(table["columns"]) + " |", "|" + "---|" * len(table["columns"])]
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table["rows"]] + [""]
     if figure:
         lines += [f"![{item.paper_item}: ours]({FIGURES}/{figure})", ""]
     return lines

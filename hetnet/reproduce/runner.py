@@ -36,7 +36,7 @@ from hetnet.io import read_json, to_jsonable, write_json, write_tidy_csv, tidy_r
 from hetnet.provenance import provenance
 from hetnet.reproduce.registry import get_item
 
-__all__ = ["seed_path", "output_path", "run_one_seed", "reproduce", "reproduce_all"]
+__all__ = ["seed_path", "output_path", "run_one_seed", "reproduce", "reproduce_all", "current_out"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,21 @@ def output_path(out, item, *, quick: bool, suffix: str = ".json") -> Path:
     return Path(out) / f"{item.output}{'.quick' if quick else ''}{suffix}"
 
 
+#: the output folder of the seed being run in this process (see :func:`current_out`)
+_CURRENT_OUT: list = []
+
+
+def current_out() -> Optional[Path]:
+    """The output folder ``OUT`` of the seed that :func:`run_one_seed` is running in this process, else ``None``.
+
+    Items whose seeds share work (the pruning items) keep it there, beside the seed files.
+
+    >>> current_out() is None
+    True
+    """
+    return _CURRENT_OUT[-1] if _CURRENT_OUT else None
+
+
 def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str) -> dict:
     """Run one seed of item ``name`` and write its record to ``path`` (the function shipped to workers).
 
@@ -62,7 +77,11 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
     """
     item = get_item(name)
     start = time.perf_counter()
-    result = item.run_seed(int(seed), bool(quick), dict(options))
+    _CURRENT_OUT.append(Path(path).parents[2])   # path is OUT/ITEM/MODE/seed-SEED.json
+    try:
+        result = item.run_seed(int(seed), bool(quick), dict(options))
+    finally:
+        _CURRENT_OUT.pop()
     record = {
         "item": name, "seed": int(seed), "quick": bool(quick), "options": to_jsonable(options),
         "result": result, "wall_time_s": time.perf_counter() - start,

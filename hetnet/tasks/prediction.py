@@ -51,7 +51,7 @@ from hetnet.config import HRSNNConfig
 from hetnet.encoding import encode_series, standardise
 from hetnet.readout import MLPReadout, RidgeReadout
 
-__all__ = ["predict_series", "prediction_series", "LYAPUNOV_EXPONENTS"]
+__all__ = ["predict_series", "prediction_series", "split_coverage", "LYAPUNOV_EXPONENTS"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,45 @@ def prediction_series(series, train_steps: int, test_steps: int, washout_steps: 
     scale = values[:train_steps].std(axis=0)
     scale[scale == 0] = 1.0
     return values, scale
+
+
+def split_coverage(values, train_steps: int, test_steps: int) -> float:
+    """Fraction of the test targets with a dimension outside the training range.
+
+    The targets are ``values[train_steps + 1: train_steps + test_steps + 1]``
+    (one-step prediction); the range is the min..max of each dimension over
+    the first ``train_steps`` values. A readout fitted on states of the
+    training range extrapolates on the others: a large fraction makes the
+    NRMSE of any reservoir meaningless.
+
+    Parameters
+    ----------
+    values : array_like, shape (n_steps,) or (n_steps, dims)
+    train_steps, test_steps : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> split_coverage(np.r_[0.0, 2.0, 1.0, 1.0, 3.0], train_steps=2, test_steps=2)   # targets 1.0, 3.0
+    0.5
+    >>> from hetnet.datasets.chaotic import lorenz63
+    >>> round(split_coverage(lorenz63(401, seed=1), 300, 100), 2)   # one wing in training
+    0.5
+    >>> split_coverage(lorenz63(601, seed=1), 500, 100)
+    0.0
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[:, None] if values.ndim == 1 else values
+    if values.ndim != 2 or len(values) < train_steps + test_steps + 1 or train_steps < 1 or test_steps < 1:
+        raise ValueError(f"split_coverage needs >= {train_steps + test_steps + 1} steps and positive train/test "
+                         f"steps; got shape {values.shape}, train {train_steps}, test {test_steps}")
+    train = values[:train_steps]
+    test = values[train_steps + 1: train_steps + test_steps + 1]
+    outside = (test < train.min(axis=0)) | (test > train.max(axis=0))
+    return float(outside.any(axis=1).mean())
 
 
 def _metrics(truth, prediction, scale, dt, lyapunov_exponent):
@@ -179,7 +218,8 @@ def predict_series(
         "vpt_steps", "vpt_time", "vpt_lyapunov_times", "train_nrmse", "mean_rate_hz",
         "spikes_per_neuron", "synchrony", "isi_cv", "fano_factor", "silent_fraction",
         "n_neurons", "n_synapses", "recurrent_sops" (synaptic
-        operations of the frozen run over the whole series), "training_mean_rate_hz", "wall_seconds",
+        operations of the frozen run over the whole series), "training_mean_rate_hz",
+        "test_outside_training_range" (:func:`split_coverage`; above 0.1 a warning is logged), "wall_seconds",
         "predictions", "truth", "frozen"}}`` (``frozen``: the
         :class:`~hetnet.result.SimulationResult` of the frozen run) with ``predictions`` / ``truth`` of shape
         ``(test_steps, dims)``.
@@ -192,6 +232,10 @@ def predict_series(
         raise ValueError(f"mode must be 'one-step' or 'free-running'; got {mode!r}")
     values, scale = prediction_series(series, train_steps, test_steps, washout_steps)
     truth = values[train_steps + 1: train_steps + test_steps + 1]
+    outside = split_coverage(values, train_steps, test_steps)
+    if outside > 0.1:
+        logger.warning("%.0f %% of the test targets lie outside the training range: the readout extrapolates "
+                       "(a longer training window helps)", 100 * outside)
     current_input = standardise(values[: train_steps + test_steps], train_steps)
     report = progress or (lambda message: None)
     results = {}
@@ -257,6 +301,7 @@ def predict_series(
             recurrent_sops=float(synaptic_operations(frozen.total_spike_counts(),
                                                      trained.final_network.recurrent_weights_mV()).recurrent),
             training_mean_rate_hz=float(trained.mean_rate_hz),
+            test_outside_training_range=outside,
             predictions=predictions,
             truth=truth,
             frozen=frozen,
