@@ -207,6 +207,8 @@ def prepare_results_folder(out, config, *, quick: bool, force: bool = False, arg
                            "with other settings are run again", out, mode, shown)
     manifest = manifest or {"written_by": _WRITER, "format": 1, "modes": {}}
     previous = manifest["modes"].get(mode) or {}
+    if previous.get("config") == current and (out / MANIFEST_NAME).exists():
+        return out          # a resume with the manifest's settings: the manifest stays as it is
     manifest["modes"][mode] = {
         "config": current,
         "created": previous.get("created") if previous.get("config") == current else None,
