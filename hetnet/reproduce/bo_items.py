@@ -37,7 +37,7 @@ import tempfile
 import numpy as np
 
 from hetnet.reproduce.items import TWO_VARIANTS, _config, _verdict_title, claim_record, mean_sd
-from hetnet.reproduce.registry import Item, get_item, register
+from hetnet.reproduce.registry import Item, register
 
 __all__ = ["OBJECTIVES", "run_item_campaign", "bo_objectives_seed", "bo_objectives_aggregate", "fig6_seed",
            "fig6_aggregate"]
@@ -85,6 +85,7 @@ def run_item_campaign(base, objective: str, seed: int, options: dict) -> dict:
     Examples
     --------
     >>> from hetnet.config import HRSNNConfig
+    >>> from hetnet.reproduce import get_item
     >>> options = dict(get_item("fig6").quick)
     >>> results = run_item_campaign(HRSNNConfig(n_neurons=12, variant="HeNHeS"), "efficiency", 0,
     ...                             options)  # doctest: +SKIP
@@ -224,6 +225,7 @@ def fig6_seed(seed: int, quick: bool, options: dict) -> dict:
 
     Examples
     --------
+    >>> from hetnet.reproduce import get_item
     >>> record = fig6_seed(0, True, dict(get_item("fig6").quick))  # doctest: +SKIP
     >>> sorted(record["curves"]["HeNHeS"])  # doctest: +SKIP
     ['12', '20']
