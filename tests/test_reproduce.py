@@ -82,7 +82,7 @@ def test_seeds_resume_after_a_deleted_file_and_after_a_kill_midway(toy, tmp_path
 def test_list_names_every_item_and_the_pending_ones(capsys):
     assert main(["reproduce", "--list"]) == 0
     text = capsys.readouterr().out
-    for name in ("fig5", "fig7", "fig8", "fig9", "separation", "table1", "bo_objectives", "table3", "fig6", "table5", "fig10", "fig12"):
+    for name in ("fig5", "fig7", "fig8", "fig9", "separation", "table1", "bo_objectives", "table3", "fig6", "fig4", "table5", "fig10", "fig12"):
         assert f"\n{name} " in f"\n{text}", name
     assert text.count("PENDING") == 3 and "quick:" in text and "full:" in text
 

@@ -63,3 +63,79 @@ def test_fig6_settings_name_the_sizes_and_seeds():
     item = get_item("fig6")
     assert item.full["sizes"] == [100, 2000] and item.seeds_full == 5
     assert max(item.quick["sizes"]) <= 24 and item.quick["budget"] <= 3
+
+
+# --------------------------------------------------------------------------------------------- Fig. 4
+
+from hetnet.config import HRSNNConfig  # noqa: E402
+from hetnet.reproduce.sage_items import (  # noqa: E402
+    FEATURES, fig4_aggregate, fig4_seed, fit_surrogate, spread_config, spread_design)
+
+
+def test_spread_design_is_a_seeded_latin_hypercube_in_range():
+    design = spread_design(10, seed=3)
+    assert design.shape == (10, 6) and np.array_equal(design, spread_design(10, seed=3))
+    assert not np.array_equal(design, spread_design(10, seed=4))
+    for k, name in enumerate(FEATURES):
+        low, high = (0.1, 8.0) if name == "v_th" else (0.05, 1.0)
+        strata = np.floor((design[:, k] - low) / (high - low) * 10).astype(int)
+        assert sorted(strata.tolist()) == list(range(10)), name
+    # columns drawn independently: no two columns ordered alike
+    orders = {tuple(np.argsort(design[:, k])) for k in range(6)}
+    assert len(orders) == 6
+    with pytest.raises(ValueError, match="n_networks must be >= 2"):
+        spread_design(1, 0)
+
+
+def test_spread_config_sets_the_spreads_and_keeps_the_means():
+    base = HRSNNConfig()
+    config = spread_config(base, dict(zip(FEATURES, [0.5, 4.0, 0.25, 1.0, 0.1, 0.2])))
+    for population in ("excitatory", "inhibitory"):
+        section, old = getattr(config, population), getattr(base, population)
+        assert section.tau_m_ms.std / section.tau_m_ms.mean == pytest.approx(0.5)
+        assert section.tau_m_ms.mean == pytest.approx(old.tau_m_ms.mean)
+        assert section.v_th_mV.high - section.v_th_mV.low == pytest.approx(4.0)
+        assert section.v_th_mV.mean == pytest.approx(old.v_th_mV.mean)
+    for name, cv in (("tau_pre_ms", 0.25), ("tau_post_ms", 1.0), ("eta_pre", 0.1), ("eta_post", 0.2)):
+        dist = getattr(config.stdp, name)
+        assert dist.std / dist.mean == pytest.approx(cv) and dist.mean == pytest.approx(getattr(base.stdp, name).mean)
+
+
+def test_surrogate_explains_a_smooth_target_and_not_noise():
+    rng = np.random.default_rng(1)
+    X = rng.random((25, 3))
+    _, r2 = fit_surrogate(X, np.cos(2 * X[:, 1]) + 0.5 * X[:, 2])
+    assert r2 > 0.9
+    _, r2 = fit_surrogate(X, rng.normal(size=25))
+    assert r2 < 0.3
+
+
+def _fake_predict_series(config, series, **kwargs):
+    """NRMSE driven by the tau_m spread, spikes by the eta_post spread (and a little by v_th)."""
+    cv = lambda dist: dist.std / dist.mean  # noqa: E731
+    tau_m, eta_post = cv(config.excitatory.tau_m_ms), cv(config.stdp.eta_post)
+    width = config.excitatory.v_th_mV.high - config.excitatory.v_th_mV.low
+    return {"HeNHeS": {"nrmse": 1.0 - 0.5 * tau_m, "spikes_per_neuron": 10.0 + 8.0 * eta_post ** 2 + 0.1 * width}}
+
+
+def test_fig4_finds_the_parameter_that_drives_each_target(monkeypatch):
+    import hetnet.tasks.prediction as prediction
+
+    monkeypatch.setattr(prediction, "predict_series", _fake_predict_series)
+    options = dict(get_item("fig4").quick, n_networks=16, sage_max_permutations=2000)
+    results = {seed: fig4_seed(seed, True, options) for seed in range(3)}
+    for record in results.values():
+        assert record["sage"]["nrmse"]["ranking"][0] == "tau_m"
+        assert record["sage"]["spikes"]["ranking"][0] == "eta_post"
+        assert record["surrogate_r2_loo"]["nrmse"] > 0.9 and len(record["nrmse"]) == 16
+        values, errors = record["sage"]["nrmse"]["values"], record["sage"]["nrmse"]["std_errors"]
+        assert all(errors[name] >= 0 for name in FEATURES) and values["tau_m"] > 20 * max(
+            abs(values[name]) for name in FEATURES if name != "tau_m")
+    record, figure = fig4_aggregate(results, options)
+    assert {name: claim["verdict"] for name, claim in record["claims"].items()} == {
+        "neuron heterogeneity matters most for performance": "holds",
+        "STDP heterogeneity matters most for spiking": "holds"}
+    assert record["summary"]["nrmse"]["tau_m"]["mean"] > record["summary"]["nrmse"]["eta_post"]["mean"]
+    assert [ax.get_xlabel() for ax in figure.axes] == ["heterogeneity (spread) of"] * 2
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == list(FEATURES)
+    assert len(record["rows"]) == 3 * 2 * 6
