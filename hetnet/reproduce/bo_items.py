@@ -11,8 +11,8 @@ configuration on one-step Lorenz-63 prediction (NRMSE of the reservoir state,
 :func:`hetnet.tasks.prediction.predict_series`, STDP then frozen) beside its
 MC and spikes. The best-so-far curve of each campaign is kept.
 
-``fig6`` (HRSNN paper, Fig. 6): the convergence of the optimiser for HoNHoS
-and HeNHeS at two sizes — one efficiency (E = MC / S) campaign per variant,
+``fig6`` (the combined paper, arXiv 2407.06452, Fig. 6): the convergence of
+the optimiser for HoNHoS and HeNHeS at two sizes — one efficiency (E = MC / S) campaign per variant,
 size and seed (the same optimiser seed for both variants, so their first
 random candidates coincide), the best-so-far E against evaluations, a band
 over seeds per variant and size. The paper states that HeNHeS converges like
@@ -289,7 +289,7 @@ def fig6_aggregate(results: dict, options: dict):
 
 
 register(Item(
-    name="fig6", paper_item="HRSNN paper, Fig. 6 (BO convergence)",
+    name="fig6", paper_item="arXiv 2407.06452, Fig. 6 (BO convergence)",
     description=("Bayesian optimisation of the heterogeneity distributions for the efficiency E = MC / S, one "
                  "campaign per variant (HoNHoS, HeNHeS), size and seed: the best-so-far E against evaluations, "
                  "a band over seeds per variant and size; the spread of the converged E across seeds."),

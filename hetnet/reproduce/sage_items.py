@@ -1,4 +1,4 @@
-"""Which heterogeneity matters for what (HRSNN paper, Fig. 4): SAGE importance of the parameter spreads.
+"""Which heterogeneity matters for what (arXiv 2407.06452, Fig. 4): SAGE importance of the parameter spreads.
 
 The paper computes SAGE values (Covert et al. 2020) of the heterogeneity of
 each parameter — the membrane time constant ``tau_m``, the threshold
@@ -273,7 +273,7 @@ def fig4_aggregate(results: dict, options: dict):
 _SAGE = {"sage_threshold": 0.05, "sage_max_permutations": 4000}
 
 register(Item(
-    name="fig4", paper_item="HRSNN paper, Fig. 4 (SAGE importance)",
+    name="fig4", paper_item="arXiv 2407.06452, Fig. 4 (SAGE importance)",
     description=("A Latin-hypercube sweep of the six heterogeneity spreads (tau_m, v_th, STDP tau_pre, tau_post, "
                  "eta_pre, eta_post) of HeNHeS networks on Lorenz-96 one-step prediction; a Gaussian-process "
                  "surrogate of the NRMSE and of the spike count over the spreads; SAGE values of each spread "

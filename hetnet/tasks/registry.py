@@ -43,7 +43,8 @@ import numpy as np
 
 from hetnet.config import HRSNNConfig
 
-__all__ = ["TASKS", "run_task", "classification_data", "format_task_table", "scalar_metrics", "task_series", "PREDICTION_TASKS", "CLASSIFICATION_TASKS", "DATA_TASKS"]
+__all__ = ["TASKS", "run_task", "classification_data", "format_task_table", "scalar_metrics", "task_series",
+           "PREDICTION_TASKS", "CLASSIFICATION_TASKS", "DATA_TASKS"]
 
 logger = logging.getLogger(__name__)
 
