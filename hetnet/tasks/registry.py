@@ -26,8 +26,10 @@ the numpy runtime with a small network.
 
 Examples
 --------
->>> sorted(TASKS)[:3]
-['digits', 'lorenz63', 'lorenz96']
+>>> sorted(TASKS)[:4]
+['cifar10', 'digits', 'dvs128', 'kth']
+>>> sorted(DATA_TASKS)
+['cifar10', 'dvs128', 'kth', 'shd']
 >>> print(format_task_table({"lorenz63": {"HeNHeS": {"nrmse": 0.5, "vpt_steps": 3}}}))
 task      variant  nrmse   vpt_steps
 lorenz63  HeNHeS   0.5000  3
