@@ -284,7 +284,7 @@ register(Item(
             "heterogeneous STDP parameters play the more critical role in the spike activation"},
     output="fig4_sage_importance",
     quick={"n_neurons": 20, "n_networks": 5, "features": list(FEATURES), "train_steps": 40, "test_steps": 20,
-           **_SAGE, "sage_max_permutations": 512, "backend": "runtime"},
+           **_SAGE, "backend": "runtime"},
     full={"n_neurons": 200, "n_networks": 48, "features": list(FEATURES), "train_steps": 500, "test_steps": 100,
           **_SAGE, "backend": "cpp_standalone"},
     run_seed=fig4_seed, aggregate=fig4_aggregate,
