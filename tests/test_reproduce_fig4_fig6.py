@@ -110,32 +110,52 @@ def test_surrogate_explains_a_smooth_target_and_not_noise():
     assert r2 < 0.3
 
 
+def _spreads(config):
+    cv = lambda dist: dist.std / dist.mean  # noqa: E731
+    return (cv(config.excitatory.tau_m_ms), cv(config.stdp.eta_post),
+            config.excitatory.v_th_mV.high - config.excitatory.v_th_mV.low)
+
+
 def _fake_predict_series(config, series, **kwargs):
     """NRMSE driven by the tau_m spread, spikes by the eta_post spread (and a little by v_th)."""
-    cv = lambda dist: dist.std / dist.mean  # noqa: E731
-    tau_m, eta_post = cv(config.excitatory.tau_m_ms), cv(config.stdp.eta_post)
-    width = config.excitatory.v_th_mV.high - config.excitatory.v_th_mV.low
+    tau_m, eta_post, width = _spreads(config)
     return {"HeNHeS": {"nrmse": 1.0 - 0.5 * tau_m, "spikes_per_neuron": 10.0 + 8.0 * eta_post ** 2 + 0.1 * width}}
 
 
+def _fake_classify(config, data, **kwargs):
+    """The spike-pattern stand-in: the error follows the v_th width, the spikes the eta_post spread."""
+    _, eta_post, width = _spreads(config)
+    return {"HeNHeS": {"accuracy": 0.5 + 0.05 * width, "spikes_per_sample": 100.0 - 60.0 * eta_post}}
+
+
 def test_fig4_finds_the_parameter_that_drives_each_target(monkeypatch):
+    import hetnet.tasks.classification as classification
     import hetnet.tasks.prediction as prediction
 
     monkeypatch.setattr(prediction, "predict_series", _fake_predict_series)
-    options = dict(get_item("fig4").quick, n_networks=16, sage_max_permutations=2000)
-    results = {seed: fig4_seed(seed, True, options) for seed in range(3)}
+    monkeypatch.setattr(classification, "classify", _fake_classify)
+    options = dict(get_item("fig4").full, n_networks=12, sage_max_permutations=1000, n_neurons=20, train_steps=40,
+                   test_steps=20)
+    assert options["tasks"] == ["lorenz96", "spike-patterns"]
+    results = {seed: fig4_seed(seed, False, options) for seed in range(3)}
+    top = {"lorenz96": ("tau_m", "eta_post"), "spike-patterns": ("v_th", "eta_post")}
     for record in results.values():
-        assert record["sage"]["nrmse"]["ranking"][0] == "tau_m"
-        assert record["sage"]["spikes"]["ranking"][0] == "eta_post"
-        assert record["surrogate_r2_loo"]["nrmse"] > 0.9 and len(record["nrmse"]) == 16
-        values, errors = record["sage"]["nrmse"]["values"], record["sage"]["nrmse"]["std_errors"]
-        assert all(errors[name] >= 0 for name in FEATURES) and values["tau_m"] > 20 * max(
-            abs(values[name]) for name in FEATURES if name != "tau_m")
+        assert len(record["design"]) == 12
+        for task, (performance, spikes) in top.items():
+            entry = record[task]
+            assert entry["sage"]["performance"]["ranking"][0] == performance
+            assert entry["sage"]["spikes"]["ranking"][0] == spikes
+            assert entry["surrogate_r2_loo"]["performance"] > 0.9 and len(entry["performance"]) == 12
+            values = entry["sage"]["performance"]["values"]
+            assert all(error >= 0 for error in entry["sage"]["performance"]["std_errors"].values())
+            assert values[performance] > 20 * max(abs(values[name]) for name in FEATURES if name != performance)
     record, figure = fig4_aggregate(results, options)
     assert {name: claim["verdict"] for name, claim in record["claims"].items()} == {
-        "neuron heterogeneity matters most for performance": "holds",
-        "STDP heterogeneity matters most for spiking": "holds"}
-    assert record["summary"]["nrmse"]["tau_m"]["mean"] > record["summary"]["nrmse"]["eta_post"]["mean"]
-    assert [ax.get_xlabel() for ax in figure.axes] == ["heterogeneity (spread) of"] * 2
+        f"{claim} ({task})": "holds" for task in top
+        for claim in ("neuron heterogeneity matters most for performance", "STDP heterogeneity matters most for spiking")}
+    summary = record["summary"]["lorenz96"]["performance"]
+    assert summary["tau_m"]["mean"] > summary["eta_post"]["mean"] and summary["tau_m"]["estimator_se"] > 0
+    assert len(figure.axes) == 4 and [ax.get_xlabel() for ax in figure.axes] == ["heterogeneity (spread) of"] * 4
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == list(FEATURES)
-    assert len(record["rows"]) == 3 * 2 * 6
+    assert "NRMSE" in figure.axes[0].get_ylabel() and "1 - accuracy" in figure.axes[2].get_ylabel()
+    assert len(record["rows"]) == 3 * 2 * 2 * 6

@@ -15,9 +15,12 @@ The item ``fig4``, per seed:
    ``tau_m`` (E and I alike) and of the four STDP parameters, in
    ``[CV_LOW, CV_HIGH]``, and the width of the uniform ``v_th`` (mV) in
    ``[WIDTH_LOW, WIDTH_HIGH]``; the means stay the configuration's;
-2. each network on Lorenz-96 one-step prediction
+2. each network on each task of ``tasks``: Lorenz-96 one-step prediction
    (:func:`hetnet.tasks.prediction.predict_series`, STDP then frozen, ridge
-   readout): the test NRMSE and the spikes per neuron per step;
+   readout; the test NRMSE and the spikes per neuron of the frozen run) and
+   the spike-pattern benchmark, a stand-in for SHD offline
+   (:func:`hetnet.tasks.classification.classify`; the test error 1 - accuracy
+   and the spikes per sample) — the *performance* and the *spikes* targets;
 3. a surrogate of each target over the six spreads (a Gaussian process with
    one length scale per spread on the design's unit cube; its leave-one-out
    R^2 says how much of the target it explains);
@@ -25,12 +28,11 @@ The item ``fig4``, per seed:
    networks (:func:`hetnet.analysis.sage_values`, squared error, the
    design's rows as the background), with their standard errors.
 
-The claims are tested across seeds on the mean SAGE value of the neuron
-spreads (``tau_m``, ``v_th``) against the mean of the STDP spreads: greater
-for the NRMSE ("neuron heterogeneity matters most for performance"),
-smaller for the spike count ("STDP heterogeneity matters most for the
-spiking activity"). The SHD half of the figure is not part of the item (no
-file offline).
+The claims are tested per task across seeds on the mean SAGE value of the
+neuron spreads (``tau_m``, ``v_th``) against the mean of the STDP spreads:
+greater for the performance ("neuron heterogeneity matters most for
+performance"), smaller for the spike count ("STDP heterogeneity matters most
+for the spiking activity"). The quick mode runs Lorenz-96 only.
 
 Examples
 --------
@@ -45,10 +47,10 @@ import warnings
 
 import numpy as np
 
-from hetnet.reproduce.items import _config, _verdict_title, claim_record, mean_sd
+from hetnet.reproduce.items import _config, _patterns, _verdict_title, claim_record, mean_sd
 from hetnet.reproduce.registry import Item, register
 
-__all__ = ["FEATURES", "NEURON_FEATURES", "STDP_FEATURES", "TARGETS", "spread_design", "spread_config",
+__all__ = ["FEATURES", "NEURON_FEATURES", "STDP_FEATURES", "TARGETS", "TASKS", "spread_design", "spread_config",
            "fit_surrogate", "fig4_seed", "fig4_aggregate"]
 
 logger = logging.getLogger(__name__)
@@ -57,8 +59,14 @@ logger = logging.getLogger(__name__)
 FEATURES = ("tau_m", "v_th", "tau_pre", "tau_post", "eta_pre", "eta_post")
 NEURON_FEATURES = ("tau_m", "v_th")
 STDP_FEATURES = ("tau_pre", "tau_post", "eta_pre", "eta_post")
-#: target -> the per-network metric of :func:`hetnet.tasks.prediction.predict_series` it is read from
-TARGETS = {"nrmse": "nrmse", "spikes": "spikes_per_neuron"}
+#: the two targets explained, for every task
+TARGETS = ("performance", "spikes")
+#: task -> what each target is there
+TASKS = {
+    "lorenz96": {"performance": "Lorenz-96 one-step NRMSE", "spikes": "spikes per neuron (frozen run)"},
+    "spike-patterns": {"performance": "spike-pattern test error (1 - accuracy)",
+                       "spikes": "spikes per sample (frozen run)"},
+}
 #: range of the Gamma spreads (coefficient of variation) and of the v_th width (mV)
 CV_LOW, CV_HIGH = 0.05, 1.0
 WIDTH_LOW, WIDTH_HIGH = 0.1, 8.0
@@ -175,50 +183,77 @@ def fit_surrogate(unit_features: np.ndarray, targets: np.ndarray, seed: int = 0)
     return model, r2
 
 
+def _evaluate(task: str, config, options: dict, seed: int, data) -> dict:
+    """``{"performance": ..., "spikes": ...}`` of one network on ``task`` (see :data:`TASKS`)."""
+    if task == "lorenz96":
+        from hetnet.tasks.prediction import predict_series
+
+        series, dt, exponent = data
+        train_steps = int(options["train_steps"])
+        metrics = predict_series(config, series, train_steps=train_steps, test_steps=int(options["test_steps"]),
+                                 variants=["HeNHeS"], washout_steps=min(50, train_steps // 4), dt=dt,
+                                 lyapunov_exponent=exponent)["HeNHeS"]
+        return {"performance": float(metrics["nrmse"]), "spikes": float(metrics["spikes_per_neuron"])}
+    from hetnet.tasks.classification import classify
+
+    metrics = classify(config, data, variants=["HeNHeS"], seed=seed)["HeNHeS"]
+    return {"performance": 1.0 - float(metrics["accuracy"]), "spikes": float(metrics["spikes_per_sample"])}
+
+
+def _task_data(task: str, options: dict, config, seed: int):
+    """The data every network of one seed sees: the Lorenz-96 series or the spike patterns."""
+    if task == "lorenz96":
+        from hetnet.tasks.registry import task_series
+
+        return task_series("lorenz96", int(options["train_steps"]) + int(options["test_steps"]) + 1, seed=seed)
+    if task == "spike-patterns":
+        return _patterns(options, config, seed)
+    raise ValueError(f"fig4 task must be one of {', '.join(TASKS)}; got {task!r}")
+
+
 def fig4_seed(seed: int, quick: bool, options: dict) -> dict:
-    """The spread sweep on Lorenz-96, the two surrogates and their SAGE values; one seed.
+    """The spread sweep on each task, the surrogates of both targets and their SAGE values; one seed.
 
     Returns
     -------
     dict
-        ``features``, ``design`` (rows of spreads), ``nrmse`` and ``spikes``
-        (one value per network), and per target ``sage`` (the
-        :meth:`hetnet.analysis.SageResult.to_dict`) and ``surrogate_r2_loo``.
+        ``features``, ``design`` (rows of spreads, shared by the tasks) and,
+        per task, ``{"performance": [...], "spikes": [...]}`` (one value per
+        network), ``sage`` (per target, :meth:`hetnet.analysis.SageResult.to_dict`)
+        and ``surrogate_r2_loo`` (per target).
 
     Examples
     --------
     >>> from hetnet.reproduce import get_item
     >>> record = fig4_seed(0, True, dict(get_item("fig4").quick))  # doctest: +SKIP
-    >>> sorted(record["sage"])  # doctest: +SKIP
-    ['nrmse', 'spikes']
+    >>> sorted(record["lorenz96"]["sage"])  # doctest: +SKIP
+    ['performance', 'spikes']
     """
     from hetnet.analysis import sage_values
-    from hetnet.tasks.prediction import predict_series
-    from hetnet.tasks.registry import task_series
 
     features = list(options["features"])
     design = spread_design(int(options["n_networks"]), seed, features)
     base = _config(options, seed, variant="HeNHeS")
-    train_steps, test_steps = int(options["train_steps"]), int(options["test_steps"])
-    series, dt, exponent = task_series("lorenz96", train_steps + test_steps + 1, seed=seed)
-    measured = {target: [] for target in TARGETS}
-    for number, row in enumerate(design):
-        config = spread_config(base, dict(zip(features, row)))
-        logger.info("fig4 seed %d: network %d/%d", seed, number + 1, len(design))
-        metrics = predict_series(config, series, train_steps=train_steps, test_steps=test_steps, variants=["HeNHeS"],
-                                 washout_steps=min(50, train_steps // 4), dt=dt, lyapunov_exponent=exponent)["HeNHeS"]
-        for target, key in TARGETS.items():
-            measured[target].append(float(metrics[key]))
     low, high = design.min(axis=0), design.max(axis=0)
     unit = (design - low) / np.where(high > low, high - low, 1.0)
-    record = {"features": features, "design": design.tolist(), **measured, "sage": {}, "surrogate_r2_loo": {}}
-    for target in TARGETS:
-        surrogate, r2 = fit_surrogate(unit, measured[target], seed=seed)
-        result = sage_values(surrogate.predict, unit, np.asarray(measured[target]), background=unit,
-                             feature_names=features, threshold=float(options["sage_threshold"]),
-                             max_permutations=int(options["sage_max_permutations"]), seed=seed)
-        record["sage"][target] = result.to_dict()
-        record["surrogate_r2_loo"][target] = r2
+    record = {"features": features, "design": design.tolist()}
+    for task in options["tasks"]:
+        data = _task_data(task, options, base, seed)
+        measured = {target: [] for target in TARGETS}
+        for number, row in enumerate(design):
+            logger.info("fig4 seed %d, %s: network %d/%d", seed, task, number + 1, len(design))
+            values = _evaluate(task, spread_config(base, dict(zip(features, row))), options, seed, data)
+            for target in TARGETS:
+                measured[target].append(values[target])
+        entry = {**measured, "sage": {}, "surrogate_r2_loo": {}}
+        for target in TARGETS:
+            surrogate, r2 = fit_surrogate(unit, measured[target], seed=seed)
+            result = sage_values(surrogate.predict, unit, np.asarray(measured[target]), background=unit,
+                                 feature_names=features, threshold=float(options["sage_threshold"]),
+                                 max_permutations=int(options["sage_max_permutations"]), seed=seed)
+            entry["sage"][target] = result.to_dict()
+            entry["surrogate_r2_loo"][target] = r2
+        record[task] = entry
     return record
 
 
@@ -228,46 +263,51 @@ def _group_mean(sage: dict, group) -> float:
 
 
 def fig4_aggregate(results: dict, options: dict):
-    """SAGE values per target and feature (mean ± sd over seeds), the two group claims, the bar figure."""
+    """SAGE values per task, target and feature (mean ± sd over seeds), the group claims, the bar figure."""
     from hetnet.plotting import new_figure, seeds_label
 
-    seeds = list(results)
+    seeds, tasks = list(results), list(options["tasks"])
     features = list(options["features"])
-    summary, claims, rows, groups = {}, {}, [], {}
-    figure, axes = new_figure(1, len(TARGETS), figsize=(6 * len(TARGETS), 4.5), squeeze=False)
-    labels = {"nrmse": "Lorenz-96 one-step NRMSE", "spikes": "spikes per neuron (frozen run)"}
-    for ax, target in zip(axes[0], TARGETS):
-        sage = [results[s]["sage"][target] for s in seeds]
-        values = np.array([[entry["values"][name] for name in features] for entry in sage])
-        errors = np.array([[entry["std_errors"][name] for name in features] for entry in sage])
-        summary[target] = {name: {**mean_sd(values[:, k]), "estimator_se": float(np.sqrt(np.mean(errors[:, k] ** 2)))}
-                           for k, name in enumerate(features)}
-        summary[target]["surrogate_r2_loo"] = mean_sd([results[s]["surrogate_r2_loo"][target] for s in seeds])
-        groups[target] = {"neuron": [_group_mean(entry, NEURON_FEATURES) for entry in sage],
-                          "stdp": [_group_mean(entry, STDP_FEATURES) for entry in sage]}
-        # one seed: the estimator's error; several: the spread over seeds
-        bars = values.std(axis=0, ddof=1) if len(seeds) > 1 else errors[0]
-        colours = ["C0" if name in NEURON_FEATURES else "C1" for name in features]
-        ax.bar(features, values.mean(axis=0), yerr=bars, color=colours, capsize=3)
-        ax.axhline(0.0, color="0.5", linewidth=0.8)
-        ax.set(xlabel="heterogeneity (spread) of", ylabel=f"SAGE value (squared error of {labels[target]})",
-               title=f"{labels[target]}: {seeds_label(len(seeds), 'mean ± sd' if len(seeds) > 1 else '± SAGE s.e.')}")
-        for s, entry in zip(seeds, sage):
-            rows += [{"seed": s, "target": target, "feature": name, "sage": entry["values"][name],
-                      "std_error": entry["std_errors"][name], "converged": entry["converged"]} for name in features]
-    axes[0][0].legend(handles=[axes[0][0].patches[0], axes[0][0].patches[-1]], labels=["neuron", "STDP"], fontsize=8)
-    if "nrmse" in groups:
-        claims["neuron heterogeneity matters most for performance"] = claim_record(
-            groups["nrmse"]["neuron"], groups["nrmse"]["stdp"], "greater", a="neuron spreads", b="STDP spreads",
-            metric="mean SAGE value for the NRMSE")
-    if "spikes" in groups:
-        claims["STDP heterogeneity matters most for spiking"] = claim_record(
+    summary, claims, rows = {}, {}, []
+    figure, axes = new_figure(len(tasks), len(TARGETS), figsize=(6 * len(TARGETS), 4.5 * len(tasks)), squeeze=False)
+    colours = ["C0" if name in NEURON_FEATURES else "C1" for name in features]
+    for task, task_axes in zip(tasks, axes):
+        summary[task], groups = {}, {}
+        for ax, target in zip(task_axes, TARGETS):
+            label = TASKS[task][target]
+            sage = [results[s][task]["sage"][target] for s in seeds]
+            values = np.array([[entry["values"][name] for name in features] for entry in sage])
+            errors = np.array([[entry["std_errors"][name] for name in features] for entry in sage])
+            summary[task][target] = {
+                name: {**mean_sd(values[:, k]), "estimator_se": float(np.sqrt(np.mean(errors[:, k] ** 2)))}
+                for k, name in enumerate(features)}
+            summary[task][target]["surrogate_r2_loo"] = mean_sd(
+                [results[s][task]["surrogate_r2_loo"][target] for s in seeds])
+            groups[target] = {"neuron": [_group_mean(entry, NEURON_FEATURES) for entry in sage],
+                              "stdp": [_group_mean(entry, STDP_FEATURES) for entry in sage]}
+            # one seed: the estimator's error; several: the spread over seeds
+            bars = values.std(axis=0, ddof=1) if len(seeds) > 1 else errors[0]
+            ax.bar(features, values.mean(axis=0), yerr=bars, color=colours, capsize=3)
+            ax.axhline(0.0, color="0.5", linewidth=0.8)
+            what = "mean ± sd" if len(seeds) > 1 else "± SAGE s.e."
+            ax.set(xlabel="heterogeneity (spread) of", ylabel=f"SAGE value (squared error of {label})",
+                   title=f"{label}: {seeds_label(len(seeds), what)}")
+            for s, entry in zip(seeds, sage):
+                rows += [{"seed": s, "task": task, "target": target, "feature": name,
+                          "sage": entry["values"][name], "std_error": entry["std_errors"][name],
+                          "converged": entry["converged"]} for name in features]
+        claims[f"neuron heterogeneity matters most for performance ({task})"] = claim_record(
+            groups["performance"]["neuron"], groups["performance"]["stdp"], "greater", a="neuron spreads",
+            b="STDP spreads", metric=f"mean SAGE value for the {TASKS[task]['performance']}")
+        claims[f"STDP heterogeneity matters most for spiking ({task})"] = claim_record(
             groups["spikes"]["stdp"], groups["spikes"]["neuron"], "greater", a="STDP spreads", b="neuron spreads",
-            metric="mean SAGE value for the spike count")
-    summary["groups"] = {target: {group: mean_sd(values) for group, values in by.items()}
-                         for target, by in groups.items()}
+            metric=f"mean SAGE value for the {TASKS[task]['spikes']}")
+        summary[task]["groups"] = {target: {group: mean_sd(values) for group, values in by.items()}
+                                   for target, by in groups.items()}
+    first = axes[0][0]
+    first.legend(handles=[first.patches[0], first.patches[-1]], labels=["neuron", "STDP"], fontsize=8)
     _verdict_title(figure, claims)
-    return {"summary": summary, "claims": claims, "features": features, "rows": rows}, figure
+    return {"summary": summary, "claims": claims, "features": features, "tasks": tasks, "rows": rows}, figure
 
 
 _SAGE = {"sage_threshold": 0.05, "sage_max_permutations": 4000}
@@ -275,17 +315,19 @@ _SAGE = {"sage_threshold": 0.05, "sage_max_permutations": 4000}
 register(Item(
     name="fig4", paper_item="arXiv 2407.06452, Fig. 4 (SAGE importance)",
     description=("A Latin-hypercube sweep of the six heterogeneity spreads (tau_m, v_th, STDP tau_pre, tau_post, "
-                 "eta_pre, eta_post) of HeNHeS networks on Lorenz-96 one-step prediction; a Gaussian-process "
-                 "surrogate of the NRMSE and of the spike count over the spreads; SAGE values of each spread "
-                 "with their standard errors."),
-    claims={"neuron heterogeneity matters most for performance":
+                 "eta_pre, eta_post) of HeNHeS networks on Lorenz-96 one-step prediction and on the spike-pattern "
+                 "benchmark (a stand-in for SHD); a Gaussian-process surrogate of the performance (NRMSE, test "
+                 "error) and of the spike count over the spreads; SAGE values of each spread with their standard "
+                 "errors."),
+    claims={"neuron heterogeneity matters most for performance ({task})":
             "tau_m has the greatest SAGE value for the performance: heterogeneity in the neuron dynamics improves it",
-            "STDP heterogeneity matters most for spiking":
+            "STDP heterogeneity matters most for spiking ({task})":
             "heterogeneous STDP parameters play the more critical role in the spike activation"},
     output="fig4_sage_importance",
-    quick={"n_neurons": 20, "n_networks": 5, "features": list(FEATURES), "train_steps": 40, "test_steps": 20,
-           **_SAGE, "backend": "runtime"},
-    full={"n_neurons": 200, "n_networks": 48, "features": list(FEATURES), "train_steps": 500, "test_steps": 100,
-          **_SAGE, "backend": "cpp_standalone"},
+    quick={"n_neurons": 20, "n_networks": 5, "features": list(FEATURES), "tasks": ["lorenz96"],
+           "train_steps": 40, "test_steps": 20, "n_classes": 4, "per_class": 6, **_SAGE, "backend": "runtime"},
+    full={"n_neurons": 200, "n_networks": 48, "features": list(FEATURES), "tasks": list(TASKS),
+          "train_steps": 500, "test_steps": 100, "n_classes": 4, "per_class": 20, **_SAGE,
+          "backend": "cpp_standalone"},
     run_seed=fig4_seed, aggregate=fig4_aggregate,
 ))
