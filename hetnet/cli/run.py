@@ -47,10 +47,11 @@ def register(subparsers):
                         help="recurrent neurons (the same as --set n_neurons=N)")
     parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
                         help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
-                             "sunspots, santafe-laser; classification of digits, spike-patterns, synthetic-events (offline, "
-                             "synthetic moving shapes), and shd, dvs128, kth, cifar10 (need --data)")
+                             "sunspots, santafe-laser; classification of digits, spike-patterns, synthetic-events "
+                             "(offline, synthetic moving shapes), and shd, dvs128, kth, cifar10 (need --data)")
     parser.add_argument("--data", default=None, metavar="PATH",
-                        help="local data for tasks that need it: " + "; ".join(f"{task}: {what}" for task, what in _DATA_TASKS.items()))
+                        help="local data for tasks that need it: "
+                             + "; ".join(f"{task}: {what}" for task, what in _DATA_TASKS.items()))
     parser.add_argument("--mode", choices=("one-step", "free-running"), default="one-step",
                         help="prediction tasks: teacher-forced one-step or free-running forecast (default: %(default)s)")
     parser.add_argument("--train-steps", type=integer(low=10), default=None, metavar="T",
