@@ -136,9 +136,11 @@ def spread_config(base, spreads: dict):
             fields["v_th_mV"] = Uniform(centre - half, centre + half)
         if fields:
             changes[population] = fields
-    stdp = {f"{name}_ms" if name.startswith("tau") else name: gamma(getattr(base.stdp, f"{name}_ms" if
-                                                                        name.startswith("tau") else name), cv)
-            for name, cv in spreads.items() if name in STDP_FEATURES}
+    stdp = {}
+    for name in STDP_FEATURES:
+        if name in spreads:
+            field = f"{name}_ms" if name.startswith("tau") else name
+            stdp[field] = gamma(getattr(base.stdp, field), spreads[name])
     if stdp:
         changes["stdp"] = stdp
     return base.replace(**changes)
