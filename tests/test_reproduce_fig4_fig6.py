@@ -157,5 +157,6 @@ def test_fig4_finds_the_parameter_that_drives_each_target(monkeypatch):
     assert summary["tau_m"]["mean"] > summary["eta_post"]["mean"] and summary["tau_m"]["estimator_se"] > 0
     assert len(figure.axes) == 4 and [ax.get_xlabel() for ax in figure.axes] == ["heterogeneity (spread) of"] * 4
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == list(FEATURES)
-    assert "NRMSE" in figure.axes[0].get_ylabel() and "1 - accuracy" in figure.axes[2].get_ylabel()
+    assert "NRMSE" in figure.axes[0].get_title() and "1 - accuracy" in figure.axes[2].get_title()
+    assert figure.axes[0].get_ylabel() == "SAGE value (squared error removed)"
     assert len(record["rows"]) == 3 * 2 * 2 * 6

@@ -292,7 +292,7 @@ def fig4_aggregate(results: dict, options: dict):
             ax.bar(features, values.mean(axis=0), yerr=bars, color=colours, capsize=3)
             ax.axhline(0.0, color="0.5", linewidth=0.8)
             what = "mean ± sd" if len(seeds) > 1 else "± SAGE s.e."
-            ax.set(xlabel="heterogeneity (spread) of", ylabel=f"SAGE value (squared error of {label})",
+            ax.set(xlabel="heterogeneity (spread) of", ylabel="SAGE value (squared error removed)",
                    title=f"{label}: {seeds_label(len(seeds), what)}")
             for s, entry in zip(seeds, sage):
                 rows += [{"seed": s, "task": task, "target": target, "feature": name,
