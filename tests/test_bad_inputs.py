@@ -150,7 +150,7 @@ RUN_CASES = [
     ("empty-variants", ["--variants", ","], UsageError, 2, ["--variants", "','", "comma-separated list"]),
     ("shd-without-data", ["--task", "shd"], UsageError, 2, ["--data", "None", "needs --data PATH"]),
     ("data-ignored", ["--data", "series.csv"], UsageError, 2,
-     ["--data", "'series.csv'", "task 'lorenz63' reads no data file", "task(s) shd only"]),
+     ["--data", "'series.csv'", "task 'lorenz63' reads no data file", "task(s) shd, dvs128, kth, cifar10 only"]),
     ("train-steps", ["--train-steps", "5"], ARGPARSE, 2, ["--train-steps", "'5'", "must be an integer >= 10"]),
     ("test-steps", ["--test-steps", "1"], ARGPARSE, 2, ["--test-steps", "'1'", "must be an integer >= 2"]),
     ("washout", ["--washout-steps", "600"], UsageError, 2, ["--washout-steps", "600", "must be < --train-steps - 1 = 499"]),

@@ -29,7 +29,7 @@ def test_spike_patterns_are_jittered_templates():
 
 def test_task_table_and_registry_errors():
     assert set(TASKS) == {"lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots", "santafe-laser",
-                          "digits", "spike-patterns", "shd"}
+                          "digits", "spike-patterns", "shd", "synthetic-events", "dvs128", "kth", "cifar10"}
     table = format_task_table({"digits": {"HoNHoS": {"accuracy": 0.5}, "HeNHeS": {"accuracy": 0.75}}})
     lines = table.splitlines()
     assert lines[0].split() == ["task", "variant", "accuracy"]

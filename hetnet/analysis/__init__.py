@@ -19,6 +19,7 @@ prediction                        :func:`rmse`, :func:`nrmse`, :func:`valid_pred
 energy                            :func:`synaptic_operations`, :func:`energy`, :func:`sop_ratio`
 Lyapunov                          :func:`lyapunov_spectrum`, :func:`network_lyapunov`,
                                   :func:`kaplan_yorke_dimension`
+feature importance (SAGE)         :func:`sage_values` -> :class:`SageResult`
 ================================  ==========================================
 """
 
@@ -46,6 +47,7 @@ from .prediction import (
     rmse,
     valid_prediction_time,
 )
+from .sage import SageResult, sage_values
 from .separation import effective_rank, singular_values
 from .statistics import PairedComparison, best_so_far, paired_comparison
 from .spikes import (
@@ -64,6 +66,9 @@ from .spikes import (
 )
 
 __all__ = [
+    # feature importance
+    "SageResult",
+    "sage_values",
     # separation
     "effective_rank",
     "singular_values",

@@ -21,6 +21,7 @@ import numpy as np
 from hetnet.cli._args import common_options, config_from_args, explicit_fields, integer, new_run_folder, quiet
 from hetnet.config import VARIANTS, HRSNNConfig, config_to_toml
 from hetnet.errors import UsageError
+from hetnet.tasks.registry import DATA_TASKS
 
 __all__ = ["register", "run_command", "format_table"]
 
@@ -31,8 +32,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_BACKEND = "auto"
 _QUICK = {"n_neurons": 100, "washout_steps": 20, "train_steps": 150, "test_steps": 40}
 _DEFAULT_STEPS = {"washout_steps": 50, "train_steps": 500, "test_steps": 100}
-#: tasks that read the file given with --data
-_DATA_TASKS = ("shd",)
+#: tasks that read the file given with --data (task -> what PATH must be)
+_DATA_TASKS = DATA_TASKS
 
 
 def register(subparsers):
@@ -49,9 +50,11 @@ def register(subparsers):
                         help="recurrent neurons (the same as --set n_neurons=N)")
     parser.add_argument("--task", default="lorenz63", choices=sorted(_task_names()),
                         help="task (default: %(default)s): prediction of lorenz63, rossler, lorenz96, mackey-glass, "
-                             "sunspots, santafe-laser; classification of digits, spike-patterns, shd (needs --data)")
+                             "sunspots, santafe-laser; classification of digits, spike-patterns, synthetic-events "
+                             "(offline, synthetic moving shapes), and shd, dvs128, kth, cifar10 (need --data)")
     parser.add_argument("--data", default=None, metavar="PATH",
-                        help="local data file for tasks that need one (shd: an SHD HDF5 file)")
+                        help="local data for tasks that need it: "
+                             + "; ".join(f"{task}: {what}" for task, what in _DATA_TASKS.items()))
     parser.add_argument("--mode", choices=("one-step", "free-running"), default="one-step",
                         help="prediction tasks: teacher-forced one-step or free-running forecast (default: %(default)s)")
     parser.add_argument("--train-steps", type=integer(low=10), default=None, metavar="T",
@@ -288,8 +291,7 @@ def run_command(args) -> int:
         raise UsageError("--data", args.data, f"task {args.task!r} reads no data file; --data is read by the "
                          f"task(s) {', '.join(_DATA_TASKS)} only")
     if args.data is None and args.task in _DATA_TASKS:
-        raise UsageError("--data", None, f"task {args.task!r} needs --data PATH to its data file "
-                         "(shd: an SHD HDF5 file, e.g. shd_train.h5)")
+        raise UsageError("--data", None, f"task {args.task!r} needs --data PATH to {_DATA_TASKS[args.task]}")
     if args.task in PREDICTION_TASKS:
         _steps(args)  # usage errors before the run folder is touched
     backend, backend_record = _backend_used(config.backend)

@@ -30,6 +30,7 @@ from hetnet.datasets.files import (
     load_shd,
 )
 from hetnet.datasets.packaged import load_co2, load_digits, load_santafe_laser, load_sunspots
+from hetnet.datasets.synthetic_events import make_moving_shapes, motion_direction_deg
 
 __all__ = [
     "DatasetError",
@@ -52,4 +53,6 @@ __all__ = [
     "load_cifar",
     "load_csv_series",
     "frame_differences",
+    "make_moving_shapes",
+    "motion_direction_deg",
 ]

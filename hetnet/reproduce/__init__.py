@@ -13,13 +13,14 @@ Examples
 --------
 >>> from hetnet.reproduce import ITEMS, runnable_items
 >>> runnable_items()
-['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'table5', 'fig10', 'fig12', 'bo_objectives', 'table3']
+['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'table5', 'fig10', 'fig12', 'bo_objectives', 'fig6', 'fig4', 'table3']
 >>> [name for name, item in ITEMS.items() if item.pending]
 []
 """
 from hetnet.reproduce.registry import ITEMS, Item, get_item, register, runnable_items
 from hetnet.reproduce import items  # noqa: F401  (registers the items)
-from hetnet.reproduce import bo_items  # noqa: F401  (registers the BO objective ablation)
+from hetnet.reproduce import bo_items  # noqa: F401  (registers the BO objective ablation and Fig. 6)
+from hetnet.reproduce import sage_items  # noqa: F401  (registers Fig. 4, the SAGE importance)
 from hetnet.reproduce import gradient_items  # noqa: F401  (registers Table III with the gradient-trained rows)
 from hetnet.reproduce.runner import output_path, reproduce, reproduce_all, seed_path
 from hetnet.reproduce.report import write_report, report_text

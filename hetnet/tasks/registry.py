@@ -12,14 +12,24 @@
   logistic readout): ``digits`` (scikit-learn, pooled 2x2 to 16 pixels),
   ``spike-patterns`` (jittered templates), ``shd`` (``--data`` HDF5 file,
   700 units pooled by 7, times squeezed x0.1 so 1 s fits 100 ms).
+- event and video classification (same protocol): ``synthetic-events``
+  (offline, *synthetic*: shapes moving in 4 directions on a 128x128 on/off
+  sensor, :func:`hetnet.datasets.make_moving_shapes`; a stand-in for DVS128),
+  ``dvs128`` (``--data`` the DVS128 Gesture folder in tonic's layout),
+  ``kth`` (``--data`` the KTH class folders of ``.npy`` / ``.avi`` videos, frame
+  differences) and ``cifar10`` (``--data`` the ``cifar-10-batches-py`` folder,
+  grey, pooled 4x4 to 64 pixels). Events are pooled 16x16 pixels to 128
+  channels. :data:`DATA_TASKS` names the file each ``--data`` task reads.
 
 ``quick`` shrinks the data so a task runs in about a minute per variant on
 the numpy runtime with a small network.
 
 Examples
 --------
->>> sorted(TASKS)[:3]
-['digits', 'lorenz63', 'lorenz96']
+>>> sorted(TASKS)[:4]
+['cifar10', 'digits', 'dvs128', 'kth']
+>>> sorted(DATA_TASKS)
+['cifar10', 'dvs128', 'kth', 'shd']
 >>> print(format_task_table({"lorenz63": {"HeNHeS": {"nrmse": 0.5, "vpt_steps": 3}}}))
 task      variant  nrmse   vpt_steps
 lorenz63  HeNHeS   0.5000  3
@@ -35,12 +45,21 @@ import numpy as np
 
 from hetnet.config import HRSNNConfig
 
-__all__ = ["TASKS", "run_task", "classification_data", "format_task_table", "scalar_metrics", "task_series", "PREDICTION_TASKS", "CLASSIFICATION_TASKS"]
+__all__ = ["TASKS", "run_task", "classification_data", "format_task_table", "scalar_metrics", "task_series",
+           "PREDICTION_TASKS", "CLASSIFICATION_TASKS", "DATA_TASKS"]
 
 logger = logging.getLogger(__name__)
 
 PREDICTION_TASKS = ("lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots", "santafe-laser")
-CLASSIFICATION_TASKS = ("digits", "spike-patterns", "shd")
+CLASSIFICATION_TASKS = ("digits", "spike-patterns", "shd", "synthetic-events", "dvs128", "kth", "cifar10")
+
+#: task -> what its ``--data PATH`` must be (the tasks that read a local file)
+DATA_TASKS = {
+    "shd": "an SHD HDF5 file, e.g. shd_train.h5",
+    "dvs128": "the DVS128 Gesture folder in tonic's layout (holding ibmGestureTrain/<user>_<lighting>/<label>.npy)",
+    "kth": "the KTH folder of class folders (boxing/, handclapping/, ... each of .npy or .avi videos)",
+    "cifar10": "the CIFAR-10 python folder cifar-10-batches-py (data_batch_1..5, test_batch, batches.meta)",
+}
 
 
 def _series(name: str, n_steps: int, seed: int):
@@ -104,7 +123,8 @@ def run_task(
     config : HRSNNConfig
     variants : sequence of str
     data_path : str or Path, optional
-        Required by ``shd`` (an SHD HDF5 file); ignored otherwise.
+        Required by the tasks of :data:`DATA_TASKS` (``shd``, ``dvs128``,
+        ``kth``, ``cifar10``); ignored otherwise.
     quick : bool
         Smaller data for a fast check.
     progress : callable, optional
@@ -151,13 +171,16 @@ def classification_data(name: str, config, *, data_path=None, quick: bool = Fals
 
     Parameters
     ----------
-    name : {"digits", "spike-patterns", "shd"}
+    name : str
+        One of :data:`CLASSIFICATION_TASKS`.
     config : hetnet.config.HRSNNConfig
-        For the presentation time of spike data.
+        For the presentation time of spike and event data.
     data_path : str or pathlib.Path, optional
-        The SHD HDF5 file (required for ``"shd"``).
+        The local data of a task in :data:`DATA_TASKS` (required there).
     quick : bool
-        A stratified subset of about 60 samples (digits, SHD) or 8 per class (spike patterns).
+        A stratified subset of about 60 samples (digits, SHD, CIFAR-10), 8 per class (spike
+        patterns), 6 per class (synthetic events), 3 videos per class (KTH) or the first 66
+        DVS128 samples (6 recordings of the 11 gestures; 440 without ``quick``).
     seed : int
         Seed of the subset and of the generated patterns.
 
@@ -190,17 +213,51 @@ def classification_data(name: str, config, *, data_path=None, quick: bool = Fals
 
         return make_spike_patterns(n_classes=4, samples_per_class=8 if quick else 25,
                                    duration_ms=config.input.present_ms, seed=seed), {}
+    if name in DATA_TASKS and data_path is None:
+        raise UsageError("--data", None, f"task {name!r} needs --data PATH to {DATA_TASKS[name]}")
+    if name in _EVENT_AND_VIDEO_TASKS:
+        return _event_and_video_data(name, config, data_path, quick, seed)
     if name == "shd":
         from hetnet.datasets import load_shd
 
-        if data_path is None:
-            raise UsageError("--data", None, "task 'shd' needs --data PATH to an SHD HDF5 file (e.g. shd_train.h5)")
         data = load_shd(data_path)
         if quick and len(data) > 60:
             keep, _ = stratified_split(data.labels, 60 / len(data), seed=seed)
             data = data.subset(keep)
         return data, {"channel_pool": 7, "time_scale": config.input.present_ms / 1000.0}
     raise UsageError("--task", name, "is not a classification task")
+
+
+_EVENT_AND_VIDEO_TASKS = ("synthetic-events", "dvs128", "kth", "cifar10")
+#: events: 16x16 pixels per channel (128 channels from 128x128x2); at most this many events per sample
+_EVENT_POOL, _MAX_EVENTS = 16, 1500
+#: DVS128 Gesture recordings last about 6 s: squeezed into the presentation window
+_DVS_RECORDING_MS = 6000.0
+
+
+def _event_and_video_data(name: str, config, data_path, quick: bool, seed: int):
+    """Data and encoder options of ``synthetic-events``, ``dvs128``, ``kth`` and ``cifar10``."""
+    from hetnet.datasets import DatasetError, load_cifar, load_dvs_gesture, load_kth, make_moving_shapes
+
+    present_ms = config.input.present_ms
+    if name == "synthetic-events":
+        data = make_moving_shapes(n_classes=4, samples_per_class=6 if quick else 25, duration_ms=present_ms,
+                                  seed=seed)
+        return data, {"pool": _EVENT_POOL, "max_events_per_sample": _MAX_EVENTS, "seed": seed}
+    if name == "dvs128":
+        # files come recording by recording, each with all 11 gestures: the first ones are balanced, and
+        # reading only them keeps memory small (a recording holds up to 10^6 events)
+        data = load_dvs_gesture(data_path, train=True, max_samples=66 if quick else 440)
+        return data, {"pool": _EVENT_POOL, "time_scale": present_ms / _DVS_RECORDING_MS,
+                      "max_events_per_sample": _MAX_EVENTS, "seed": seed}
+    if name == "kth":
+        data = load_kth(data_path, max_per_class=3 if quick else 25, max_frames=20 if quick else 60)
+        return data, {"pool": 16}
+    data = load_cifar(data_path, train=True, max_samples=600 if quick else 3000, grey=True)
+    if data.n_classes != 10:
+        raise DatasetError(f"{data_path}: holds {data.n_classes} classes, not CIFAR-10's 10; task 'cifar10' expects "
+                           f"{DATA_TASKS['cifar10']}")
+    return _at_most(data, 60 if quick else 1000, seed), {"pool": 4}
 
 
 def _format(value) -> str:
