@@ -168,3 +168,25 @@ def test_seeds_fan_out_over_a_process_pool(tmp_path):
     pids = {read_json(seed_path(tmp_path, "separation", seed, quick=True))["provenance"]["pid"] for seed in (0, 1)}
     assert len(pids) == 2 and os.getpid() not in pids
     assert set(record["claims"]) == {"rank(HeNHeS) > rank(HoNHoS)", "MC(HeNHeS) > MC(HoNHoS)"}
+
+
+def test_data_option_reaches_the_items_that_read_it(monkeypatch, tmp_path, capsys):
+    """``--data csv=PATH:COLUMN`` becomes the pruning items' real series; the wrong item or form is a usage error."""
+    import hetnet.reproduce as package
+
+    seen = {}
+
+    def fake(name, *, options=None, **_):
+        seen[name] = dict(options or {})
+        return {"seeds": [0], "claims": {}}
+
+    monkeypatch.setattr(package, "reproduce", fake)
+    assert main(["reproduce", "table5", "fig10", "--quick", "--data", "csv=/data/my:series.csv:speed",
+                 "--out", str(tmp_path / "a")]) == 0
+    assert seen["table5"] == seen["fig10"] == {"data": "/data/my:series.csv", "column": "speed"}
+    assert main(["reproduce", "table1", "--quick", "--data", "shd=/x.h5", "--out", str(tmp_path / "b")]) == 0
+    assert seen["table1"] == {"data": {"shd": "/x.h5"}}
+    capsys.readouterr()
+    assert main(["reproduce", "fig9", "--quick", "--data", "csv=/x.csv:c", "--out", str(tmp_path / "c")]) == 2
+    assert "read by table5, fig10, fig12 only" in capsys.readouterr().err
+    assert main(["reproduce", "table5", "--quick", "--data", "csv=/x.csv", "--out", str(tmp_path / "d")]) == 2

@@ -55,6 +55,7 @@ examples:
   hetnet reproduce all --quick --out /tmp/smoke
   hetnet reproduce fig9 --quick --set input.current_scale_mV=40 --out /tmp/scale40
   hetnet reproduce table1 --data shd=/data/shd_train.h5
+  hetnet reproduce table5 --data csv=/data/wind.csv:speed
   hetnet reproduce --report
 """
 
@@ -91,7 +92,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="run the seeds in a local process pool of K workers (default: one after the other)")
     engine.add_argument("--dask", metavar="ADDRESS", help="run the seeds on the Dask cluster at ADDRESS")
     parser.add_argument("--data", action="append", default=[], metavar="NAME=PATH",
-                        help="a data file for table1 (shd=PATH); repeatable")
+                        help="a data file: shd=PATH for table1; csv=PATH:COLUMN for the pruning items (table5, "
+                             "fig10, fig12: a user's series, e.g. a stock price or wind speed, in place of the "
+                             "shipped real series); repeatable")
     parser.set_defaults(func=run_reproduce)
     return parser
 
@@ -118,10 +121,29 @@ def _data_option(values) -> dict:
     data = {}
     for value in values:
         name, _, path = value.partition("=")
-        if not path or name not in ("shd",):
-            raise UsageError("--data", value, "give NAME=PATH with NAME shd (DVS128 and KTH are not wired yet)")
+        if not path or name not in _DATA_ITEMS:
+            raise UsageError("--data", value, "give shd=PATH (table1) or csv=PATH:COLUMN (table5, fig10, fig12)")
+        if name == "csv":
+            path, _, column = path.rpartition(":")
+            if not path or not column:
+                raise UsageError("--data", value, "give csv=PATH:COLUMN, the CSV file and the column to predict")
+            path = (path, column)
         data[name] = path
     return data
+
+
+#: ``--data`` name -> the items that read it
+_DATA_ITEMS = {"shd": ("table1",), "csv": ("table5", "fig10", "fig12")}
+
+
+def _data_settings(name: str, data: dict) -> dict:
+    """The settings of item ``name`` that ``--data`` gives."""
+    if name == "table1" and "shd" in data:
+        return {"data": {"shd": data["shd"]}}
+    if name in _DATA_ITEMS["csv"] and "csv" in data:
+        path, column = data["csv"]
+        return {"data": path, "column": column}
+    return {}
 
 
 def _item_options(item, config, explicit, quick: bool) -> dict:
@@ -165,14 +187,14 @@ def run_reproduce(args) -> int:
         if item.pending:
             raise UsageError("item", name, f"is not runnable yet: {item.pending_reason}")
     data = _data_option(args.data)
-    if data and "table1" not in names:
-        raise UsageError("--data", args.data, "only the item table1 reads data files")
+    for kind in data:
+        if not set(_DATA_ITEMS[kind]) & set(names):
+            raise UsageError("--data", args.data, f"{kind}= is read by {', '.join(_DATA_ITEMS[kind])} only")
     explicit = explicit_fields(args, config_file=False) | ({"backend"} if args.backend else set())
     options = {}
     for name in names:
         options[name] = _item_options(get_item(name), config, explicit, args.quick)
-        if data and name == "table1":
-            options[name]["data"] = data
+        options[name].update(_data_settings(name, data))
     out = new_run_folder(argparse.Namespace(out=None), "reproduce") if args.out is None else Path(args.out)
     refuse_busy_folder(out)
     prepare_results_folder(out, config, quick=args.quick, force=args.force, argv=sys.argv[1:])
