@@ -173,19 +173,30 @@ def _try_lock(path: Path):
     return handle
 
 
-def is_in_use(path: Path) -> bool:
-    """Whether a process holds the build in ``path`` (:func:`hold_build`) or is compiling it."""
+@contextlib.contextmanager
+def _both_locks(path: Path):
+    """Inside the block, whether this process holds both locks of the build in ``path`` (taken without waiting).
+
+    ``False`` when another process holds either (:func:`hold_build`, or compiling); the locks are
+    released when the block ends.
+    """
     handles = []
     try:
         for name in (IN_USE_LOCK_NAME, BUILD_LOCK_NAME):
             handle = _try_lock(path / name)
             if handle is None:
-                return True
+                break
             handles.append(handle)
-        return False
+        yield len(handles) == 2
     finally:
         for handle in handles:
             handle.close()
+
+
+def is_in_use(path: Path) -> bool:
+    """Whether a process holds the build in ``path`` (:func:`hold_build`) or is compiling it."""
+    with _both_locks(path) as free:
+        return not free
 
 
 def list_builds(root: Path | None = None, *, check_use: bool = True) -> list:
@@ -304,18 +315,11 @@ def remove_build(path: Path) -> bool:
     path = Path(path)
     if not path.is_dir():
         return False
-    handles = []
-    try:
-        for name in (IN_USE_LOCK_NAME, BUILD_LOCK_NAME):
-            handle = _try_lock(path / name)
-            if handle is None:
-                return False
-            handles.append(handle)
+    with _both_locks(path) as free:
+        if not free:
+            return False
         doomed = path.with_name(f"{_REMOVING_PREFIX}{path.name}-{uuid.uuid4().hex[:8]}")
         os.rename(path, doomed)
-    finally:
-        for handle in handles:
-            handle.close()
     shutil.rmtree(doomed, ignore_errors=True)
     return True
 

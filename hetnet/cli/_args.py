@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 __all__ = ["integer", "number", "assignment", "quiet", "common_options", "verbosity_options", "config_from_args",
-           "explicit_fields", "new_run_folder", "refuse_busy_folder", "DEFAULT_OUT_ROOT", "SEED_RANGE"]
+           "explicit_fields", "new_run_folder", "refuse_busy_folder", "require_action", "DEFAULT_OUT_ROOT", "SEED_RANGE"]
 
 #: where a command writes when --out is not given: DEFAULT_OUT_ROOT/<command>-<date>-<time>
 DEFAULT_OUT_ROOT = "hetnet-results"
@@ -266,3 +266,20 @@ def new_run_folder(args, command: str) -> Path:
 def quiet() -> bool:
     """True under ``--quiet``: the command prints no information or progress lines (results and errors only)."""
     return logging.getLogger("hetnet").level >= logging.WARNING
+
+
+def require_action(parser, actions: str) -> None:
+    """Make ``hetnet COMMAND`` without an action print the usage and exit with status 2.
+
+    ``actions`` names them for the message (``"show or check"``).
+    """
+    import sys
+
+    from hetnet.errors import EXIT_USAGE
+
+    def no_action(args) -> int:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: choose an action: {actions}", file=sys.stderr)
+        return EXIT_USAGE
+
+    parser.set_defaults(func=no_action)

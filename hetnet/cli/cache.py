@@ -27,7 +27,7 @@ import logging
 import sys
 import time
 
-from hetnet.cli._args import number, quiet, verbosity_options
+from hetnet.cli._args import number, quiet, require_action, verbosity_options
 
 __all__ = ["register", "info_command", "clear_command", "format_size"]
 
@@ -54,16 +54,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                        help="only builds last used more than DAYS days ago (a number >= 0; default: every build)")
     verbosity_options(clear)
     clear.set_defaults(func=clear_command)
-    parser.set_defaults(func=lambda args: _no_action(parser))
+    require_action(parser, "info or clear")
     return parser
 
-
-def _no_action(parser) -> int:
-    from hetnet.errors import EXIT_USAGE
-
-    parser.print_usage(sys.stderr)
-    print("hetnet cache: error: choose an action: info or clear", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def format_size(n_bytes: int) -> str:

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
-from hetnet.cli._args import common_options, config_from_args, verbosity_options
+from hetnet.cli._args import common_options, config_from_args, require_action, verbosity_options
 
 __all__ = ["register", "show_command", "check_command"]
 
@@ -49,16 +48,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE", help="TOML configuration file")
     verbosity_options(check)
     check.set_defaults(func=check_command)
-    parser.set_defaults(func=lambda args: _no_action(parser))
+    require_action(parser, "show or check")
     return parser
 
-
-def _no_action(parser) -> int:
-    from hetnet.errors import EXIT_USAGE
-
-    parser.print_usage(sys.stderr)
-    print("hetnet config: error: choose an action: show or check", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def show_command(args) -> int:
