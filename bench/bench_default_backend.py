@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import statistics
 import json
 import os
 import platform
@@ -52,12 +53,6 @@ def run_once(backend: str, cache: Path, extra=()) -> dict:
     choice = [record.get("backend_choice") for record in results.get("simulation", {}).values()]
     return {"backend": backend, "wall_seconds": wall, "metrics": metrics, "backend_used": used,
             "backend_choice": choice[0] if choice else None}
-
-
-def _median(values):
-    values = sorted(values)
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else 0.5 * (values[middle - 1] + values[middle])
 
 
 def main(argv=None) -> int:
@@ -104,10 +99,10 @@ def main(argv=None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "runs": runs,
         "cold_standalone_seconds": cold["wall_seconds"],
-        "median_runtime_seconds": _median([r["wall_seconds"] for r in runtime]),
-        "median_warm_standalone_seconds": _median([r["wall_seconds"] for r in warm]),
+        "median_runtime_seconds": statistics.median([r["wall_seconds"] for r in runtime]),
+        "median_warm_standalone_seconds": statistics.median([r["wall_seconds"] for r in warm]),
         "paired_ratios_runtime_over_warm": ratios,
-        "median_ratio_runtime_over_warm": _median(ratios),
+        "median_ratio_runtime_over_warm": statistics.median(ratios),
         "target_ratio": 2.5,
         "standalone_results_identical_cold_and_warm": identical_standalone,
         "results_identical_runtime_and_standalone": identical_backends,

@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import statistics
 import json
 import os
 import platform
@@ -69,12 +70,6 @@ def worker(lean: bool, n: int) -> int:
     return 0
 
 
-def _median(values):
-    values = sorted(values)
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else 0.5 * (values[middle - 1] + values[middle])
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=500)
@@ -108,12 +103,12 @@ def main(argv=None) -> int:
         process.wait(timeout=120)
     summary = {}
     for side, records in runs.items():
-        summary[side] = {key: _median([record[key] for record in records])
+        summary[side] = {key: statistics.median([record[key] for record in records])
                          for key in ("wall_seconds", "loop_seconds", "binary_seconds", "fixed_seconds",
                                      "binary_fixed_seconds")}
         summary[side].update(results_files=ready[side]["results_files"], results_bytes=ready[side]["results_bytes"],
                              recompiled=any(record["compiled"] for record in records))
-    paired = {key: _median([b[key] - a[key] for b, a in zip(runs["before"], runs["after"])])
+    paired = {key: statistics.median([b[key] - a[key] for b, a in zip(runs["before"], runs["after"])])
               for key in ("fixed_seconds", "binary_fixed_seconds", "wall_seconds")}
     import brian2
     import numpy
