@@ -21,10 +21,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import statistics
 import json
 import os
-import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,19 +83,14 @@ def main(argv=None) -> int:
     ratios = [a["wall_seconds"] / b["wall_seconds"] for a, b in zip(runtime, warm)]
     identical_standalone = all(r["metrics"] == cold["metrics"] for r in warm)
     identical_backends = all(r["metrics"] == runtime[0]["metrics"] for r in runs)
-    import brian2
-    import numpy
-
-    from hetnet import __version__
+    from hetnet.io import write_json
+    from hetnet.provenance import provenance
 
     report = {
         "what": "hetnet run (default task, default options) per backend, fresh process each; cold = empty build "
                 "cache (compiles the plastic and the frozen program), warm = cached binaries",
-        "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
-                    "load_average_before": load_before, "load_average_after": os.getloadavg()},
-        "versions": {"hetnet": __version__, "brian2": brian2.__version__, "numpy": numpy.__version__,
-                     "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "provenance": provenance(backend="runtime, cpp_standalone"),   # versions, machine, date
+        "load_average_before": load_before, "load_average_after": os.getloadavg(),
         "runs": runs,
         "cold_standalone_seconds": cold["wall_seconds"],
         "median_runtime_seconds": statistics.median([r["wall_seconds"] for r in runtime]),
@@ -107,7 +101,7 @@ def main(argv=None) -> int:
         "standalone_results_identical_cold_and_warm": identical_standalone,
         "results_identical_runtime_and_standalone": identical_backends,
     }
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     log(f"runtime {report['median_runtime_seconds']:.1f} s, warm standalone "
         f"{report['median_warm_standalone_seconds']:.1f} s (ratio {report['median_ratio_runtime_over_warm']:.2f}), "
         f"cold {cold['wall_seconds']:.1f} s; identical: standalone {identical_standalone}, "

@@ -23,10 +23,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import statistics
 import json
 import os
-import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,21 +109,16 @@ def main(argv=None) -> int:
                              recompiled=any(record["compiled"] for record in records))
     paired = {key: statistics.median([b[key] - a[key] for b, a in zip(runs["before"], runs["after"])])
               for key in ("fixed_seconds", "binary_fixed_seconds", "wall_seconds")}
-    import brian2
-    import numpy
-
-    from hetnet import __version__
+    from hetnet.io import write_json
+    from hetnet.provenance import provenance
 
     report = {
         "what": f"fixed cost of one cpp_standalone re-run (frozen synapses), N = {args.n}, {N_INPUT} Poisson inputs "
                 f"at {RATE_HZ} Hz, {DURATION_STEPS * STEP_MS / 1000:g} s; fixed = simulate wall - network loop, "
                 "binary_fixed = binary wall - network loop; before = every array written back (Brian2), "
                 "after = only the arrays hetnet reads (hetnet.backends.lean_results)",
-        "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
-                    "load_average_before": load_before, "load_average_after": os.getloadavg()},
-        "versions": {"hetnet": __version__, "brian2": brian2.__version__, "numpy": numpy.__version__,
-                     "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "provenance": provenance(backend="cpp_standalone"),   # versions, machine, date
+        "load_average_before": load_before, "load_average_after": os.getloadavg(),
         "rounds": args.rounds,
         "medians": summary,
         "median_paired_saving_seconds": paired,
@@ -132,7 +126,7 @@ def main(argv=None) -> int:
                        and runs["before"][0]["n_spikes"] == runs["after"][0]["n_spikes"],
         "runs": runs,
     }
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     print(f"fixed cost median: before {summary['before']['fixed_seconds'] * 1e3:.1f} ms, after "
           f"{summary['after']['fixed_seconds'] * 1e3:.1f} ms (paired saving {paired['fixed_seconds'] * 1e3:.1f} ms); "
           f"binary fixed: before {summary['before']['binary_fixed_seconds'] * 1e3:.1f} ms, after "
