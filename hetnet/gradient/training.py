@@ -239,7 +239,8 @@ def train_network(network, stimulus, loss_of_states: Callable, readout: dict, op
         returned parameters are those of the lowest training loss seen (the
         training loss only, never test data): after the last epoch unless a
         later step made it worse, so an oscillating or diverging run cannot
-        end on its worst point.
+        end on its worst point. With minibatches (classification) only the
+        start and the end are compared on the full training loss.
     readout : dict
         The trained readout parameters (numpy).
     """
