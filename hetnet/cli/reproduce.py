@@ -115,6 +115,10 @@ def format_list() -> str:
     return "\n".join(lines)
 
 
+#: ``--data`` name -> the items that read it
+_DATA_ITEMS = {"shd": ("table1",), "csv": ("table5", "fig10", "fig12")}
+
+
 def _data_option(values) -> dict:
     from hetnet.errors import UsageError
 
@@ -130,10 +134,6 @@ def _data_option(values) -> dict:
             path = (path, column)
         data[name] = path
     return data
-
-
-#: ``--data`` name -> the items that read it
-_DATA_ITEMS = {"shd": ("table1",), "csv": ("table5", "fig10", "fig12")}
 
 
 def _data_settings(name: str, data: dict) -> dict:
