@@ -35,6 +35,7 @@ def make_spike_patterns(
     rate_hz: float = 20.0,
     jitter_ms: float = 4.0,
     seed: int = 0,
+    same_counts: bool = False,
 ) -> LabelledData:
     """Seeded jittered spike-pattern dataset.
 
@@ -52,6 +53,11 @@ def make_spike_patterns(
     jitter_ms : float
         Standard deviation of the Gaussian jitter of each spike.
     seed : int
+    same_counts : bool
+        If true, every template has the same number of spikes on each channel
+        (one Poisson draw shared by the classes); only the spike times differ,
+        so a readout of the input's spike counts is at chance and a class can
+        be told only from timing.
 
     Returns
     -------
@@ -65,8 +71,9 @@ def make_spike_patterns(
         raise ValueError("duration_ms and rate_hz must be > 0 and jitter_ms >= 0")
     generator = np.random.default_rng(seed)
     templates = []
+    shared = generator.poisson(rate_hz * duration_ms / 1000.0, n_channels) if same_counts else None
     for _ in range(n_classes):
-        counts = generator.poisson(rate_hz * duration_ms / 1000.0, n_channels)
+        counts = shared if same_counts else generator.poisson(rate_hz * duration_ms / 1000.0, n_channels)
         units = np.repeat(np.arange(n_channels), counts)
         times = generator.uniform(0.0, duration_ms, units.size)
         templates.append((times, units))
@@ -80,5 +87,5 @@ def make_spike_patterns(
             labels.append(label)
     return LabelledData(
         samples, np.array(labels), tuple(f"pattern {k}" for k in range(n_classes)), "spikes",
-        {"templates": templates, "jitter_ms": jitter_ms, "duration_ms": duration_ms},
+        {"templates": templates, "jitter_ms": jitter_ms, "duration_ms": duration_ms, "same_counts": same_counts},
     )
