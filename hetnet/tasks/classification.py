@@ -37,7 +37,8 @@ from hetnet.encoding import (
     encode_videos,
 )
 
-__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_metrics"]
+__all__ = ["classify", "encode_labelled", "sample_states", "split_and_encode", "classification_metrics",
+           "input_readout_accuracy"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,64 @@ def sample_states(result, stimulus) -> np.ndarray:
     return np.array([counts[start:stop].sum(axis=0) for start, stop in stimulus.sample_steps], dtype=float)
 
 
+def _split(labels, train_fraction: float, training_fraction: float, seed: int):
+    """``(train, test)`` indices: the stratified split, then ``training_fraction`` of the training part."""
+    if not 0 < training_fraction <= 1:
+        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
+    train, test = stratified_split(labels, train_fraction, seed=seed)
+    if training_fraction < 1:
+        keep, _ = stratified_split(labels[train], training_fraction, seed=seed + 1)
+        train = train[keep]
+    return train, test
+
+
+def input_readout_accuracy(data: LabelledData, *, duration_ms: float, bin_ms: float, train_fraction: float = 0.7,
+                           training_fraction: float = 1.0, seed: int = 0) -> float:
+    """Test accuracy of the classification readout fitted on the *input* itself, without a network.
+
+    The reference of a classification result: each spike sample becomes its
+    spike counts per channel and time bin of ``bin_ms`` over ``[0,
+    duration_ms)`` (``bin_ms = duration_ms``: counts only, no timing), and the
+    same readout as :func:`classify` (standardised multinomial logistic
+    regression) is fitted on the same split (same ``train_fraction``,
+    ``training_fraction`` and ``seed``). A network earns its keep when its
+    accuracy exceeds this one.
+
+    Parameters
+    ----------
+    data : LabelledData
+        ``kind="spikes"``.
+    duration_ms, bin_ms : float
+        Window and bin width (ms), ``0 < bin_ms <= duration_ms``.
+    train_fraction, training_fraction : float
+    seed : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from hetnet.tasks.spike_patterns import make_spike_patterns
+    >>> data = make_spike_patterns(n_classes=3, samples_per_class=10, seed=0, same_counts=True)
+    >>> input_readout_accuracy(data, duration_ms=100.0, bin_ms=10.0, seed=0) > 1 / 3
+    True
+    """
+    if data.kind != "spikes":
+        raise ValueError(f"input_readout_accuracy needs spike samples; got kind {data.kind!r}")
+    if not 0 < bin_ms <= duration_ms:
+        raise ValueError(f"need 0 < bin_ms <= duration_ms; got bin_ms={bin_ms}, duration_ms={duration_ms}")
+    n_bins = int(np.ceil(duration_ms / bin_ms))
+    features = np.zeros((len(data), data.samples[0].n_units * n_bins))
+    for row, sample in enumerate(data.samples):
+        inside = (sample.times_ms >= 0) & (sample.times_ms < duration_ms)
+        bins = (sample.times_ms[inside] // bin_ms).astype(np.int64)
+        np.add.at(features[row], sample.units[inside] * n_bins + bins, 1.0)
+    train, test = _split(data.labels, train_fraction, training_fraction, seed)
+    model = logistic_readout().fit(features[train], data.labels[train])
+    return float(np.mean(model.predict(features[test]) == data.labels[test]))
+
+
 def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction: float = 0.7,
                      training_fraction: float = 1.0, encoder_options: Optional[dict] = None, seed: int = 0):
     """The stratified train / test split of ``data`` and its encoded stimuli (all samples, training samples).
@@ -119,12 +178,7 @@ def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction:
     >>> len(train), len(test), len(training.sample_steps)
     (6, 4, 6)
     """
-    if not 0 < training_fraction <= 1:
-        raise ValueError(f"training_fraction must lie in (0, 1]; got {training_fraction}")
-    train, test = stratified_split(data.labels, train_fraction, seed=seed)
-    if training_fraction < 1:
-        keep, _ = stratified_split(data.labels[train], training_fraction, seed=seed + 1)
-        train = train[keep]
+    train, test = _split(data.labels, train_fraction, training_fraction, seed)
     options = dict(encoder_options or {})
     if data.kind in ("spikes", "events"):
         options.setdefault("resolution_ms", config.dt_ms)
