@@ -27,6 +27,27 @@ def test_spike_patterns_are_jittered_templates():
         make_spike_patterns(n_classes=1)
 
 
+def test_same_counts_templates_differ_only_in_timing_and_the_input_reference_sees_it():
+    from hetnet.tasks.classification import input_readout_accuracy
+
+    data = make_spike_patterns(n_classes=4, samples_per_class=10, n_channels=20, jitter_ms=0.0, seed=3,
+                               same_counts=True)
+    counts = [np.bincount(units, minlength=20) for _, units in data.metadata["templates"]]
+    for other in counts[1:]:
+        np.testing.assert_array_equal(other, counts[0])
+    assert not np.array_equal(data.metadata["templates"][0][0], data.metadata["templates"][1][0])
+    # without jitter the samples of a class are identical copies of its template: counts alone carry nothing
+    # (every feature row is the same, so the readout predicts one class: exactly chance on a balanced test set),
+    # the counts per 10 ms bin separate the templates
+    assert input_readout_accuracy(data, duration_ms=100.0, bin_ms=100.0, seed=0) == pytest.approx(0.25)
+    assert input_readout_accuracy(data, duration_ms=100.0, bin_ms=10.0, seed=0) == 1.0
+    # the default draws counts per class: counts alone separate them
+    distinct = make_spike_patterns(n_classes=4, samples_per_class=10, n_channels=20, jitter_ms=0.0, seed=3)
+    assert input_readout_accuracy(distinct, duration_ms=100.0, bin_ms=100.0, seed=0) == 1.0
+    with pytest.raises(ValueError, match="bin_ms"):
+        input_readout_accuracy(data, duration_ms=100.0, bin_ms=0.0)
+
+
 def test_task_table_and_registry_errors():
     assert set(TASKS) == {"lorenz63", "rossler", "lorenz96", "mackey-glass", "sunspots", "santafe-laser",
                           "digits", "spike-patterns", "shd", "synthetic-events", "dvs128", "kth", "cifar10"}

@@ -91,13 +91,19 @@ def _input_reference(data, config, seed: int, training_fraction: float = 1.0) ->
                                   training_fraction=training_fraction, seed=seed)
 
 
-def _line_plot(ax, xs, by_variant: dict, n_seeds: int, *, xlabel: str, ylabel: str, chance=None, log_x=False):
+def _line_plot(ax, xs, by_variant: dict, n_seeds: int, *, xlabel: str, ylabel: str, chance=None, log_x=False,
+               reference=None):
+    """Mean ± sd against ``xs`` per variant; ``reference``: ``{x: mean_sd}`` of the input readout (dashed)."""
     from hetnet.plotting import seeds_label
 
     for variant, values in by_variant.items():
         means = [values[x]["mean"] for x in xs]
         sds = [values[x]["sd"] for x in xs]
         ax.errorbar(xs, means, yerr=sds if n_seeds > 1 else None, marker="o", capsize=3, label=variant)
+    if reference is not None:
+        ax.errorbar(xs, [reference[x]["mean"] for x in xs], yerr=[reference[x]["sd"] for x in xs] if n_seeds > 1
+                    else None, color="0.3", linestyle=":", marker=".", capsize=2,
+                    label=f"input readout, no network ({INPUT_REFERENCE_BIN_MS:g} ms bins)")
     if chance is not None:
         ax.axhline(chance, color="0.4", linestyle="--", linewidth=1, label=f"chance {chance:.2f}")
     if log_x:
@@ -134,12 +140,31 @@ def _accuracy_summary(acc: dict, keys, label: str) -> dict:
     return {v: {f"accuracy[{label}={k}]": mean_sd(acc[v][k]) for k in keys} for v in TWO_VARIANTS}
 
 
-def _accuracy_record(results: dict, keys, label: str, summary: dict, claims: dict, figure):
-    """``(record, figure)`` of an accuracy item: the verdicts in the figure's title, one tidy row per (seed, variant)."""
+def _pm(stats: dict, digits: int = 3) -> str:
+    return f"{stats['mean']:.{digits}f} ± {stats['sd']:.{digits}f}"
+
+
+def _accuracy_record(results: dict, keys, label: str, summary: dict, claims: dict, figure, chance: float):
+    """``(record, figure)`` of an accuracy item: the verdicts in the figure's title, one tidy row per (seed,
+    variant), and the report's table of accuracy per key beside the input reference and chance."""
     _verdict_title(figure, claims)
     rows = [{"seed": s, "variant": v, **{f"accuracy[{label}={k}]": results[s]["accuracy"][v][k] for k in keys}}
             for s in results for v in TWO_VARIANTS]
-    return {"summary": summary, "claims": claims, "rows": rows}, figure
+    reference = summary["input reference"]
+    table = {"columns": [label, *(f"{v} accuracy" for v in TWO_VARIANTS),
+                         f"input readout, no network ({INPUT_REFERENCE_BIN_MS:g} ms bins)", "chance"],
+             "rows": [[k, *(_pm(summary[v][f"accuracy[{label}={k}]"]) for v in TWO_VARIANTS),
+                       _pm(reference[f"accuracy[{label}={k}]"]), f"{chance:.3f}"] for k in keys]}
+    return {"summary": summary, "claims": claims, "rows": rows, "report_table": table}, figure
+
+
+def _reference_summary(results: dict, keys, label: str) -> dict:
+    """``{"accuracy[LABEL=KEY]": mean_sd}`` of the seeds' input references (one value per seed, or one per key)."""
+    def value(seed, key):
+        reference = results[seed]["input_reference"]
+        return reference[key] if isinstance(reference, dict) else reference
+
+    return {f"accuracy[{label}={k}]": mean_sd([value(s, k) for s in results]) for k in keys}
 
 
 # --------------------------------------------------------------------------------------------- Fig. 5
@@ -171,15 +196,17 @@ def fig5_aggregate(results: dict, options: dict):
     }
     summary = _accuracy_summary(acc, sizes, "N")
     summary["gap"] = {f"accuracy[N={n}]": mean_sd(gap[n]) for n in sizes}
+    summary["input reference"] = _reference_summary(results, sizes, "N")
     figure, axes = new_figure(1, 2, figsize=(10, 4))
     xs = [int(n) for n in sizes]
     _line_plot(axes[0], xs, {v: {int(n): summary[v][f"accuracy[N={n}]"] for n in sizes} for v in TWO_VARIANTS},
                len(seeds), xlabel="recurrent neurons N", ylabel="test accuracy (spike patterns)",
-               chance=1.0 / options["n_classes"], log_x=True)
+               chance=1.0 / options["n_classes"], log_x=True,
+               reference={int(n): summary["input reference"][f"accuracy[N={n}]"] for n in sizes})
     _line_plot(axes[1], xs, {"HeNHeS - HoNHoS": {int(n): summary["gap"][f"accuracy[N={n}]"] for n in sizes}},
                len(seeds), xlabel="recurrent neurons N", ylabel="accuracy gap HeNHeS - HoNHoS", log_x=True)
     axes[1].axhline(0.0, color="0.6", linewidth=0.8)
-    return _accuracy_record(results, sizes, "N", summary, claims, figure)
+    return _accuracy_record(results, sizes, "N", summary, claims, figure, 1.0 / options["n_classes"])
 
 
 register(Item(
@@ -245,6 +272,7 @@ def fig7_aggregate(results: dict, options: dict):
                    **{f"{key}[C x{c}, w x{w}]": {"mean": float(grid[v][key][i, j])}
                       for key in ("accuracy", "active_fraction") for i, c in enumerate(cs) for j, w in enumerate(ws)}}
                for v in TWO_VARIANTS}
+    summary["input reference"] = {"accuracy": mean_sd([results[s]["input_reference"] for s in seeds])}
     figure, axes = new_figure(2, 2, figsize=(10, 7.5), squeeze=False)
     for row, (key, label) in enumerate((("accuracy", "test accuracy"), ("active_fraction", "active neurons (fraction)"))):
         for col, variant in enumerate(TWO_VARIANTS):
@@ -259,10 +287,18 @@ def fig7_aggregate(results: dict, options: dict):
             ax.set_yticks(range(len(cs)), [str(c) for c in cs])
             ax.set(xlabel="w_scale (x default weights)", ylabel="connection probabilities C (x default)",
                    title=f"{variant}: {label}, mean of {len(seeds)} seed(s)"
-                   + (f" (chance {1.0 / options['n_classes']:.2f})" if key == "accuracy" else ""))
+                   + (f"\n(chance {1.0 / options['n_classes']:.2f}; input readout, no network "
+                      f"{summary['input reference']['accuracy']['mean']:.2f})" if key == "accuracy" else ""))
             figure.colorbar(image, ax=ax)
     _verdict_title(figure, claims)
-    return {"summary": summary, "claims": claims}, figure
+    table = {"columns": ["", "best accuracy", "synapses at the best cell", "best cell (C x, w x) per seed"],
+             "rows": [[v, _pm(summary[v]["best accuracy"]), _pm(summary[v]["synapses at the best cell"], 0),
+                       ", ".join(f"({cell['c_scale']:g}, {cell['w_scale']:g})" for cell in best[v])]
+                      for v in TWO_VARIANTS]
+             + [[f"input readout, no network ({INPUT_REFERENCE_BIN_MS:g} ms bins)",
+                 _pm(summary["input reference"]["accuracy"]), "–", "–"],
+                ["chance", f"{1.0 / options['n_classes']:.3f}", "–", "–"]]}
+    return {"summary": summary, "claims": claims, "report_table": table}, figure
 
 
 register(Item(
@@ -308,12 +344,14 @@ def fig8_aggregate(results: dict, options: dict):
             metric="accuracy"),
     }
     summary = _accuracy_summary(acc, fractions, "fraction")
+    summary["input reference"] = _reference_summary(results, fractions, "fraction")
     figure, axis = new_figure(figsize=(6, 4))
     _line_plot(axis, [float(f) for f in fractions],
                {v: {float(f): summary[v][f"accuracy[fraction={f}]"] for f in fractions} for v in TWO_VARIANTS},
                len(seeds), xlabel="fraction of the training data used", ylabel="test accuracy (spike patterns)",
-               chance=1.0 / options["n_classes"])
-    return _accuracy_record(results, fractions, "fraction", summary, claims, figure)
+               chance=1.0 / options["n_classes"],
+               reference={float(f): summary["input reference"][f"accuracy[fraction={f}]"] for f in fractions})
+    return _accuracy_record(results, fractions, "fraction", summary, claims, figure, 1.0 / options["n_classes"])
 
 
 register(Item(
