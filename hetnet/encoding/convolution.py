@@ -58,15 +58,16 @@ Examples
 
 References
 ----------
-.. [1] Chakraborty, B. & Mukhopadhyay, S. (2023). Heterogeneous recurrent spiking neural
-   network for spatio-temporal classification. Frontiers in Neuroscience 17, 994517.
-.. [2] Kheradpisheh, S. R., Ganjtabesh, M., Thorpe, S. J. & Masquelier, T. (2018).
-   STDP-based spiking deep convolutional neural networks for object recognition.
-   Neural Networks 99, 56-67 (difference-of-Gaussians input layer, integrate-and-fire
-   neurons, spike pooling).
-.. [3] Masquelier, T. & Thorpe, S. J. (2007). Unsupervised learning of visual features
-   through spike timing dependent plasticity. PLoS Computational Biology 3(2), e31
-   (oriented Gabor filters as the first layer).
+Chakraborty, B. & Mukhopadhyay, S. (2023). Heterogeneous recurrent spiking neural network
+for spatio-temporal classification. Frontiers in Neuroscience 17; arXiv:2211.04297 (the CHRSNN).
+
+Kheradpisheh, S. R., Ganjtabesh, M., Thorpe, S. J. & Masquelier, T. (2018). STDP-based
+spiking deep convolutional neural networks for object recognition. Neural Networks 99,
+56-67 (difference-of-Gaussians input layer, integrate-and-fire neurons, spike pooling).
+
+Masquelier, T. & Thorpe, S. J. (2007). Unsupervised learning of visual features through
+spike timing dependent plasticity. PLoS Computational Biology 3(2), e31 (oriented Gabor
+filters as the first layer).
 """
 from __future__ import annotations
 
