@@ -12,7 +12,11 @@ before it reaches the network:
    intensity of the data); a video's frames are spread evenly over the bins
    (frame ``floor(k * n_frames / n_bins)`` in bin ``k``, as
    :func:`~hetnet.encoding.samples.encode_videos` does). Frames are first
-   average-pooled by the task's ``pool`` (:func:`~hetnet.encoding.samples.pool_images`).
+   summed over squares of ``pool x pool`` pixels (the task's ``pool``; the
+   mean of :func:`~hetnet.encoding.samples.pool_images` times ``pool ** 2``), and
+   an image or video intensity ``u`` in [0, 1] counts as the
+   ``u * rate_max_hz * conv_frame_ms / 1000`` events a pixel firing at ``u * rate_max_hz``
+   would send in a frame, so every frame is in events.
 2. **Filters** (:func:`filter_bank`): a fixed, deterministic bank of
    ``conv_orientations`` even Gabor filters and one centre-surround difference
    of Gaussians, each of zero mean and unit L1 norm, is correlated with every
@@ -288,7 +292,8 @@ def sample_frames(sample, kind: str, config: InputConfig, *, pool: int = 1, sens
     config : InputConfig
         ``present_ms`` and ``conv_frame_ms`` give ``n_bins = ceil(present_ms / conv_frame_ms)``.
     pool : int
-        Pixels averaged per side before the filters (:func:`~hetnet.encoding.samples.pool_images`).
+        Side of the squares of pixels summed before the filters (:func:`~hetnet.encoding.samples.pool_images`
+        times ``pool ** 2``).
     sensor_size : (width, height, polarities)
         Events only.
     time_scale : float
@@ -363,7 +368,7 @@ def encode_convolutional(
     kind : {"events", "images", "video"}
     config : InputConfig
     pool : int
-        Pixels averaged per side before the filters.
+        Side of the squares of pixels summed before the filters.
     sensor_size : (width, height, polarities)
         Events only.
     time_scale : float

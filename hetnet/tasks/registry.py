@@ -23,7 +23,7 @@
 - ``--set input.frontend=conv`` runs the image, event and video tasks (``digits``,
   ``synthetic-events``, ``dvs128``, ``kth``, ``cifar10``) through the convolutional
   front-end of the CHRSNN (:mod:`hetnet.encoding.convolution`) instead; their frames are
-  average-pooled 4x4 pixels first (events, KTH; 2x2 CIFAR-10, none for digits).
+  summed over squares of 4x4 pixels first (events, KTH; 2x2 CIFAR-10, none for digits).
 
 ``quick`` shrinks the data so a task runs in about a minute per variant on
 the numpy runtime with a small network.
@@ -209,7 +209,7 @@ def classification_data(name: str, config, *, data_path=None, quick: bool = Fals
     return data, options
 
 
-#: ``input.frontend = "conv"``: pixels averaged per side before the filters (replacing the direct
+#: ``input.frontend = "conv"``: side of the squares of pixels summed before the filters (replacing the direct
 #: encoders' ``pool``; the front-end pools its own feature maps by ``input.conv_pool``)
 _CONV_INPUT_POOL = {"digits": 1, "synthetic-events": 4, "dvs128": 4, "kth": 4, "cifar10": 2}
 
