@@ -51,6 +51,7 @@ __all__ = [
     "WeightConfig",
     "InputConfig",
     "INPUT_MODES",
+    "FRONTENDS",
     "HRSNNConfig",
     "load_config",
     "config_to_toml",
@@ -365,6 +366,8 @@ class WeightConfig(_Section):
 
 
 INPUT_MODES = ("current", "poisson")
+#: ``input.frontend``: image, event and video samples passed on directly, or through the convolutional front-end
+FRONTENDS = ("none", "conv")
 
 
 @dataclass(frozen=True)
@@ -413,6 +416,27 @@ class InputConfig(_Section):
         Presentation time of one classification sample (ms).
     rest_ms : float
         Silence after each classification sample (ms), >= 0.
+    frontend : {"none", "conv"}
+        How image, event and video samples reach the network: ``"none"`` pools and
+        passes them on directly; ``"conv"`` runs them first through the convolutional
+        spiking front-end of the CHRSNN (:mod:`hetnet.encoding.convolution`: fixed
+        Gabor and difference-of-Gaussians filters, integrate-and-fire neurons, spatial
+        pooling; :ref:`science-chrsnn`). Spike data sets cannot use ``"conv"``.
+    conv_orientations : int
+        Front-end: orientations of the Gabor filters, >= 1 (the bank adds one
+        centre-surround filter; each filter gives an ON and an OFF feature map).
+    conv_kernel : int
+        Front-end: side of the filters (pixels), odd, >= 3.
+    conv_stride : int
+        Front-end: the filters are applied at every ``conv_stride``-th pixel, >= 1.
+    conv_pool : int
+        Front-end: side of the square of feature-map positions pooled into one input channel, >= 1.
+    conv_threshold : float
+        Front-end: threshold of the integrate-and-fire neurons, > 0, dimensionless (in
+        frames of a full-contrast, perfectly matched filter response).
+    conv_frame_ms : float
+        Front-end: duration of one frame, the time bin of the filters and of the
+        integrate-and-fire neurons (ms), > 0.
     """
 
     mode: str = "current"
@@ -425,6 +449,13 @@ class InputConfig(_Section):
     step_ms: float = 20.0
     present_ms: float = 100.0
     rest_ms: float = 100.0
+    frontend: str = "none"
+    conv_orientations: int = 4
+    conv_kernel: int = 5
+    conv_stride: int = 1
+    conv_pool: int = 8
+    conv_threshold: float = 2.0
+    conv_frame_ms: float = 1.0
 
     def validate(self, prefix: str):
         if self.mode not in INPUT_MODES:
@@ -445,6 +476,16 @@ class InputConfig(_Section):
         for name in ("step_ms", "present_ms"):
             object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0, low_open=True))
         object.__setattr__(self, "rest_ms", _number(prefix + "rest_ms", self.rest_ms, low=0.0))
+        if self.frontend not in FRONTENDS:
+            raise ConfigError(prefix + "frontend", self.frontend, f"allowed: {', '.join(repr(f) for f in FRONTENDS)}")
+        for name in ("conv_orientations", "conv_stride", "conv_pool"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=1, integer=True))
+        kernel = _number(prefix + "conv_kernel", self.conv_kernel, low=3, integer=True)
+        if kernel % 2 == 0:
+            raise ConfigError(prefix + "conv_kernel", kernel, "must be odd (the filters have a centre pixel)")
+        object.__setattr__(self, "conv_kernel", kernel)
+        for name in ("conv_threshold", "conv_frame_ms"):
+            object.__setattr__(self, name, _number(prefix + name, getattr(self, name), low=0.0, low_open=True))
 
 
 @dataclass(frozen=True)

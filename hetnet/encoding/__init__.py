@@ -11,6 +11,9 @@ classification samples   :func:`encode_spike_samples` (SHD), :func:`encode_event
                          (DVS), :func:`encode_images`, :func:`encode_image_samples`,
                          :func:`pool_images`, :func:`encode_videos` (KTH),
                          :func:`samples_duration_steps`
+convolutional front-end  :func:`encode_convolutional` (the CHRSNN's fixed filters,
+                         integrate-and-fire neurons and pooling;
+                         :mod:`hetnet.encoding.convolution`)
 =======================  ==========================================================
 
 No Brian2 import here: :mod:`hetnet.network.brian` turns a stimulus into
@@ -38,6 +41,7 @@ from hetnet.encoding.samples import (
     pool_images,
     samples_duration_steps,
 )
+from hetnet.encoding.convolution import encode_convolutional
 from hetnet.encoding.series import encode_series, encoded_channels, rates_from_unit, standardise
 from hetnet.encoding.stimuli import CurrentStimulus, EncodingError, RateStimulus, SpikeStimulus, poisson_spikes
 
@@ -45,5 +49,5 @@ __all__ = [
     "CurrentStimulus", "RateStimulus", "SpikeStimulus", "poisson_spikes", "EncodingError",
     "standardise", "encode_series", "encoded_channels", "rates_from_unit",
     "encode_spike_samples", "encode_event_samples", "encode_images", "encode_image_samples", "pool_images",
-    "encode_videos", "samples_duration_steps",
+    "encode_videos", "samples_duration_steps", "encode_convolutional",
 ]

@@ -47,7 +47,11 @@ def encode_labelled(data: LabelledData, input_config, **options):
     """Encode a :class:`LabelledData` with the encoder matching its ``kind``.
 
     ``options`` go to the encoder (``pool``, ``channel_pool``,
-    ``time_scale``, ...).
+    ``time_scale``, ...). With ``input_config.frontend == "conv"`` image,
+    event and video data go through the convolutional front-end of the
+    CHRSNN instead (:func:`hetnet.encoding.convolution.encode_convolutional`,
+    which takes ``pool``, ``time_scale``, ``sensor_size``, ``max_value`` and
+    ``resolution_ms``); spike data cannot (a :class:`~hetnet.errors.ConfigError`).
 
     Examples
     --------
@@ -56,6 +60,8 @@ def encode_labelled(data: LabelledData, input_config, **options):
     >>> encode_labelled(load_digits().subset([0, 1]), InputConfig(neurons_per_channel=1)).n_channels
     64
     """
+    if input_config.frontend == "conv":
+        return _encode_convolutional(data, input_config, options)
     if data.kind == "images":
         options.setdefault("max_value", data.metadata.get("max_value"))
         return encode_image_samples(data.samples, input_config, **options)
@@ -67,6 +73,21 @@ def encode_labelled(data: LabelledData, input_config, **options):
     if data.kind == "video":
         return encode_videos(data.samples, input_config, **options)
     raise ValueError(f"unknown data kind {data.kind!r}")
+
+
+def _encode_convolutional(data: LabelledData, input_config, options: dict):
+    from hetnet.encoding.convolution import FRONTEND_KINDS, encode_convolutional
+    from hetnet.errors import ConfigError
+
+    if data.kind not in FRONTEND_KINDS:
+        raise ConfigError("input.frontend", input_config.frontend,
+                          f"the convolutional front-end needs image, event or video data, not {data.kind!r} "
+                          "data; use input.frontend = 'none'")
+    if data.kind == "events":
+        options.setdefault("sensor_size", data.metadata.get("sensor_size", (128, 128, 2)))
+    else:
+        options.setdefault("max_value", data.metadata.get("max_value"))
+    return encode_convolutional(data.samples, data.kind, input_config, **options)
 
 
 def sample_states(result, stimulus) -> np.ndarray:
@@ -151,8 +172,9 @@ def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction:
     ----------
     data : LabelledData
     config : HRSNNConfig
-        ``config.input`` encodes; spike and event data are binned at ``config.dt_ms``
-        unless ``encoder_options`` says otherwise.
+        ``config.input`` encodes; spike and event data (and all data under
+        ``input.frontend = "conv"``) are binned at ``config.dt_ms`` unless
+        ``encoder_options`` says otherwise.
     train_fraction : float
         Share of each class in the training split.
     training_fraction : float
@@ -180,7 +202,7 @@ def split_and_encode(data: LabelledData, config: HRSNNConfig, *, train_fraction:
     """
     train, test = _split(data.labels, train_fraction, training_fraction, seed)
     options = dict(encoder_options or {})
-    if data.kind in ("spikes", "events"):
+    if data.kind in ("spikes", "events") or config.input.frontend == "conv":
         options.setdefault("resolution_ms", config.dt_ms)
     return train, test, encode_labelled(data, config.input, **options), \
         encode_labelled(data.subset(train), config.input, **options)

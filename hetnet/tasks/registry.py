@@ -20,6 +20,10 @@
   differences) and ``cifar10`` (``--data`` the ``cifar-10-batches-py`` folder,
   grey, pooled 4x4 to 64 pixels). Events are pooled 16x16 pixels to 128
   channels. :data:`DATA_TASKS` names the file each ``--data`` task reads.
+- ``--set input.frontend=conv`` runs the image, event and video tasks (``digits``,
+  ``synthetic-events``, ``dvs128``, ``kth``, ``cifar10``) through the convolutional
+  front-end of the CHRSNN (:mod:`hetnet.encoding.convolution`) instead; their frames are
+  summed over squares of 4x4 pixels first (events, KTH; 2x2 CIFAR-10, none for digits).
 
 ``quick`` shrinks the data so a task runs in about a minute per variant on
 the numpy runtime with a small network.
@@ -188,7 +192,9 @@ def classification_data(name: str, config, *, data_path=None, quick: bool = Fals
     -------
     data : hetnet.datasets.LabelledData
     encoder_options : dict
-        Keyword arguments of :func:`hetnet.tasks.classification.encode_labelled`.
+        Keyword arguments of :func:`hetnet.tasks.classification.encode_labelled`. Under
+        ``input.frontend = "conv"`` (image, event and video tasks) ``pool`` is the front-end's
+        input pooling instead: 4 pixels per side for events and KTH, 2 for CIFAR-10, 1 for digits.
 
     Examples
     --------
@@ -197,6 +203,19 @@ def classification_data(name: str, config, *, data_path=None, quick: bool = Fals
     >>> len(data), options
     (32, {})
     """
+    data, options = _classification_data(name, config, data_path=data_path, quick=quick, seed=seed)
+    if config.input.frontend == "conv" and name in _CONV_INPUT_POOL:
+        options = {"pool": _CONV_INPUT_POOL[name], **{k: v for k, v in options.items() if k == "time_scale"}}
+    return data, options
+
+
+#: ``input.frontend = "conv"``: side of the squares of pixels summed before the filters (replacing the direct
+#: encoders' ``pool``; the front-end pools its own feature maps by ``input.conv_pool``)
+_CONV_INPUT_POOL = {"digits": 1, "synthetic-events": 4, "dvs128": 4, "kth": 4, "cifar10": 2}
+
+
+def _classification_data(name: str, config, *, data_path=None, quick: bool = False, seed: int = 0):
+    """:func:`classification_data` for the direct encoders."""
     from hetnet.datasets import stratified_split
     from hetnet.errors import UsageError
 
