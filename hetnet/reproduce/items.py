@@ -310,8 +310,9 @@ register(Item(
     output="fig7_active_neurons_vs_connectivity",
     quick={"n_neurons": 20, "c_scales": [0.5, 1.0], "w_scales": [1.0], **PATTERN_BENCHMARK, "n_classes": 3,
            "per_class": 4, "backend": "runtime"},
+    # N = 200 and 12 samples per class (the others: 20) keep the 9 cells x 2 variants at about 8 min per seed here
     full={"n_neurons": 200, "c_scales": [0.5, 1.0, 1.5], "w_scales": [0.5, 1.0, 2.0], **PATTERN_BENCHMARK,
-          "backend": "runtime"},
+          "per_class": 12, "backend": "runtime"},
     run_seed=fig7_seed, aggregate=fig7_aggregate,
 ))
 
@@ -603,10 +604,10 @@ register(Item(
     output="table1_classification_standins",
     quick={"n_neurons": 20, "datasets": ["spike-patterns", "digits", "synthetic-events (CHRSNN)"], "data": {},
            "max_samples": 20, **PATTERN_BENCHMARK, "n_classes": 3, "per_class": 4, "backend": "runtime"},
-    # N = 1000 and 400 digits (40 per class), not the paper's 2000 and all 1797: about 8 min per seed on the
+    # N = 1000 and 200 digits (20 per class), not the paper's 2000 and all 1797: about 8 min per seed on the
     # shared 2 cores instead of about 45 (docs/notes/issue-12.md)
     full={"n_neurons": 1000, "datasets": ["spike-patterns", "digits", "synthetic-events (CHRSNN)"], "data": {},
-          "max_samples": 400, **PATTERN_BENCHMARK, "backend": "runtime"},
+          "max_samples": 200, **PATTERN_BENCHMARK, "backend": "runtime"},
     run_seed=table1_seed, aggregate=table1_aggregate,
 ))
 
