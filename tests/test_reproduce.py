@@ -92,7 +92,7 @@ def test_list_names_every_item_and_the_pending_ones(capsys, pending):
     assert main(["reproduce", "--list"]) == 0
     text = capsys.readouterr().out
     for name in ("fig5", "fig7", "fig8", "fig9", "separation", "table1", "table5", "fig10", "fig12", "bo_objectives",
-                 "fig6", "fig4", "table3", "later"):
+                 "fig6", "fig4", "table3", "table5_sg", "later"):
         assert f"\n{name} " in f"\n{text}", name
     assert text.count("PENDING") == 1 and "quick:" in text and "full:" in text
 
@@ -149,6 +149,12 @@ def test_every_item_runs_quick_and_resumes(tmp_path, capsys):
     # the pruning items share one pruning run per seed, kept beside the seed files: fig10 only reads it back
     assert list((tmp_path / "pruning-runs" / "quick").glob("seed0-*_lnp.npz"))
     assert read_json(seed_path(tmp_path, "fig10", 0, quick=True))["wall_time_s"] < 5.0
+    # Table V's SG rows train the very networks of Table V: their STDP rows are table5's
+    sg = read_json(seed_path(tmp_path, "table5_sg", 0, quick=True))["result"]
+    table5 = read_json(seed_path(tmp_path, "table5", 0, quick=True))["result"]["table"]["lorenz63"]
+    for network in ("unpruned", "AP", "LNP"):
+        assert sg["stdp"][network]["nrmse"] == table5[network]["nrmse"], network
+        assert sg["sg"][network]["n_synapses"] == sg["stdp"][network]["n_synapses"], network   # the mask is kept
     mtime = seed_path(tmp_path, "fig9", 0, quick=True).stat().st_mtime_ns
     assert main(["reproduce", "fig9", "--quick", "--out", str(tmp_path)]) == 0
     assert "already done" in capsys.readouterr().out

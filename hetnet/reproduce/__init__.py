@@ -13,7 +13,7 @@ Examples
 --------
 >>> from hetnet.reproduce import ITEMS, runnable_items
 >>> runnable_items()
-['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'table5', 'fig10', 'fig12', 'bo_objectives', 'fig6', 'fig4', 'table3']
+['fig5', 'fig7', 'fig8', 'fig9', 'separation', 'table1', 'table5', 'fig10', 'fig12', 'bo_objectives', 'fig6', 'fig4', 'table3', 'table5_sg']
 >>> [name for name, item in ITEMS.items() if item.pending]
 []
 """

@@ -1,4 +1,4 @@
-"""Table III of the HRSNN paper: the four STDP variants beside the gradient-trained HoNB and HeNB.
+"""The gradient-trained rows: Table III of the HRSNN paper (STDP variants beside HoNB / HeNB) and Table V's SG rows.
 
 The paper's ablation (its Table III) puts the networks trained without labels
 (trace STDP, then a linear readout: HoNHoS, HeNHoS, HoNHeS, HeNHeS) next to
@@ -9,7 +9,11 @@ the prediction error and the spike count. Every row of one seed shares the
 series and the network structure; the persistence forecast (predict the last
 value) is measured on the same test steps as the reference line.
 
-Requires the ``gradient`` extra (JAX, optax); without it the item is listed
+Table V's SG rows (the LNP paper: "HRSNN-SG" beside "HRSNN-STDP"): the
+unpruned, AP- and LNP-pruned Lorenz-63 networks of the pruning items trained
+by BPTT with the pruning mask fixed, beside their STDP rows (``table5_sg``).
+
+Both items require the ``gradient`` extra (JAX, optax); without it the item is listed
 as pending and ``hetnet reproduce all`` passes over it.
 
 Examples
@@ -24,9 +28,11 @@ import importlib.util
 import logging
 
 from hetnet.reproduce.items import _config, _verdict_title, claim_record, mean_sd
+from hetnet.reproduce.pruning_items import PRUNING_FULL, PRUNING_QUICK
 from hetnet.reproduce.registry import Item, register
 
-__all__ = ["STDP_VARIANTS", "GRADIENT_VARIANTS", "table3_seed", "table3_aggregate"]
+__all__ = ["STDP_VARIANTS", "GRADIENT_VARIANTS", "SG_NETWORKS", "table3_seed", "table3_aggregate", "table5_sg_seed",
+           "table5_sg_aggregate"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,5 +136,109 @@ register(Item(
     full={"n_neurons": 500, "tasks": ["lorenz96", "lorenz63"], "train_steps": 500, "test_steps": 100, "epochs": 30,
           "backend": "cpp_standalone"},
     run_seed=None if _MISSING_EXTRA else table3_seed, aggregate=None if _MISSING_EXTRA else table3_aggregate,
+    pending_reason=_MISSING_EXTRA,
+))
+
+
+# --------------------------------------------------------------------------------------------- Table V, SG rows
+
+#: the networks trained by BPTT for Table V's SG rows (Lorenz-63), in table order
+SG_NETWORKS = ("unpruned", "AP", "LNP")
+_SG_METRICS = ("n_neurons", "n_synapses", "recurrent_sops", "total_sops", "energy_uJ", "rmse", "nrmse",
+               "mean_rate_hz", "spikes_per_neuron")
+_TABLE5_SG_PAPER = ("LNP-pruned models generally outperform the unpruned and AP-pruned ones across training methods "
+                    "(HRSNN-SG rows of Table V: lower SOPs, competitive RMSE)")
+#: ``(claim, metric, a, b, direction)`` of the SG rows, tested across seeds
+_TABLE5_SG_CLAIMS = (
+    ("LNP-SG has fewer SOPs than unpruned-SG", "recurrent_sops", "LNP (SG)", "unpruned (SG)", "less"),
+    ("LNP-SG predicts better than AP-SG", "nrmse", "LNP (SG)", "AP (SG)", "less"),
+)
+
+
+def table5_sg_seed(seed: int, quick: bool, options: dict) -> dict:
+    """Table V's SG rows of one seed: the unpruned, AP- and LNP-pruned Lorenz-63 networks trained by BPTT.
+
+    The networks are those of :func:`pruning_run` (shared with ``table5``
+    when both run into one folder); each is trained with a surrogate gradient
+    (:func:`hetnet.gradient.train_prediction`, the pruning mask fixed,
+    ``sg_epochs`` epochs) and scored like the STDP rows (one-step NRMSE on
+    the same split, SOPs from the frozen run's spikes).
+
+    Returns
+    -------
+    dict
+        ``{"stdp": {network: metrics}, "sg": {network: metrics}}`` for the networks of :data:`SG_NETWORKS`.
+    """
+    from pathlib import Path
+
+    from hetnet.gradient import GradientOptions, train_prediction
+    from hetnet.io import to_jsonable
+    from hetnet.network import NetworkInstance
+    from hetnet.pruning import PrunedNetwork, measure_run
+    from hetnet.reproduce.pruning_items import _say, _start, pruning_run
+
+    settings = {key: value for key, value in options.items() if key != "sg_epochs"}
+    run = pruning_run(seed, settings, quick)
+    config, lorenz, dt, exponent, _, original = _start(settings, seed)
+    stem = Path(run["memo"])
+    networks = {"unpruned": original, "AP": NetworkInstance.load(stem.with_name(stem.name + "_ap.npz")),
+                "LNP": PrunedNetwork.load(stem.with_name(stem.name + "_lnp.npz")).to_network_instance(original)}
+    gradient = GradientOptions(epochs=int(options["sg_epochs"]), seed=int(seed), fixed_mask=True)
+    _say(f"seed {seed}: BPTT of the unpruned, AP and LNP networks ({gradient.epochs} epochs, mask fixed)")
+    trained = train_prediction(config, lorenz, networks=networks, options=gradient,
+                               train_steps=int(settings["train_steps"]), test_steps=int(settings["test_steps"]),
+                               washout_steps=int(settings["washout_steps"]), dt=dt, lyapunov_exponent=exponent,
+                               backend=settings["backend"], progress=lambda message: _say(f"seed {seed} {message}"))
+    sg = {}
+    for name, metrics in trained.items():
+        sops = measure_run(metrics["frozen"], metrics["network"], n_outputs=lorenz.shape[1])
+        sg[name] = {"n_neurons": metrics["n_neurons"], "n_synapses": metrics["n_synapses"],
+                    "recurrent_sops": sops["recurrent_sops"], "total_sops": sops["total_sops"],
+                    "energy_uJ": sops["energy_pJ"] * 1e-6,
+                    **{key: float(metrics[key]) for key in ("rmse", "nrmse", "mean_rate_hz", "spikes_per_neuron")}}
+        _say(f"seed {seed} {name} (SG): NRMSE {sg[name]['nrmse']:.4f}, recurrent SOPs {sg[name]['recurrent_sops']:.4g}")
+    stdp = {name: {key: run["table"]["lorenz63"][name].get(key) for key in _SG_METRICS} for name in SG_NETWORKS}
+    return to_jsonable({"stdp": stdp, "sg": sg})
+
+
+def table5_sg_aggregate(results: dict, options: dict):
+    """Mean ± sd of the STDP and SG rows, the claims tested across seeds, the figure (NRMSE against SOPs)."""
+    from hetnet.plotting import new_figure, seeds_label
+
+    seeds = list(results)
+    rows = {f"{name} ({training})": [results[s][training.lower()][name] for s in seeds]
+            for training in ("STDP", "SG") for name in SG_NETWORKS}
+    summary = {label: {key: mean_sd([r[key] for r in values]) for key in _SG_METRICS if values[0].get(key) is not None}
+               for label, values in rows.items()}
+    claims = {name: claim_record([r[metric] for r in rows[a]], [r[metric] for r in rows[b]], direction, a=a, b=b,
+                                 metric=metric) for name, metric, a, b, direction in _TABLE5_SG_CLAIMS}
+    figure, axis = new_figure(figsize=(6.5, 4.5))
+    for label, values in rows.items():
+        marker = "o" if label.endswith("(STDP)") else "s"
+        axis.scatter([r["recurrent_sops"] for r in values], [r["nrmse"] for r in values], marker=marker, alpha=0.6,
+                     label=label)
+    axis.set(xscale="log", xlabel="recurrent SOPs (frozen run, counted from spikes)",
+             ylabel="one-step NRMSE, Lorenz-63 (test steps)", title=f"Table V, STDP and SG rows: {seeds_label(len(seeds))}")
+    axis.legend(fontsize=7)
+    _verdict_title(figure, claims)
+    table = {"columns": ["network (training)", "neurons", "synapses", "recurrent SOPs", "NRMSE", "rate (Hz)"],
+             "rows": [[label, f"{summary[label]['n_neurons']['mean']:.0f}", f"{summary[label]['n_synapses']['mean']:.0f}",
+                       f"{summary[label]['recurrent_sops']['mean']:.3g} ± {summary[label]['recurrent_sops']['sd']:.2g}",
+                       f"{summary[label]['nrmse']['mean']:.3f} ± {summary[label]['nrmse']['sd']:.3f}",
+                       f"{summary[label]['mean_rate_hz']['mean']:.1f}"] for label in rows]}
+    per_seed = [{"seed": s, "network": label, **values[i]} for label, values in rows.items()
+                for i, s in enumerate(seeds)]
+    return {"summary": summary, "claims": claims, "rows": per_seed, "report_table": table}, figure
+
+register(Item(
+    name="table5_sg", paper_item="ICLR 2024, Table V (SG rows)",
+    description=("The unpruned, AP- and LNP-pruned Lorenz-63 networks of `table5` (the same seeds and settings; run "
+                 "both into one folder and the pruning is shared) trained by BPTT with a surrogate gradient "
+                 "(hetnet.gradient, the pruning mask fixed) beside their STDP rows: NRMSE, SOPs from the frozen "
+                 "run's spikes. "),
+    claims=dict.fromkeys((name for name, *_ in _TABLE5_SG_CLAIMS), _TABLE5_SG_PAPER),
+    output="table5_sg_rows",
+    quick={**PRUNING_QUICK, "sg_epochs": 2}, full={**PRUNING_FULL, "sg_epochs": 30},
+    run_seed=None if _MISSING_EXTRA else table5_sg_seed, aggregate=None if _MISSING_EXTRA else table5_sg_aggregate,
     pending_reason=_MISSING_EXTRA,
 ))

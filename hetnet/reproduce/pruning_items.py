@@ -260,7 +260,8 @@ def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
         ``{"table": {series label: {network: metrics}}, "series": {"lorenz63": label, "real": label},
         "coverage": {label: split_coverage}, "histories": {method: PruningHistory.to_dict()},
         "ap_real_series": ..., "middle_iteration", "seconds", "memo": path stem}``; the LNP networks
-        before and after step IV are saved next to the memo (``*_lnp.npz``, ``*_lnp_steps_1_3.npz``).
+        before and after step IV and the AP network (Lorenz-63) are saved next to the memo (``*_lnp.npz``,
+        ``*_lnp_steps_1_3.npz``, ``*_ap.npz``).
         A second call with the same seed and settings reads the memo back.
 
     Examples
@@ -277,7 +278,7 @@ def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
     _check(settings)
     stem = _memo_stem(seed, settings, quick)
     memo = stem.with_suffix(".json")
-    if memo.is_file() and stem.with_name(stem.name + "_lnp.npz").is_file():
+    if memo.is_file() and all(stem.with_name(stem.name + suffix).is_file() for suffix in ("_lnp.npz", "_ap.npz")):
         try:
             return read_json(memo)
         except ValueError:
@@ -298,6 +299,7 @@ def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
     ap = activity_pruning(original, stimulus.slice_steps(0, int(settings["ap_steps"])),
                           n_iterations=int(settings["ap_iterations"]), prune_fraction=settings["ap_prune_fraction"],
                           compute_lyapunov=False, seed=seed, measure=probe.measure_instance, measure_every=ap_every)
+    ap.instance.save(stem.with_name(stem.name + "_ap_tmp.npz"))
     networks = {"unpruned": original, "AP": ap.instance, "LNP": lnp.network.to_network_instance(original),
                 "ER": er.network.to_network_instance(original)}
     middle = int(settings["measure_every"]) * max(1, round(int(settings["iterations"]) / 2 / int(settings["measure_every"])))
@@ -329,6 +331,7 @@ def pruning_run(seed: int, settings: dict, quick: bool = False) -> dict:
         "middle_iteration": middle, "histories": {"LNP": lnp.to_dict(), "AP": ap.to_dict(), "ER": er.to_dict()},
         "ap_real_series": ap_real.to_dict(), "seconds": time.perf_counter() - clock, "memo": str(stem)})
     write_json(memo, record)
+    os.replace(stem.with_name(stem.name + "_ap_tmp.npz"), stem.with_name(stem.name + "_ap.npz"))
     os.replace(stem.with_name(stem.name + "_lnp_tmp.npz"), stem.with_name(stem.name + "_lnp.npz"))
     _say(f"seed {seed}: pruning run done in {record['seconds']:.0f} s")
     return record
@@ -756,3 +759,4 @@ for _name, _paper, _description, _claims, _output, _run_seed, _aggregate in (
          fig12_aggregate)):
     register(Item(name=_name, paper_item=_paper, description=_description + _SHARED, claims=_claims, output=_output,
                   quick=PRUNING_QUICK, full=PRUNING_FULL, run_seed=_run_seed, aggregate=_aggregate))
+
