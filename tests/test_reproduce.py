@@ -192,6 +192,8 @@ def test_data_option_reaches_the_items_that_read_it(monkeypatch, tmp_path, capsy
     assert seen["table5"] == seen["fig10"] == {"data": "/data/my:series.csv", "column": "speed"}
     assert main(["reproduce", "table1", "--quick", "--data", "shd=/x.h5", "--out", str(tmp_path / "b")]) == 0
     assert seen["table1"] == {"data": {"shd": "/x.h5"}}
+    assert main(["reproduce", "fig4", "--quick", "--data", "shd=/x.h5", "--out", str(tmp_path / "e")]) == 0
+    assert seen["fig4"] == {"data": {"shd": "/x.h5"}}
     capsys.readouterr()
     assert main(["reproduce", "fig9", "--quick", "--data", "csv=/x.csv:c", "--out", str(tmp_path / "c")]) == 2
     assert "read by table5, fig10, fig12 only" in capsys.readouterr().err

@@ -160,3 +160,33 @@ def test_fig4_finds_the_parameter_that_drives_each_target(monkeypatch):
     assert "NRMSE" in figure.axes[0].get_title() and "1 - accuracy" in figure.axes[2].get_title()
     assert figure.axes[0].get_ylabel() == "SAGE value (squared error removed)"
     assert len(record["rows"]) == 3 * 2 * 2 * 6
+
+
+def test_fig4_adds_shd_when_its_file_is_given(monkeypatch, tmp_path):
+    """``--data shd=PATH``: SHD joins the tasks, a stratified subset, fed with SHD's encoder options."""
+    h5py = pytest.importorskip("h5py")
+    import hetnet.tasks.classification as classification
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "shd.h5"
+    with h5py.File(path, "w") as handle:
+        times = handle.create_dataset("spikes/times", (60,), dtype=h5py.vlen_dtype(np.dtype("float16")))
+        units = handle.create_dataset("spikes/units", (60,), dtype=h5py.vlen_dtype(np.dtype("uint16")))
+        for index in range(60):
+            times[index] = np.sort(rng.uniform(0, 0.9, 30)).astype(np.float16)
+            units[index] = rng.integers(0, 700, 30).astype(np.uint16)
+        handle.create_dataset("labels", data=np.repeat(np.arange(20), 3).astype(np.uint8))
+    seen = []
+
+    def fake(config, data, **kwargs):
+        seen.append((len(data), kwargs.get("encoder_options")))
+        return _fake_classify(config, data, **kwargs)
+
+    monkeypatch.setattr(classification, "classify", fake)
+    options = dict(get_item("fig4").quick, n_networks=4, sage_max_permutations=300, tasks=[],
+                   data={"shd": str(path)})
+    record = fig4_seed(0, True, options)
+    assert set(record) == {"features", "design", "shd"} and len(record["shd"]["performance"]) == 4
+    assert len(seen) == 4 and all(size == 40 and opts["channel_pool"] == 7 for size, opts in seen)
+    aggregated, _ = fig4_aggregate({0: record}, options)
+    assert aggregated["tasks"] == ["shd"] and "SHD test error" in next(iter(aggregated["claims"].values()))["metric"]

@@ -92,7 +92,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="run the seeds in a local process pool of K workers (default: one after the other)")
     engine.add_argument("--dask", metavar="ADDRESS", help="run the seeds on the Dask cluster at ADDRESS")
     parser.add_argument("--data", action="append", default=[], metavar="NAME=PATH",
-                        help="a data file: shd=PATH for table1; csv=PATH:COLUMN for the pruning items (table5, "
+                        help="a data file: shd=PATH for table1 and fig4; csv=PATH:COLUMN for the pruning items (table5, "
                              "fig10, fig12: a user's series, e.g. a stock price or wind speed, in place of the "
                              "shipped real series); repeatable")
     parser.set_defaults(func=run_reproduce)
@@ -116,7 +116,7 @@ def format_list() -> str:
 
 
 #: ``--data`` name -> the items that read it
-_DATA_ITEMS = {"shd": ("table1",), "csv": ("table5", "fig10", "fig12")}
+_DATA_ITEMS = {"shd": ("table1", "fig4"), "csv": ("table5", "fig10", "fig12")}
 
 
 def _data_option(values) -> dict:
@@ -126,7 +126,7 @@ def _data_option(values) -> dict:
     for value in values:
         name, _, path = value.partition("=")
         if not path or name not in _DATA_ITEMS:
-            raise UsageError("--data", value, "give shd=PATH (table1) or csv=PATH:COLUMN (table5, fig10, fig12)")
+            raise UsageError("--data", value, "give shd=PATH (table1, fig4) or csv=PATH:COLUMN (table5, fig10, fig12)")
         if name == "csv":
             path, _, column = path.rpartition(":")
             if not path or not column:
@@ -138,7 +138,7 @@ def _data_option(values) -> dict:
 
 def _data_settings(name: str, data: dict) -> dict:
     """The settings of item ``name`` that ``--data`` gives."""
-    if name == "table1" and "shd" in data:
+    if name in _DATA_ITEMS["shd"] and "shd" in data:
         return {"data": {"shd": data["shd"]}}
     if name in _DATA_ITEMS["csv"] and "csv" in data:
         path, column = data["csv"]

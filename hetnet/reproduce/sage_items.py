@@ -66,7 +66,10 @@ TASKS = {
     "lorenz96": {"performance": "Lorenz-96 one-step NRMSE", "spikes": "spikes per neuron (frozen run)"},
     "spike-patterns": {"performance": "spike-pattern test error (1 - accuracy)",
                        "spikes": "spikes per sample (frozen run)"},
+    "shd": {"performance": "SHD test error (1 - accuracy)", "spikes": "spikes per sample (frozen run)"},
 }
+#: SHD (``--data shd=PATH``): a stratified subset of this many samples is what every network of a seed sees
+SHD_SAMPLES = {"quick": 40, "full": 300}
 #: range of the Gamma spreads (coefficient of variation) and of the v_th width (mV)
 CV_LOW, CV_HIGH = 0.05, 1.0
 WIDTH_LOW, WIDTH_HIGH = 0.1, 8.0
@@ -198,19 +201,37 @@ def _evaluate(task: str, config, options: dict, seed: int, data) -> dict:
         return {"performance": float(metrics["nrmse"]), "spikes": float(metrics["spikes_per_neuron"])}
     from hetnet.tasks.classification import classify
 
-    metrics = classify(config, data, variants=["HeNHeS"], seed=seed)["HeNHeS"]
+    data, encoder_options = data if isinstance(data, tuple) else (data, None)
+    metrics = classify(config, data, variants=["HeNHeS"], seed=seed, encoder_options=encoder_options)["HeNHeS"]
     return {"performance": 1.0 - float(metrics["accuracy"]), "spikes": float(metrics["spikes_per_sample"])}
 
 
-def _task_data(task: str, options: dict, config, seed: int):
-    """The data every network of one seed sees: the Lorenz-96 series or the spike patterns."""
+def _task_data(task: str, options: dict, config, seed: int, quick: bool = False):
+    """The data every network of one seed sees: the Lorenz-96 series, the spike patterns, or SHD with its
+    encoder options (a stratified subset of :data:`SHD_SAMPLES` samples)."""
     if task == "lorenz96":
         from hetnet.tasks.registry import task_series
 
         return task_series("lorenz96", int(options["train_steps"]) + int(options["test_steps"]) + 1, seed=seed)
     if task == "spike-patterns":
         return _patterns(options, config, seed)
+    if task == "shd":
+        from hetnet.datasets import stratified_split
+        from hetnet.tasks.registry import classification_data
+
+        data, encoder_options = classification_data("shd", config, data_path=options["data"]["shd"], quick=quick,
+                                                    seed=seed)
+        size = SHD_SAMPLES["quick" if quick else "full"]
+        if len(data) > size:
+            keep, _ = stratified_split(data.labels, size / len(data), seed=seed)
+            data = data.subset(keep)
+        return data, encoder_options
     raise ValueError(f"fig4 task must be one of {', '.join(TASKS)}; got {task!r}")
+
+
+def _tasks(options: dict) -> list:
+    """The item's tasks, and SHD when ``--data shd=PATH`` gave its file."""
+    return list(options["tasks"]) + (["shd"] if (options.get("data") or {}).get("shd") else [])
 
 
 def fig4_seed(seed: int, quick: bool, options: dict) -> dict:
@@ -239,8 +260,8 @@ def fig4_seed(seed: int, quick: bool, options: dict) -> dict:
     low, high = design.min(axis=0), design.max(axis=0)
     unit = (design - low) / np.where(high > low, high - low, 1.0)
     record = {"features": features, "design": design.tolist()}
-    for task in options["tasks"]:
-        data = _task_data(task, options, base, seed)
+    for task in _tasks(options):
+        data = _task_data(task, options, base, seed, quick)
         measured = {target: [] for target in TARGETS}
         for number, row in enumerate(design):
             logger.info("fig4 seed %d, %s: network %d/%d", seed, task, number + 1, len(design))
@@ -268,7 +289,7 @@ def fig4_aggregate(results: dict, options: dict):
     """SAGE values per task, target and feature (mean ± sd over seeds), the group claims, the bar figure."""
     from hetnet.plotting import new_figure, seeds_label
 
-    seeds, tasks = list(results), list(options["tasks"])
+    seeds, tasks = list(results), _tasks(options)
     features = list(options["features"])
     summary, claims, rows = {}, {}, []
     figure, axes = new_figure(len(tasks), len(TARGETS), figsize=(6 * len(TARGETS), 4.5 * len(tasks)), squeeze=False)
@@ -318,7 +339,8 @@ register(Item(
     name="fig4", paper_item="arXiv 2407.06452, Fig. 4 (SAGE importance)",
     description=("A Latin-hypercube sweep of the six heterogeneity spreads (tau_m, v_th, STDP tau_pre, tau_post, "
                  "eta_pre, eta_post) of HeNHeS networks on Lorenz-96 one-step prediction and on the spike-pattern "
-                 "benchmark (a stand-in for SHD); a Gaussian-process surrogate of the performance (NRMSE, test "
+                 "benchmark (a stand-in for SHD; SHD itself with --data shd=PATH, 300 samples per seed); a "
+                 "Gaussian-process surrogate of the performance (NRMSE, test "
                  "error) and of the spike count over the spreads; SAGE values of each spread with their standard "
                  "errors."),
     claims={"neuron heterogeneity matters most for performance ({task})":
@@ -328,7 +350,7 @@ register(Item(
     output="fig4_sage_importance",
     quick={"n_neurons": 20, "n_networks": 5, "features": list(FEATURES), "tasks": ["lorenz96"],
            "train_steps": 40, "test_steps": 20, "n_classes": 4, "per_class": 6, **_SAGE, "backend": "runtime"},
-    full={"n_neurons": 200, "n_networks": 48, "features": list(FEATURES), "tasks": list(TASKS),
+    full={"n_neurons": 200, "n_networks": 48, "features": list(FEATURES), "tasks": ["lorenz96", "spike-patterns"],
           "train_steps": 500, "test_steps": 100, "n_classes": 4, "per_class": 20, **_SAGE,
           "backend": "cpp_standalone"},
     run_seed=fig4_seed, aggregate=fig4_aggregate,
