@@ -297,7 +297,7 @@ class WassersteinEmbedding:
             self._cache.popitem(last=False)
         return embedded
 
-    def jacobian_normalized(self, x, step: float = 1e-5) -> np.ndarray:
+    def jacobian_normalized(self, x, step: float = 1e-5, blockwise: bool = True) -> np.ndarray:
         """Central-difference Jacobian ``dz/dx`` at one normalised point, shape ``(n_embed, n_dims)``.
 
         A distribution's block of the embedding depends only on its own
@@ -309,6 +309,8 @@ class WassersteinEmbedding:
         about ``1 / n_groups`` of the cost. This is the acquisition
         optimiser's inner loop (measured at 20 dimensions, 10 groups: 80 % of
         a 30-point ask/tell cycle before this; docs/notes/issue-17.md).
+        ``blockwise=False`` takes the dense path (the reference of the test
+        and of ``bench/bench_acquisition.py``).
         """
         x = np.asarray(x, dtype=float)
         n = len(x)
@@ -320,7 +322,7 @@ class WassersteinEmbedding:
         width = plus[index, index] - minus[index, index]
         raw_plus = np.asarray(self._normalized_space.inverse_transform(plus), dtype=float)
         raw_minus = np.asarray(self._normalized_space.inverse_transform(minus), dtype=float)
-        if self._groups is None:
+        if self._groups is None or not blockwise:
             difference = self.embed_raw(raw_plus) - self.embed_raw(raw_minus)
             return (difference / width[:, None]).T
         jacobian = np.zeros((self.n_groups * self.n_levels, n))
