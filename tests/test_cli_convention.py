@@ -341,6 +341,19 @@ def test_reproduce_resumes_its_own_folder_and_refuses_another_configuration(toy,
     assert set(read_json(out / "reproduce-manifest.json")["modes"]) == {"quick", "full"}
 
 
+def test_reproduce_resumes_a_manifest_written_before_a_config_field_existed(toy, tmp_path, capsys):
+    """A field added later (absent from the manifest) counts as its default; another value still refuses."""
+    out = tmp_path / "out"
+    assert _reproduce(out) == 0
+    path = out / "reproduce-manifest.json"
+    manifest = read_json(path)
+    del manifest["modes"]["quick"]["config"]["input"]["frontend"]       # as an older hetnet wrote it
+    path.write_text(json.dumps(manifest))
+    TOY_RUNS.clear()
+    assert _reproduce(out) == 0 and TOY_RUNS == [] and "already done" in capsys.readouterr().out
+    assert "input.frontend: None -> 'conv'" in main_err(out, "--set", "input.frontend=conv")
+
+
 def main_err(out, *extra):
     import io
     from contextlib import redirect_stderr

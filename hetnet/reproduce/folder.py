@@ -98,6 +98,23 @@ def read_manifest(out) -> Optional[dict]:
     return manifest
 
 
+def _with_new_fields(recorded, default):
+    """``recorded`` (a :func:`config_key`) with the fields it lacks taken from ``default``.
+
+    A configuration field added by a later hetnet version is absent from an
+    older manifest; it counts as its default value, so adding a field (with a
+    default that changes nothing) does not make every earlier folder
+    unresumable.
+
+    >>> _with_new_fields({"a": 1, "s": {"x": 2}}, {"a": 0, "s": {"x": 0, "y": 3}, "b": 4})
+    {'a': 1, 's': {'x': 2, 'y': 3}, 'b': 4}
+    """
+    if not (isinstance(recorded, dict) and isinstance(default, dict)):
+        return recorded
+    return {**{key: _with_new_fields(value, default.get(key)) for key, value in recorded.items()},
+            **{key: value for key, value in default.items() if key not in recorded}}
+
+
 def _differences(old, new, prefix: str = "") -> list:
     """Dotted keys where two configuration dicts differ, with both values."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -167,6 +184,7 @@ def prepare_results_folder(out, config, *, quick: bool, force: bool = False, arg
         configuration (without ``force``).
     """
     from hetnet import __version__
+    from hetnet.config import HRSNNConfig
     from hetnet.errors import UsageError
 
     out = Path(out)
@@ -174,6 +192,7 @@ def prepare_results_folder(out, config, *, quick: bool, force: bool = False, arg
     current = config_key(config)
     if out.exists() and not out.is_dir():
         raise UsageError("--out", str(out), "is a file; give a folder")
+    default = config_key(HRSNNConfig())
     manifest = None
     if out.is_dir():
         try:
@@ -191,10 +210,11 @@ def prepare_results_folder(out, config, *, quick: bool, force: bool = False, arg
                 raise UsageError("--out", str(out), f"holds files not written by {_WRITER} ({shown}); choose a new "
                                  "folder or one of an earlier 'hetnet reproduce' (it resumes), or add --force to use "
                                  "it (a manifest is written; later runs resume without --force)")
-            recorded = [key for key in _seed_configs(out, quick) if key != current]
+            recorded = [key for key in _seed_configs(out, quick) if _with_new_fields(key, default) != current]
         else:
             entry = manifest["modes"].get(mode)
-            recorded = [entry["config"]] if entry and entry.get("config") != current else []
+            recorded = [entry["config"]] if entry and _with_new_fields(entry.get("config"), default) != current \
+                else []
         if recorded:
             changes = _differences(recorded[0], current)
             shown = "; ".join(changes[:4]) + ("; ..." if len(changes) > 4 else "")
@@ -207,7 +227,7 @@ def prepare_results_folder(out, config, *, quick: bool, force: bool = False, arg
                            "with other settings are run again", out, mode, shown)
     manifest = manifest or {"written_by": _WRITER, "format": 1, "modes": {}}
     previous = manifest["modes"].get(mode) or {}
-    if previous.get("config") == current and (out / MANIFEST_NAME).exists():
+    if _with_new_fields(previous.get("config"), default) == current and (out / MANIFEST_NAME).exists():
         return out          # a resume with the manifest's settings: the manifest stays as it is
     manifest["modes"][mode] = {
         "config": current,
