@@ -75,6 +75,7 @@ filters as the first layer).
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Optional
 
@@ -84,6 +85,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from hetnet.config import InputConfig
 from hetnet.encoding.samples import _concatenate, _window, pool_images
 from hetnet.encoding.stimuli import EncodingError, SpikeStimulus
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FRONTEND_KINDS",

@@ -158,7 +158,7 @@ _TABLE5_SG_CLAIMS = (
 def table5_sg_seed(seed: int, quick: bool, options: dict) -> dict:
     """Table V's SG rows of one seed: the unpruned, AP- and LNP-pruned Lorenz-63 networks trained by BPTT.
 
-    The networks are those of :func:`pruning_run` (shared with ``table5``
+    The networks are those of ``hetnet.reproduce.pruning_items.pruning_run`` (shared with ``table5``
     when both run into one folder); each is trained with a surrogate gradient
     (:func:`hetnet.gradient.train_prediction`, the pruning mask fixed,
     ``sg_epochs`` epochs) and scored like the STDP rows (one-step NRMSE on
