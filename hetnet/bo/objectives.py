@@ -174,6 +174,17 @@ class NetworkObjective:
         With a standalone backend and no architecture scalar in the space,
         every evaluation then re-runs the same compiled binaries (``run_args``)
         instead of compiling.
+    envelope : {"auto", "complete", None}
+        Standalone backends: ``"complete"`` runs every candidate inside the
+        compiled program of the complete structure
+        (:mod:`hetnet.network.envelope`), so a search over the architecture
+        (C, lambda, p_in, connectivity seed) compiles once per size instead
+        of once per candidate; identical results, each run delivering every
+        pair's events. ``None``: each structure its own build. ``"auto"``
+        (default): :func:`hetnet.network.envelope.choose_envelope`, the
+        complete envelope where the structure changes between candidates (no
+        ``fixed_structure``, or connectivity in the space) and the network is
+        small enough for it to pay off.
     """
 
     space: SearchSpace
@@ -190,8 +201,11 @@ class NetworkObjective:
     fixed_structure: bool = False
     state_kind: str = "counts+filtered"
     n_null: int = 10
+    envelope: Any = "auto"
 
     def __post_init__(self):
+        if self.envelope not in ("auto", "complete", None):
+            raise ValueError(f"envelope must be 'auto', 'complete' or None; got {self.envelope!r}")
         if self.objective not in NETWORK_OBJECTIVES:
             raise ValueError(f"unknown network objective {self.objective!r}; allowed: {', '.join(NETWORK_OBJECTIVES)}")
         if self.base_config is None:
@@ -211,7 +225,7 @@ class NetworkObjective:
         measured = measure_memory(config, n_steps=self.n_steps, train_steps=self.train_steps, k_max=self.k_max,
                                   washout=self.washout, state_kind=self.state_kind, tau_ms=self.state_tau_ms,
                                   n_null=self.n_null, seed=int(seed), codegen_target=self.codegen_target,
-                                  ridge=self.ridge)
+                                  ridge=self.ridge, envelope=self.envelope_for(config))
         network, frozen, capacity = measured.network, measured.frozen, measured.capacity
         spikes = measured.spikes_per_neuron
         metrics: dict = {
@@ -278,7 +292,17 @@ class NetworkObjective:
         return {"n_steps": self.n_steps, "train_steps": self.train_steps, "k_max": self.k_max,
                 "washout": self.washout, "ridge": self.ridge, "state_tau_ms": self.state_tau_ms,
                 "codegen_target": self.codegen_target, "lyapunov_steps": self.lyapunov_steps,
-                "fixed_structure": self.fixed_structure, "state_kind": self.state_kind, "n_null": self.n_null}
+                "fixed_structure": self.fixed_structure, "state_kind": self.state_kind, "n_null": self.n_null,
+                **({"envelope": self.envelope} if self.envelope != "auto" else {})}
+
+    def envelope_for(self, config):
+        """The ``envelope`` of one candidate's simulations (``"complete"`` or ``None``; see ``envelope``)."""
+        if self.envelope != "auto":
+            return self.envelope
+        from hetnet.network.envelope import choose_envelope
+
+        varies = not self.fixed_structure or any(p.target.startswith("connectivity.") for p in self.space.parameters)
+        return choose_envelope(config.n_neurons, structure_varies=varies, w_min=config.weights.w_min)
 
 
 def make_objective(name: str, space: SearchSpace | None = None, base_config=None, options: Mapping | None = None):

@@ -92,6 +92,13 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="search the parameter distributions only (no C, lambda, p_in, w_scale) on one fixed "
                              "network structure (the config's seed): with a standalone backend every evaluation "
                              "re-runs the same compiled binaries instead of compiling")
+    parser.add_argument("--envelope", choices=("auto", "complete", "none"), default="auto",
+                        help="standalone backends: 'complete' runs every candidate inside one compiled program of "
+                             "the complete structure (every pair connected, the candidate's own synapses carrying its "
+                             "weights, the others weight 0), so an architecture search compiles once per size "
+                             "instead of once per candidate, with identical results, each run delivering every "
+                             "pair's events; 'none' compiles each structure; 'auto' (default): 'complete' when the "
+                             "structure changes between candidates and N <= 1000, where it was measured faster")
     parser.add_argument("--quick", action="store_true",
                         help="small and short: 100 neurons, 150-step drive, budget 10 unless --budget is given")
     parser.set_defaults(func=run_optimize)
@@ -143,6 +150,8 @@ def run_optimize(args) -> int:
                 options = dict(QUICK_OPTIONS)
             if args.distributions_only and args.objective != "gamma-moments":
                 options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
+            if args.envelope != "auto" and args.objective != "gamma-moments":
+                options = {**(options or {}), "envelope": None if args.envelope == "none" else args.envelope}
             budget = args.budget if args.budget is not None else (10 if args.quick else 50)
             directory = _new_folder(args)
             results = run_campaign(directory, objective=args.objective, config=config, budget=budget,

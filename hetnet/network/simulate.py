@@ -34,6 +34,9 @@ __all__ = ["simulate"]
 
 logger = logging.getLogger(__name__)
 
+#: backends that compile the network's structure into a program (where ``envelope`` applies)
+STANDALONE_BACKENDS = ("cpp_standalone", "cuda_standalone")
+
 
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
@@ -59,6 +62,7 @@ def simulate(
     keep_results: bool = False,
     codegen_target: str = "numpy",
     report=None,
+    envelope=None,
 ) -> SimulationResult:
     """Simulate ``network`` driven by ``stimulus``.
 
@@ -88,6 +92,13 @@ def simulate(
         Brian2 progress report for long runtime runs: ``"text"``, or a
         callable such as :func:`hetnet.progress.simulation_report` (a
         progress bar).
+    envelope : NetworkInstance or "complete", optional
+        Standalone backends only (the others ignore it): run ``network``
+        inside the compiled program of a larger structure that holds all its
+        synapses (:mod:`hetnet.network.envelope`), so networks that differ in
+        connectivity share one build; ``"complete"`` connects every pair, one
+        build per size. The results are those of the network's own build,
+        bit for bit; each run pays for delivering the added synapses' events.
 
     Returns
     -------
@@ -127,10 +138,17 @@ def simulate(
     logger.debug("simulating %d neurons, %d input channels, %d steps of %g ms on %s (STDP %s)", network.n_neurons,
                  network.n_input, stimulus.n_steps, stimulus.step_ms, backend, "on" if plastic else "off")
     start = time.perf_counter()
+    embedding = None
+    if envelope is not None and backend in STANDALONE_BACKENDS:
+        from hetnet.network.envelope import embed_in_envelope, resolve_envelope
+
+        embedding = embed_in_envelope(network, resolve_envelope(network, envelope), plastic=plastic)
     with brian_session():
-        output = run_backend(backend, network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+        output = run_backend(backend, network if embedding is None else embedding.network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
                              keep_results=keep_results, codegen_target=codegen_target, report=report)
         raise_if_interrupted(stimulus.duration_ms)
+    if embedding is not None:
+        output["weights"] = embedding.network_weights(output["weights"])
     check_simulation_output(output)
     wall_seconds = time.perf_counter() - start
     logger.debug("simulation done in %.2f s: %d spikes", wall_seconds, output["spike_indices"].size)
@@ -139,6 +157,7 @@ def simulate(
         wall_seconds=wall_seconds, simulation_seconds=output.get("run_seconds"),
         binary_seconds=output.get("binary_seconds"), network_loop_seconds=output.get("network_loop_seconds"),
         build=output.get("build"), structure_key=network.structure_key(),
+        **({"envelope_structure_key": embedding.network.structure_key()} if embedding is not None else {}),
         **({"backend_requested": requested, "backend_choice": choice.reason} if choice else {}),
     )
     return SimulationResult(

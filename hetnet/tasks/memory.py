@@ -97,7 +97,7 @@ def memory_drive(n_steps: int, seed: int) -> np.ndarray:
 def measure_memory(config, *, network=None, n_steps: int = 3000, train_steps: int = 500, k_max: int = 50,
                    washout: int = 100, state_kind: str = DEFAULT_STATE_KIND, tau_ms: float | None = None,
                    n_null: int = 20, seed: int | None = None, backend: str | None = None,
-                   codegen_target: str = "numpy", ridge="auto") -> MemoryMeasurement:
+                   codegen_target: str = "numpy", ridge="auto", envelope=None) -> MemoryMeasurement:
     """Memory capacity, spikes and firing regime of a network (see the module docstring).
 
     Parameters
@@ -118,6 +118,10 @@ def measure_memory(config, *, network=None, n_steps: int = 3000, train_steps: in
         Seed of the drives and of the simulations' random streams; defaults to ``config.seed``.
     backend, codegen_target :
         Simulation backend (default: the configuration's) and runtime target.
+    envelope : NetworkInstance or "complete", optional
+        Standalone backends: run inside an envelope's build
+        (:func:`hetnet.network.simulate`), so networks of other connectivity
+        reuse one compiled program; same results.
 
     Returns
     -------
@@ -137,9 +141,10 @@ def measure_memory(config, *, network=None, n_steps: int = 3000, train_steps: in
         training = memory_drive(train_steps, seed + 1)
         logger.info("memory protocol: STDP on %d steps", train_steps)
         network = simulate(network, encode_series(training[:, None], config.input), plastic=True, seed=seed + 1,
-                           backend=backend, codegen_target=codegen_target).final_network
+                           backend=backend, codegen_target=codegen_target, envelope=envelope).final_network
     logger.info("memory protocol: frozen run of %d steps", n_steps)
-    frozen = simulate(network, stimulus, plastic=False, seed=seed + 2, backend=backend, codegen_target=codegen_target)
+    frozen = simulate(network, stimulus, plastic=False, seed=seed + 2, backend=backend, codegen_target=codegen_target,
+                      envelope=envelope)
     states = frozen.state_matrix(kind=state_kind, tau_ms=tau)
     capacity = memory_capacity(states, drive, k_max, washout=washout, ridge=ridge, n_null=n_null, seed=seed)
     regime = firing_regime(frozen.spike_indices, frozen.spike_times_ms, frozen.n_neurons, frozen.duration_ms)
