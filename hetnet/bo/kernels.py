@@ -324,7 +324,9 @@ class WassersteinEmbedding:
         raw_minus = np.asarray(self._normalized_space.inverse_transform(minus), dtype=float)
         if self._groups is None or not blockwise:
             difference = self.embed_raw(raw_plus) - self.embed_raw(raw_minus)
-            return (difference / width[:, None]).T
+            # C order like the block-wise result: the same values in another memory layout would take
+            # another BLAS path in the GP's products and round differently
+            return np.ascontiguousarray((difference / width[:, None]).T)
         jacobian = np.zeros((self.n_groups * self.n_levels, n))
         for number, group in enumerate(self._groups.groups):
             rows = list(group[1])
