@@ -132,7 +132,7 @@ def _build(settings: Mapping):
     return objective, space, base
 
 
-def _results(settings, space, evaluations, optimizer, engine_description, started) -> dict:
+def _results(settings, space, evaluations, optimizer, engine_description, started, optimizer_seconds=0.0) -> dict:
     ok = [e for e in evaluations if e.get("objective") is not None]
     best = max(ok, key=lambda e: e["objective"]) if ok else None
     results = {
@@ -149,6 +149,7 @@ def _results(settings, space, evaluations, optimizer, engine_description, starte
         "engine": engine_description,
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "session_wall_s": time.time() - started,
+        "session_optimizer_s": float(optimizer_seconds),
     }
     if best is not None:
         results["best"] = {"objective": best["objective"], "index": best["index"], "x": best["x"],
@@ -183,6 +184,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
     if told:
         optimizer.tell([list(e["x"]) for e in told], [-e["objective"] for e in told])
     next_index = max(list(proposals) + list(done), default=-1) + 1
+    optimizer_seconds = [0.0]       # this session's ask and tell (GP fits and acquisition), in this process
     budget, batch_size = int(settings["budget"]), int(settings["batch"])
     if evaluations or pending:
         _report(progress, f"resuming: {len(evaluations)} finished evaluations replayed, "
@@ -194,7 +196,9 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 batch, pending = pending, []
             else:
                 count = min(batch_size, budget - len(evaluations))
+                clock = time.perf_counter()
                 points = optimizer.ask(n_points=count) if count > 1 else [optimizer.ask()]
+                optimizer_seconds[0] += time.perf_counter() - clock
                 batch = []
                 for point in points:
                     proposal = {"type": "proposal", "index": next_index, "x": to_jsonable(list(point)),
@@ -217,11 +221,14 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                     on_evaluation(record, len(evaluations), budget, best)
             good = [r for r in finished if r.get("objective") is not None]
             if good:
+                clock = time.perf_counter()
                 optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
+                optimizer_seconds[0] += time.perf_counter() - clock
             evaluations.sort(key=lambda e: e["index"])
-            results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
+            results = _results(settings, space, evaluations, optimizer, engine.describe(), started,
+                               optimizer_seconds[0])
             _write_outputs(directory, settings, results, evaluations)
-    results = _results(settings, space, evaluations, optimizer, engine.describe(), started)
+    results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds[0])
     _write_outputs(directory, settings, results, evaluations)
     return results
 

@@ -1,0 +1,116 @@
+"""Benchmark of issue 17 item 4: where a Bayesian-optimisation campaign spends its time.
+
+A campaign of ``--budget`` evaluations (default 30) of the efficiency objective at N =
+``--n-neurons`` (default 500), architecture (C, lambda, p_in, w_scale) and distributions
+searched, a new connectivity seed per evaluation, ``cpp_standalone``, ``--workers`` worker
+processes (default 2), batches of ``--workers`` candidates, the objective's full protocol
+(200 STDP and 2000 frozen input steps, MC up to k = 50, the Lyapunov surrogate), a cold
+build cache. ``--envelope`` as ``hetnet optimize`` (default ``auto``: the complete envelope
+up to N = 1000).
+
+The breakdown, from the campaign's own records (``journal.jsonl``, ``results.json``):
+
+- ``compile``: standalone compilation inside the evaluations (``compile_s``);
+- ``project``: builds taken from the cache whose Brian2 project was generated again
+  (``project_s``: a process switching between its plastic and frozen program);
+- ``simulate_bare``: the compiled programs' network loops (``simulation_loop_s``);
+- ``simulate_overhead``: the rest of the simulate calls (program start and file I/O,
+  project generation, reading results back);
+- ``analysis``: the rest of each evaluation (memory capacity and its null, the Lyapunov
+  surrogate, building the network);
+- the sums above are worker-seconds (evaluations run in parallel); ``gp_acquisition``: the
+  optimiser's ask and tell in the main process (``session_optimizer_s``);
+- ``other``: the campaign's wall time times the workers, less all of the above (idle
+  workers while the optimiser thinks, pool start, journal and figure writing).
+
+Reported: the campaign's wall time, the breakdown, and the ratios of wall time x workers
+(the machine's core-seconds) to the sum of the bare simulation times and to the sum of the
+simulate calls.
+
+Usage::
+
+    .venv/bin/python bench/bench_campaign.py [--budget 30] [--workers 2] [--envelope auto] \
+        [--out bench/results/campaign.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv=None) -> int:
+    from hetnet.bo.campaign import run_campaign
+    from hetnet.config import HRSNNConfig
+    from hetnet.io import write_json
+    from hetnet.provenance import provenance
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--budget", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--n-neurons", type=int, default=500)
+    parser.add_argument("--envelope", choices=("auto", "complete", "none"), default="auto")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "campaign.json"))
+    args = parser.parse_args(argv)
+    os.environ["HETNET_CACHE"] = tempfile.mkdtemp(prefix="hetnet-bench-campaign-")   # cold: compiles counted
+
+    config = HRSNNConfig(n_neurons=args.n_neurons, backend="cpp_standalone", variant="HeNHeS", seed=args.seed)
+    options = {"n_steps": 2000, "train_steps": 200, "k_max": 50, "washout": 50, "n_null": 5}
+    if args.envelope != "auto":
+        options["envelope"] = None if args.envelope == "none" else args.envelope
+    directory = Path(tempfile.mkdtemp(prefix="hetnet-bench-campaign-run-"))
+    clock = time.perf_counter()
+    results = run_campaign(directory, objective="efficiency", config=config, budget=args.budget, batch=args.workers,
+                           seed=args.seed, objective_options=options, engine="process", max_workers=args.workers,
+                           progress=lambda line: print(line, flush=True))
+    wall = time.perf_counter() - clock
+    evaluations = [json.loads(line) for line in (directory / "journal.jsonl").read_text().splitlines()
+                   if line.strip() and json.loads(line).get("type") == "evaluation"]
+    metrics = [e.get("metrics") or {} for e in evaluations]
+
+    def total(key):
+        return float(sum(m.get(key, 0.0) or 0.0 for m in metrics))
+
+    evaluation_wall = float(sum(e.get("wall_time_s") or 0.0 for e in evaluations))
+    compile_s, project, bare, simulate = (total("compile_s"), total("project_s"), total("simulation_loop_s"),
+                                          total("simulate_s"))
+    breakdown = {
+        "compile": compile_s,
+        "project": project,
+        "simulate_bare": bare,
+        "simulate_overhead": simulate - compile_s - project - bare,
+        "analysis": evaluation_wall - simulate,
+        "gp_acquisition": float(results["session_optimizer_s"]),
+    }
+    breakdown["other"] = wall * args.workers - sum(breakdown.values())
+    record = {
+        "benchmark": "issue 17 item 4: a BO campaign's time, broken down",
+        "provenance": provenance(seed=args.seed, backend="cpp_standalone", config=config,
+                                 settings={"budget": args.budget, "workers": args.workers,
+                                           "envelope": args.envelope, "objective_options": options}),
+        "wall_s": wall,
+        "worker_seconds": {"total": wall * args.workers, **breakdown},
+        "evaluations": len(evaluations),
+        "failed": sum(1 for e in evaluations if e.get("objective") is None),
+        "evaluations_that_compiled": sum(1 for m in metrics if m.get("compile_s", 0.0) > 0),
+        "distinct_structures": len({m.get("structure_key") for m in metrics}),
+        "ratio_core_seconds_to_bare_simulation": wall * args.workers / bare if bare else None,
+        "ratio_core_seconds_to_simulate_calls": wall * args.workers / simulate if simulate else None,
+        "best_objective": (results.get("best") or {}).get("objective"),
+    }
+    write_json(args.out, record)
+    print(json.dumps({key: value for key, value in record.items() if key != "provenance"}, indent=1))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
