@@ -52,6 +52,8 @@ def test_campaign_records_everything_and_resume_completes_pending(tmp_path):
         assert "regret" in entry["metrics"]
     assert results["n_evaluations"] == 6 and (directory / "best_so_far.png").stat().st_size > 1000
     assert results["best"]["objective"] == max(e["objective"] for e in evaluations)
+    # the optimiser's own time (GP fits, acquisition) is recorded apart from the evaluations'
+    assert 0 < results["session_optimizer_s"] < results["session_wall_s"]
     # Simulate a crash after the proposals of a batch were journaled but before they finished.
     settings = json.loads((directory / "run.json").read_text())
     settings["budget"] = 8

@@ -46,6 +46,9 @@ def test_efficiency_objective_on_tiny_network_records_every_metric():
     expected = metrics["memory_capacity"] / metrics["spikes_per_neuron"] if metrics["spikes_per_neuron"] else 0.0
     assert record["objective"] == pytest.approx(expected)
     assert record["provenance"]["seed"] == 4
+    # where the time went: two runtime simulations (nothing compiled), inside the whole measurement
+    assert metrics["compile_s"] == 0.0 and metrics["project_s"] == 0.0
+    assert 0 < metrics["simulate_s"] <= metrics["simulation_wall_s"]
 
 
 @pytest.mark.standalone
