@@ -366,7 +366,8 @@ def dot_plot(values_by_group: Mapping[str, Sequence[float]], ax=None, *, ylabel:
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlim(-0.6, len(labels) - 0.4)
     legend = f"dots: {n} seeds, ◆: mean ± sd" if n > 1 else "1 seed"
-    ax.set(ylabel=ylabel, title=f"{title} ({legend})" if title else legend)
+    separator = "\n" if title and ("\n" in title or len(title) > 40) else " "   # a long title: the key on its own line
+    ax.set(ylabel=ylabel, title=f"{title}{separator}({legend})" if title else legend)
     if log:
         ax.set_yscale("log")
     return figure
