@@ -184,7 +184,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
     if told:
         optimizer.tell([list(e["x"]) for e in told], [-e["objective"] for e in told])
     next_index = max(list(proposals) + list(done), default=-1) + 1
-    optimizer_seconds = [0.0]       # this session's ask and tell (GP fits and acquisition), in this process
+    optimizer_seconds = 0.0         # this session's ask and tell (GP fits and acquisition), in this process
     budget, batch_size = int(settings["budget"]), int(settings["batch"])
     if evaluations or pending:
         _report(progress, f"resuming: {len(evaluations)} finished evaluations replayed, "
@@ -198,7 +198,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 count = min(batch_size, budget - len(evaluations))
                 clock = time.perf_counter()
                 points = optimizer.ask(n_points=count) if count > 1 else [optimizer.ask()]
-                optimizer_seconds[0] += time.perf_counter() - clock
+                optimizer_seconds += time.perf_counter() - clock
                 batch = []
                 for point in points:
                     proposal = {"type": "proposal", "index": next_index, "x": to_jsonable(list(point)),
@@ -223,12 +223,12 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
             if good:
                 clock = time.perf_counter()
                 optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
-                optimizer_seconds[0] += time.perf_counter() - clock
+                optimizer_seconds += time.perf_counter() - clock
             evaluations.sort(key=lambda e: e["index"])
             results = _results(settings, space, evaluations, optimizer, engine.describe(), started,
-                               optimizer_seconds[0])
+                               optimizer_seconds)
             _write_outputs(directory, settings, results, evaluations)
-    results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds[0])
+    results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds)
     _write_outputs(directory, settings, results, evaluations)
     return results
 

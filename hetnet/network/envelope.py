@@ -64,6 +64,12 @@ COMPLETE_ENVELOPE_MAX_NEURONS = 1000
 _PADDING_TAU_MS = 10.0
 
 
+def _padding_stdp(n: int) -> dict:
+    """STDP parameters of ``n`` added synapses: learning rates 0 (so they never learn), any positive time constant."""
+    return {parameter: np.zeros(n) if parameter.startswith("eta") else np.full(n, _PADDING_TAU_MS)
+            for parameter in STDP_PARAMETERS}
+
+
 def _population_sizes(network: NetworkInstance) -> dict:
     return {"input": network.n_input, "excitatory": network.n_excitatory, "inhibitory": network.n_inhibitory,
             "recurrent": network.n_neurons}
@@ -105,12 +111,9 @@ def complete_envelope(network: NetworkInstance) -> NetworkInstance:
         if pre_population == post_population:
             keep = pre != post
             pre, post = pre[keep], post[keep]
-        n = pre.size
-        stdp = {}
-        if own.plastic:
-            stdp = {"tau_pre_ms": np.full(n, _PADDING_TAU_MS), "tau_post_ms": np.full(n, _PADDING_TAU_MS),
-                    "eta_pre": np.zeros(n), "eta_post": np.zeros(n)}
-        synapses[name] = SynapseArrays(pre.astype(np.int32), post.astype(np.int32), np.zeros(n), own.scale_mV, **stdp)
+        stdp = _padding_stdp(pre.size) if own.plastic else {}
+        synapses[name] = SynapseArrays(pre.astype(np.int32), post.astype(np.int32), np.zeros(pre.size), own.scale_mV,
+                                       **stdp)
     return dataclasses.replace(network, synapses=synapses)
 
 
@@ -193,13 +196,9 @@ def embed_in_envelope(network: NetworkInstance, envelope: NetworkInstance, *, pl
                              "synapses hold weight 0, which clipping to w_min would change)")
         w = np.zeros(outer.n_synapses)
         w[index] = own.w
-        stdp = {}
-        if own.plastic:
-            for parameter in STDP_PARAMETERS:
-                values = np.zeros(outer.n_synapses) if parameter.startswith("eta") else \
-                    np.full(outer.n_synapses, _PADDING_TAU_MS)
-                values[index] = getattr(own, parameter)
-                stdp[parameter] = values
+        stdp = _padding_stdp(outer.n_synapses) if own.plastic else {}
+        for parameter, values in stdp.items():
+            values[index] = getattr(own, parameter)
         synapses[name] = SynapseArrays(outer.pre, outer.post, w, own.scale_mV, **stdp)
         positions[name] = index
     logger.debug("embedded %d recurrent synapses in an envelope of %d", network.n_synapses,

@@ -144,7 +144,8 @@ def simulate(
 
         embedding = embed_in_envelope(network, resolve_envelope(network, envelope), plastic=plastic)
     with brian_session():
-        output = run_backend(backend, network if embedding is None else embedding.network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
+        run_network = network if embedding is None else embedding.network
+        output = run_backend(backend, run_network, stimulus, plastic=plastic, seed=seed, record_input=record_input,
                              keep_results=keep_results, codegen_target=codegen_target, report=report)
         raise_if_interrupted(stimulus.duration_ms)
     if embedding is not None:

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "simulation_timings", "without_recurrence", "DEFAULT_STATE_KIND",
-           "STATE_TAU_STEPS", "state_tau_ms"]
+__all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "simulation_timings", "without_recurrence",
+           "DEFAULT_STATE_KIND", "STATE_TAU_STEPS", "state_tau_ms"]
 
 logger = logging.getLogger(__name__)
 
