@@ -164,3 +164,43 @@ def test_memory_capacity_without_ridge_and_collinear_states_is_finite():
     result = memory_capacity(states, inputs, k_max=4, ridge=0.0)
     assert np.all(np.isfinite(result.curve))
     assert abs(result.curve[:3].sum() - 3) < 1e-6
+
+
+def test_wide_states_use_the_dual_form_with_the_same_readouts_as_sklearn():
+    """More features than training rows (N = 2000 read out as counts + traces): the dual system, same numbers."""
+    inputs = np.random.default_rng(12).uniform(-1, 1, 400)
+    narrow = linear_esn_states(inputs, 60, 0.9, seed=13, nonlinear=True)
+    states = np.column_stack([narrow, np.tanh(narrow @ np.random.default_rng(14).normal(size=(60, 440)) / 8.0)])
+    kwargs = dict(k_max=20, washout=40, ridge=1e-2, test_fraction=0.3)
+    assert states.shape[1] > 400 * 0.7      # 500 features, 252 training rows
+    result = memory_capacity(states, inputs, **kwargs)
+    reference = sklearn_curve(states, inputs, **kwargs)
+    np.testing.assert_allclose(result.curve, reference, rtol=0, atol=1e-8)
+    # without a penalty both forms give the minimum-norm readouts pinv(Xc) Yc (which interpolate the training rows)
+    in_sample = memory_capacity(states, inputs, k_max=5, washout=40, ridge=0.0, test_fraction=0.0)
+    np.testing.assert_allclose(in_sample.curve, 1.0, atol=1e-8)
+
+
+def test_the_dual_form_chooses_the_penalties_and_readouts_of_the_primal_form():
+    """``_fit_readouts`` on wide states against the primal normal equations written out here."""
+    from hetnet.analysis.memory import _fit_readouts
+
+    rng = np.random.default_rng(15)
+    x = rng.normal(size=(120, 300)) + rng.normal(size=(1, 300))
+    y = x[:, :4] @ rng.normal(size=(4, 6)) + 0.5 * rng.normal(size=(120, 6))
+    candidates = (1e-2, 1.0, 30.0, 1e3, 1e5)
+    x_mean, y_mean, coefficients, chosen = _fit_readouts(x, y, candidates)
+
+    def primal(rows_x, rows_y, penalty):
+        xc, yc = rows_x - rows_x.mean(axis=0), rows_y - rows_y.mean(axis=0)
+        return np.linalg.solve(xc.T @ xc + penalty * np.eye(xc.shape[1]), xc.T @ yc)
+
+    split = 96
+    errors = [np.mean(((x[split:] - x[:split].mean(axis=0)) @ primal(x[:split], y[:split], c)
+                       + y[:split].mean(axis=0) - y[split:]) ** 2, axis=0) for c in candidates]
+    expected_chosen = np.asarray(candidates)[np.argmin(errors, axis=0)]
+    np.testing.assert_array_equal(chosen, expected_chosen)
+    assert len(set(chosen)) > 1             # the columns do not all take one penalty: each is checked
+    expected = np.column_stack([primal(x, y, c)[:, j] for j, c in enumerate(chosen)])
+    np.testing.assert_allclose(coefficients, expected, rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(x_mean, x.mean(axis=0)) and np.testing.assert_allclose(y_mean, y.mean(axis=0))

@@ -146,6 +146,12 @@ def test_every_item_runs_quick_and_resumes(tmp_path, capsys):
         assert record["provenance"]["versions"]["brian2"] and record["backend"] == "runtime"
         assert (tmp_path / f"{item.output}.quick.png").stat().st_size > 5_000, name
         assert seed_path(tmp_path, name, 0, quick=True).is_file()
+        # each seed's wall time split into its simulations' parts and the rest (issue 17 item 4)
+        seed_record = read_json(seed_path(tmp_path, name, 0, quick=True))
+        timing = seed_record["timing"]
+        assert timing["wall_s"] == seed_record["wall_time_s"] == record["timing"]["wall_s"], name
+        assert 0.0 <= timing["bare_s"] <= timing["simulate_wall_s"] <= timing["wall_s"], name
+        assert timing["outside_simulation_s"] == pytest.approx(timing["wall_s"] - timing["simulate_wall_s"]), name
     # the pruning items share one pruning run per seed, kept beside the seed files: fig10 only reads it back
     assert list((tmp_path / "pruning-runs" / "quick").glob("seed0-*_lnp.npz"))
     assert read_json(seed_path(tmp_path, "fig10", 0, quick=True))["wall_time_s"] < 5.0
@@ -174,6 +180,9 @@ def test_seeds_fan_out_over_a_process_pool(tmp_path):
     pids = {read_json(seed_path(tmp_path, "separation", seed, quick=True))["provenance"]["pid"] for seed in (0, 1)}
     assert len(pids) == 2 and os.getpid() not in pids
     assert set(record["claims"]) == {"rank(HeNHeS) > rank(HoNHoS)", "MC(HeNHeS) > MC(HoNHoS)"}
+    # the simulations ran in the workers and were counted there: 2 variants x (STDP + frozen) per seed
+    assert record["timing"]["simulations"] == sum(
+        read_json(seed_path(tmp_path, "separation", seed, quick=True))["timing"]["simulations"] for seed in (0, 1)) > 0
 
 
 def test_data_option_reaches_the_items_that_read_it(monkeypatch, tmp_path, capsys):

@@ -7,7 +7,9 @@ to reproduce ``u(t - k)``; ``MC(k)`` is the squared Pearson correlation of
 
 All delays share the same design matrix, so the ridge normal equations
 ``(Xc^T Xc + ridge * I) B = Xc^T Yc`` are factorised once per penalty
-(Cholesky) and solved for the ``k_max`` right-hand sides at once. The
+(Cholesky) and solved for the ``k_max`` right-hand sides at once (in their
+dual form ``(Xc Xc^T + ridge * I) A = Yc``, ``B = Xc^T A``, when the states
+have more features than training rows: the same readouts, a smaller system). The
 penalty is chosen per delay on a time-ordered validation split of the
 training steps (``ridge="auto"``), or fixed.
 
@@ -189,29 +191,46 @@ def _fit_readouts(x_train, y_train, candidates, validation_fraction=0.2):
     ``validation_fraction`` of the rows when fitted on the rows before
     (time-ordered), and the readouts are refitted on all rows.
     Returns ``(x_mean, y_mean, coefficients, chosen_ridges)``.
+
+    The normal equations are solved in the smaller of their two forms: the
+    primal ``(Xc^T Xc + a I) B = Xc^T Yc`` (features x features) when there
+    are fewer features than rows, else the dual ``(Xc Xc^T + a I) A = Yc``,
+    ``B = Xc^T A`` (rows x rows). The two give the same readouts (the
+    push-through identity ``(Xc^T Xc + a I)^-1 Xc^T = Xc^T (Xc Xc^T + a I)^-1``;
+    at ``a = 0`` both fall back to the minimum-norm solution ``pinv(Xc) Yc``),
+    and the dual is the cheaper one for large networks: N = 2000 read out as
+    counts and filtered traces gives 4000 features for 1400 training rows
+    (measured in ``tests/test_analysis_memory.py`` against the primal form
+    and per-delay scikit-learn ridges).
     """
     x_mean, y_mean = x_train.mean(axis=0), y_train.mean(axis=0)
     x_centred = x_train - x_mean
-    gram = x_centred.T @ x_centred
-    rhs = x_centred.T @ (y_train - y_mean)
+    dual = x_centred.shape[1] > x_centred.shape[0]
     if len(candidates) == 1:
         chosen = np.full(y_train.shape[1], candidates[0])
     else:
         split = int(round(len(x_train) * (1 - validation_fraction)))
         fit_x, fit_y = x_train[:split], y_train[:split]
         fit_xm, fit_ym = fit_x.mean(axis=0), fit_y.mean(axis=0)
-        fit_xc = fit_x - fit_xm
-        fit_gram, fit_rhs = fit_xc.T @ fit_xc, fit_xc.T @ (fit_y - fit_ym)
+        fit_xc, held_out = fit_x - fit_xm, x_train[split:] - fit_xm
+        if dual:         # predictions on the held-out rows through the cross-kernel: no coefficients needed
+            system, fit_rhs, project = fit_xc @ fit_xc.T, fit_y - fit_ym, held_out @ fit_xc.T
+        else:
+            system, fit_rhs, project = fit_xc.T @ fit_xc, fit_xc.T @ (fit_y - fit_ym), held_out
         errors = np.empty((len(candidates), y_train.shape[1]))
         for index, candidate in enumerate(candidates):
-            weights = _ridge_solve(fit_gram, fit_rhs, candidate)
-            residual = (x_train[split:] - fit_xm) @ weights + fit_ym - y_train[split:]
+            residual = project @ _ridge_solve(system, fit_rhs, candidate) + fit_ym - y_train[split:]
             errors[index] = np.mean(residual**2, axis=0)
         chosen = np.asarray(candidates)[np.argmin(errors, axis=0)]
+    if dual:
+        system, rhs = x_centred @ x_centred.T, y_train - y_mean
+    else:
+        system, rhs = x_centred.T @ x_centred, x_centred.T @ (y_train - y_mean)
     coefficients = np.empty((x_train.shape[1], y_train.shape[1]))
     for candidate in np.unique(chosen):
         columns = chosen == candidate
-        coefficients[:, columns] = _ridge_solve(gram, rhs[:, columns], candidate)
+        solution = _ridge_solve(system, rhs[:, columns], candidate)
+        coefficients[:, columns] = x_centred.T @ solution if dual else solution
     return x_mean, y_mean, coefficients, chosen
 
 

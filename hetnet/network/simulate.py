@@ -27,6 +27,7 @@ from hetnet.config import BACKENDS
 from hetnet.encoding import CurrentStimulus, RateStimulus
 from hetnet.errors import UsageError
 from hetnet.network.instance import NetworkInstance, check_stimulus, poisson_seed
+from hetnet.network.timing import note_simulation
 from hetnet.provenance import provenance
 from hetnet.result import SimulationResult
 
@@ -161,6 +162,7 @@ def simulate(
         **({"envelope_structure_key": embedding.network.structure_key()} if embedding is not None else {}),
         **({"backend_requested": requested, "backend_choice": choice.reason} if choice else {}),
     )
+    note_simulation(record)
     return SimulationResult(
         spike_indices=output["spike_indices"],
         spike_times_ms=output["spike_times_ms"],

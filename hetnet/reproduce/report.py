@@ -112,6 +112,11 @@ def _item_section(item, record, path, figure) -> list:
     wall = record.get("wall_time_s")
     wall_text = (f"{wall['total_seeds']:.0f} s of seed runs" if isinstance(wall, dict) and "total_seeds" in wall
                  else "wall time not recorded")
+    timing = record.get("timing")
+    if isinstance(timing, dict) and timing.get("wall_s"):
+        wall_text += (f" ({100 * timing['simulate_wall_s'] / timing['wall_s']:.0f} % in {timing['simulations']} "
+                      f"simulations, of which compile {timing['compile_s']:.0f} s and bare network loops "
+                      f"{timing['bare_s']:.0f} s)")
     n_neurons = record.get("n_neurons")
     lines += [f"Record `{path.name}`: **{_mode(record)}**; seeds {_seeds(record.get('seeds'))}; "
               f"N = {n_neurons if not isinstance(n_neurons, list) else ', '.join(map(str, n_neurons))}; "

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from hetnet.network.timing import record_simulations, simulation_timings, time_breakdown
 from hetnet.io import read_json, to_jsonable, write_json, write_tidy_csv, tidy_rows
 from hetnet.provenance import provenance
 from hetnet.reproduce.registry import get_item
@@ -73,18 +74,23 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
     Returns
     -------
     dict
-        ``{"item", "seed", "quick", "options", "result", "wall_time_s", "provenance"}``.
+        ``{"item", "seed", "quick", "options", "result", "wall_time_s", "timing", "provenance"}``;
+        ``timing`` splits the seed's wall time into its simulations' compile,
+        project generation, bare loop and overhead, and the rest
+        (:func:`hetnet.network.timing.time_breakdown`).
     """
     item = get_item(name)
     start = time.perf_counter()
     _CURRENT_OUT.append(Path(path).parents[2])   # path is OUT/ITEM/MODE/seed-SEED.json
     try:
-        result = item.run_seed(int(seed), bool(quick), dict(options))
+        with record_simulations() as simulations:
+            result = item.run_seed(int(seed), bool(quick), dict(options))
     finally:
         _CURRENT_OUT.pop()
+    wall = time.perf_counter() - start
     record = {
         "item": name, "seed": int(seed), "quick": bool(quick), "options": to_jsonable(options),
-        "result": result, "wall_time_s": time.perf_counter() - start,
+        "result": result, "wall_time_s": wall, "timing": time_breakdown(wall, simulation_timings(simulations)),
         "provenance": provenance(seed=int(seed), backend=options.get("backend", "runtime"), item=name,
                                  quick=bool(quick), pid=os.getpid()),
     }
@@ -207,6 +213,7 @@ def reproduce(name: str, *, out="experiment-results", quick: bool = False, seeds
         "wall_time_s": {"per_seed": {str(seed): records[seed]["wall_time_s"] for seed in seed_list},
                         "total_seeds": sum(records[seed]["wall_time_s"] for seed in seed_list),
                         "this_call": time.perf_counter() - start},
+        "timing": _summed_timing([records[seed].get("timing") for seed in seed_list]),
         "ran": todo, "engine": engine.describe() if hasattr(engine, "describe") else None,
         "provenance": provenance(seed=seed_list[0], backend=settings.get("backend", "runtime"), item=name,
                                  quick=bool(quick), seeds=seed_list, seed_versions=first.get("versions")),
@@ -218,6 +225,16 @@ def reproduce(name: str, *, out="experiment-results", quick: bool = False, seeds
         figure.savefig(output_path(out, item, quick=quick, suffix=".png"), dpi=110)
     report(f"{name}: wrote {path}")
     return record
+
+
+def _summed_timing(timings) -> Optional[dict]:
+    """The seeds' :func:`~hetnet.network.timing.time_breakdown` summed (``None`` if a seed has none: older records)."""
+    if not timings or any(timing is None for timing in timings):
+        return None
+    keys = [key for key, value in timings[0].items() if key != "ratio_wall_to_bare_loop" and value is not None]
+    total = {key: float(sum(timing[key] for timing in timings)) for key in keys}
+    total["ratio_wall_to_bare_loop"] = total["wall_s"] / total["bare_s"] if total.get("bare_s") else None
+    return total
 
 
 def reproduce_all(names: Sequence[str], **kwargs) -> dict:

@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "simulation_timings", "without_recurrence",
+from hetnet.network.timing import simulation_timings
+
+__all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "without_recurrence",
            "DEFAULT_STATE_KIND", "STATE_TAU_STEPS", "state_tau_ms"]
 
 logger = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ class MemoryMeasurement:
         Protocol settings (steps, k_max, washout, state kind and filter, seed).
     timings : dict
         Seconds spent in the protocol's simulations, summed over them
-        (:func:`simulation_timings`): ``simulations``, ``simulate_wall_s``,
+        (:func:`hetnet.network.timing.simulation_timings`): ``simulations``, ``simulate_wall_s``,
         ``compile_s``, ``project_s``, ``binary_s``, ``loop_s``.
     """
 
@@ -161,39 +163,6 @@ def measure_memory(config, *, network=None, n_steps: int = 3000, train_steps: in
                 "state_kind": state_kind, "state_tau_ms": tau, "seed": seed, "step_ms": config.input.step_ms}
     return MemoryMeasurement(capacity, regime, spikes, float(capacity.total) / spikes if spikes > 0 else 0.0,
                              network, frozen, settings, simulation_timings(runs))
-
-
-def simulation_timings(results) -> dict:
-    """Seconds of a series of simulations, summed, from their provenance (``0`` where a backend gives none).
-
-    ``simulate_wall_s``: the :func:`~hetnet.network.simulate` calls end to end;
-    ``compile_s``: standalone builds that compiled; ``project_s``: standalone
-    builds taken from the cache (the Brian2 project generated again, not
-    compiled); ``binary_s``: the compiled program's run (process start and
-    file I/O included); ``loop_s``: its network loop alone (the bare
-    simulation).
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> run = SimpleNamespace(provenance={"wall_seconds": 2.0, "binary_seconds": 0.5, "network_loop_seconds": 0.4,
-    ...                                   "build": {"build_seconds": 1.0, "compiled": True}})
-    >>> simulation_timings([run, run])["compile_s"]
-    2.0
-    """
-    def total(read):
-        return float(sum(read(r.provenance) or 0.0 for r in results))
-
-    def build_seconds(compiled):
-        return lambda p: (p.get("build") or {}).get("build_seconds") \
-            if bool((p.get("build") or {}).get("compiled")) == compiled else 0.0
-
-    return {"simulations": len(results),
-            "simulate_wall_s": total(lambda p: p.get("wall_seconds")),
-            "compile_s": total(build_seconds(True)),
-            "project_s": total(build_seconds(False)),
-            "binary_s": total(lambda p: p.get("binary_seconds")),
-            "loop_s": total(lambda p: p.get("network_loop_seconds"))}
 
 
 def without_recurrence(network, stimulus, target_rate_hz: float, *, iterations: int = 10, tolerance: float = 0.02,
