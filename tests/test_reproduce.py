@@ -207,3 +207,36 @@ def test_data_option_reaches_the_items_that_read_it(monkeypatch, tmp_path, capsy
     assert main(["reproduce", "fig9", "--quick", "--data", "csv=/x.csv:c", "--out", str(tmp_path / "c")]) == 2
     assert "read by table5, fig10, fig12 only" in capsys.readouterr().err
     assert main(["reproduce", "table5", "--quick", "--data", "csv=/x.csv", "--out", str(tmp_path / "d")]) == 2
+
+
+def test_an_item_campaign_interrupted_midway_resumes_from_its_journal(tmp_path):
+    """fig6 / bo_objectives campaigns keep their journal beside the seed files: a killed seed loses no evaluation."""
+    from hetnet.bo.journal import JOURNAL_NAME
+    from hetnet.config import HRSNNConfig
+    from hetnet.reproduce.bo_items import campaign_folder, run_item_campaign
+    from hetnet.reproduce.runner import _CURRENT_OUT
+
+    options = {**ITEMS["fig6"].quick, "budget": 2}
+    base = HRSNNConfig(n_neurons=12, variant="HeNHeS", seed=1, backend="runtime")
+    _CURRENT_OUT.append(tmp_path)
+    try:
+        folder = campaign_folder(base, "efficiency", 1, options)
+        first = run_item_campaign(base, "efficiency", 1, options)
+        journal = folder / JOURNAL_NAME
+        lines = journal.read_text().splitlines()
+        evaluations = [json.loads(line) for line in lines if json.loads(line).get("type") == "evaluation"]
+        assert folder.parent == tmp_path / "bo-campaigns" and len(evaluations) == 2
+        # a kill after the first evaluation: the journal ends there
+        cut = next(i for i, line in enumerate(lines) if json.loads(line).get("type") == "evaluation")
+        journal.write_text("\n".join(lines[:cut + 1]) + "\n")
+        resumed = run_item_campaign(base, "efficiency", 1, options)
+        assert len(resumed["evaluations"]) == 2
+        assert resumed["evaluations"][0]["wall_time_s"] == evaluations[0]["wall_time_s"]      # replayed, not run
+        assert resumed["evaluations"][0]["objective"] == first["evaluations"][0]["objective"]
+        # finished: a third call runs nothing; other settings get another folder
+        again = run_item_campaign(base, "efficiency", 1, options)
+        assert [e["wall_time_s"] for e in again["evaluations"]] == [e["wall_time_s"] for e in resumed["evaluations"]]
+        assert campaign_folder(base, "efficiency", 1, {**options, "budget": 3}) != folder
+    finally:
+        _CURRENT_OUT.pop()
+    assert campaign_folder(base, "efficiency", 1, options) is None

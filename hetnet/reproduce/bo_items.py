@@ -31,18 +31,24 @@ Examples
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import tempfile
+from pathlib import Path
 
 import numpy as np
 
 from hetnet.reproduce.items import TWO_VARIANTS, _config, _verdict_title, claim_record, mean_sd
 from hetnet.reproduce.registry import Item, register
 
-__all__ = ["OBJECTIVES", "run_item_campaign", "bo_objectives_seed", "bo_objectives_aggregate", "fig6_seed",
-           "fig6_aggregate"]
+__all__ = ["OBJECTIVES", "CAMPAIGNS_FOLDER", "campaign_folder", "run_item_campaign", "bo_objectives_seed",
+           "bo_objectives_aggregate", "fig6_seed", "fig6_aggregate"]
 
 logger = logging.getLogger(__name__)
+
+#: the folder under a reproduction's ``OUT`` where the items' campaigns keep their journals
+CAMPAIGNS_FOLDER = "bo-campaigns"
 
 #: the three objectives of the ablation, in the report's order
 OBJECTIVES = ("memory-capacity", "spike-count", "efficiency")
@@ -58,7 +64,7 @@ _MEASURED = ("memory_capacity", "spikes_per_neuron", "efficiency", "mean_rate_hz
 
 
 def run_item_campaign(base, objective: str, seed: int, options: dict) -> dict:
-    """One serial Bayesian-optimisation campaign of an item, in a temporary folder; its ``results``.
+    """One serial Bayesian-optimisation campaign of an item, journaled in :func:`campaign_folder`; its ``results``.
 
     The search space is the heterogeneity distributions only
     (:func:`hetnet.bo.space.network_search_space` without the architecture),
@@ -92,7 +98,7 @@ def run_item_campaign(base, objective: str, seed: int, options: dict) -> dict:
     >>> len(results["best_so_far"]) == options["budget"]  # doctest: +SKIP
     True
     """
-    from hetnet.bo.campaign import run_campaign
+    from hetnet.bo.campaign import resume_campaign, run_campaign
     from hetnet.bo.space import network_search_space
 
     space = network_search_space(base, include_architecture=False)
@@ -100,9 +106,45 @@ def run_item_campaign(base, objective: str, seed: int, options: dict) -> dict:
     objective_options.update(lyapunov_steps=0, fixed_structure=True)
     logger.info("seed %d: %s campaign of %s at N = %d, %d evaluations", seed, objective, base.variant,
                 base.n_neurons, options["budget"])
-    with tempfile.TemporaryDirectory(prefix=f"hetnet-bo-{objective}-") as directory:
-        return run_campaign(directory, objective=objective, config=base, space=space, budget=int(options["budget"]),
-                            batch=1, seed=seed, engine="serial", objective_options=objective_options, overwrite=True)
+    arguments = dict(objective=objective, config=base, space=space, budget=int(options["budget"]), batch=1, seed=seed,
+                     engine="serial", objective_options=objective_options)
+    directory = campaign_folder(base, objective, seed, options)
+    if directory is None:
+        with tempfile.TemporaryDirectory(prefix=f"hetnet-bo-{objective}-") as temporary:
+            return run_campaign(temporary, **arguments, overwrite=True)
+    if (directory / "run.json").is_file():
+        logger.info("seed %d: resuming the campaign in %s", seed, directory)
+        return resume_campaign(directory, engine="serial")
+    return run_campaign(directory, **arguments, overwrite=True)
+
+
+def campaign_folder(base, objective: str, seed: int, options: dict):
+    """Where an item's campaign keeps its journal: ``OUT/bo-campaigns/NAME`` under ``hetnet reproduce``, else ``None``.
+
+    ``NAME`` holds the objective, variant, size and seed and a hash of the
+    base configuration and the item's settings, so a seed interrupted in the
+    middle of its campaigns resumes each from its journal
+    (:func:`hetnet.bo.campaign.resume_campaign`: finished evaluations are
+    replayed, not run again), and other settings never resume a stale
+    journal. The journals stay beside the seed files: Fig. 6 is read from
+    them. Outside ``hetnet reproduce`` (``None``) the campaign runs in a
+    temporary folder.
+
+    >>> from hetnet.config import HRSNNConfig
+    >>> campaign_folder(HRSNNConfig(), "efficiency", 0, {"budget": 2}) is None
+    True
+    """
+    from hetnet.io import to_jsonable
+    from hetnet.reproduce.runner import current_out
+
+    out = current_out()
+    if out is None:
+        return None
+    key = json.dumps({"config": base.to_dict(), "objective": objective, "seed": int(seed),
+                      "options": to_jsonable(dict(options))}, sort_keys=True)
+    name = (f"{objective}-{base.variant}-N{base.n_neurons}-seed{int(seed)}-"
+            f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
+    return Path(out) / CAMPAIGNS_FOLDER / name
 
 
 def bo_objectives_seed(seed: int, quick: bool, options: dict) -> dict:

@@ -130,7 +130,7 @@ def _own_entries() -> tuple:
     from hetnet.reproduce.registry import ITEMS
     from hetnet.runfolder import LOCK_NAME
 
-    folders = set(ITEMS)
+    folders = set(ITEMS) | {"pruning-runs", "bo-campaigns"}     # the pruning memo, the campaigns' journals
     files = {MANIFEST_NAME, LOCK_NAME}
     for item in ITEMS.values():
         for mode in ("", ".quick"):
