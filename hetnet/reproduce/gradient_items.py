@@ -203,6 +203,8 @@ def table5_sg_seed(seed: int, quick: bool, options: dict) -> dict:
 
 def table5_sg_aggregate(results: dict, options: dict):
     """Mean ± sd of the STDP and SG rows, the claims tested across seeds, the figure (NRMSE against SOPs)."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
     from hetnet.plotting import new_figure, seeds_label
 
     seeds = list(results)
@@ -218,7 +220,10 @@ def table5_sg_aggregate(results: dict, options: dict):
         axis.scatter([r["recurrent_sops"] for r in values], [r["nrmse"] for r in values], marker=marker, alpha=0.6,
                      label=label)
     axis.set(xscale="log", xlabel="recurrent SOPs (frozen run, counted from spikes)",
-             ylabel="one-step NRMSE, Lorenz-63 (test steps)", title=f"Table V, STDP and SG rows: {seeds_label(len(seeds))}")
+             ylabel="one-step NRMSE, Lorenz-63 (test steps)",
+             title=f"Table V, STDP and SG rows: {seeds_label(len(seeds), 'one point per seed')}")
+    axis.xaxis.set_major_locator(LogLocator(subs=(1.0, 3.0)))     # 1 and 3 per decade: minor labels overlap
+    axis.xaxis.set_minor_formatter(NullFormatter())
     axis.legend(fontsize=7)
     _verdict_title(figure, claims)
     table = {"columns": ["network (training)", "neurons", "synapses", "recurrent SOPs", "NRMSE", "rate (Hz)"],
