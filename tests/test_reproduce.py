@@ -1,6 +1,7 @@
 """``hetnet reproduce``: the registry, resumable seeds, the quick smoke run of every item, the report."""
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,16 @@ def test_committed_results_page_is_the_report_of_the_committed_records():
     for png in (ROOT / "experiments" / "results").glob("*.png"):
         if png.stem in {item.output for item in ITEMS.values() if not item.pending}:
             assert (ROOT / "docs" / "results_figures" / png.name).read_bytes() == png.read_bytes()
+    # every table row has as many cells as its header (a literal | in a cell must be escaped)
+    columns = None
+    for line in committed.splitlines():
+        if not line.startswith("|"):
+            columns = None
+            continue
+        cells = len(re.split(r"(?<!\\)\|", line)) - 2
+        if columns is None:
+            columns = cells
+        assert cells == columns, line
 
 
 def test_every_item_runs_quick_and_resumes(tmp_path, capsys):

@@ -114,7 +114,7 @@ def _item_section(item, record, path, figure) -> list:
                  else "wall time not recorded")
     timing = record.get("timing")
     if isinstance(timing, dict) and timing.get("wall_s"):
-        wall_text += (f" ({100 * timing['simulate_wall_s'] / timing['wall_s']:.0f} % in {timing['simulations']} "
+        wall_text += (f" ({100 * timing['simulate_wall_s'] / timing['wall_s']:.0f} % in {timing['simulations']:.0f} "
                       f"simulations, of which compile {timing['compile_s']:.0f} s and bare network loops "
                       f"{timing['bare_s']:.0f} s)")
     n_neurons = record.get("n_neurons")
@@ -128,7 +128,8 @@ def _item_section(item, record, path, figure) -> list:
         ours = (f"{claim['a']} {_number(claim['mean_a'])} ± {_number(_side_sd(record, claim, 'a'), 2)} vs "
                 f"{claim['b']} {_number(claim['mean_b'])} ± {_number(_side_sd(record, claim, 'b'), 2)}")
         verdict = claim["verdict"] if claim["verdict"] == "inconclusive" else f"**{claim['verdict']}**"
-        lines.append(f"| {name} ({claim['metric']}) | {_paper_text(item, name)} | {ours} | "
+        metric = str(claim["metric"]).replace("|", "\\|")     # a literal | would split the table's cell
+        lines.append(f"| {name} ({metric}) | {_paper_text(item, name)} | {ours} | "
                      f"{_number(claim.get('p_value_t'), 2)} | {_number(claim.get('p_value_wilcoxon'), 2)} | "
                      f"{_number(claim.get('effect_size_dz'), 2)} | {verdict} |")
     lines.append("")

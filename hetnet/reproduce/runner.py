@@ -233,6 +233,7 @@ def _summed_timing(timings) -> Optional[dict]:
         return None
     keys = [key for key, value in timings[0].items() if key != "ratio_wall_to_bare_loop" and value is not None]
     total = {key: float(sum(timing[key] for timing in timings)) for key in keys}
+    total["simulations"] = int(total["simulations"])
     total["ratio_wall_to_bare_loop"] = total["wall_s"] / total["bare_s"] if total.get("bare_s") else None
     return total
 
