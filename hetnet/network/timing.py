@@ -20,10 +20,13 @@ Examples
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 
 __all__ = ["simulation_timings", "record_simulations", "time_breakdown"]
+
+logger = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 #: the lists of the active :func:`record_simulations` blocks of this process
@@ -103,6 +106,7 @@ def record_simulations():
     records: list = []
     with _LOCK:
         _RECORDERS.append(records)
+    logger.debug("recording simulations (%d recorder(s) active)", len(_RECORDERS))
     try:
         yield records
     finally:
