@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io as _stringio
+import hashlib
 import json
 import logging
 import math
@@ -50,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["to_jsonable", "json_line", "write_json", "read_json", "write_text_atomic",
+__all__ = ["to_jsonable", "json_line", "settings_digest", "write_json", "read_json", "write_text_atomic",
            "TIDY_COLUMNS", "tidy_rows", "write_tidy_csv", "read_tidy_csv", "values_equal"]
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,17 @@ def json_line(record: Mapping) -> str:
     '{"a": 1, "b": null}\\n'
     """
     return json.dumps(to_jsonable(record), sort_keys=True, allow_nan=False) + "\n"
+
+
+def settings_digest(value: Any, length: int = 16) -> str:
+    """A short stable hash of ``value``'s JSON form (keys sorted): names a memo or a run folder by its settings.
+
+    >>> settings_digest({"b": 1, "a": (2.0, 3)}) == settings_digest({"a": [2.0, 3], "b": 1})
+    True
+    >>> len(settings_digest({"a": 1}, length=12))
+    12
+    """
+    return hashlib.sha256(json.dumps(to_jsonable(value), sort_keys=True).encode()).hexdigest()[:int(length)]
 
 
 def write_text_atomic(path, text: str) -> Path:

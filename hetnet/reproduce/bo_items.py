@@ -31,8 +31,6 @@ Examples
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -134,16 +132,15 @@ def campaign_folder(base, objective: str, seed: int, options: dict):
     >>> campaign_folder(HRSNNConfig(), "efficiency", 0, {"budget": 2}) is None
     True
     """
-    from hetnet.io import to_jsonable
+    from hetnet.io import settings_digest
     from hetnet.reproduce.runner import current_out
 
     out = current_out()
     if out is None:
         return None
-    key = json.dumps({"config": base.to_dict(), "objective": objective, "seed": int(seed),
-                      "options": to_jsonable(dict(options))}, sort_keys=True)
-    name = (f"{objective}-{base.variant}-N{base.n_neurons}-seed{int(seed)}-"
-            f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
+    digest = settings_digest({"config": base.to_dict(), "objective": objective, "seed": int(seed),
+                              "options": dict(options)}, length=12)
+    name = f"{objective}-{base.variant}-N{base.n_neurons}-seed{int(seed)}-{digest}"
     return Path(out) / CAMPAIGNS_FOLDER / name
 
 

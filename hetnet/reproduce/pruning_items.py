@@ -48,8 +48,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import logging
 import os
 import time
@@ -57,7 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hetnet.io import read_json, to_jsonable, write_json
+from hetnet.io import read_json, settings_digest, to_jsonable, write_json
 from hetnet.reproduce.items import _verdict_title, claim_record, mean_sd
 from hetnet.reproduce.registry import Item, register
 from hetnet.tasks.prediction import split_coverage
@@ -120,8 +118,7 @@ def memo_folder(quick: bool = False) -> Path:
 
 
 def _memo_stem(seed: int, settings: dict, quick: bool) -> Path:
-    key = json.dumps({"seed": int(seed), **to_jsonable(dict(settings))}, sort_keys=True)
-    return memo_folder(quick) / f"seed{int(seed)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    return memo_folder(quick) / f"seed{int(seed)}-{settings_digest({'seed': int(seed), **dict(settings)})}"
 
 
 def _check(settings: dict):

@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from hetnet.network.timing import record_simulations, simulation_timings, time_breakdown
 from hetnet.io import read_json, to_jsonable, write_json, write_tidy_csv, tidy_rows
 from hetnet.provenance import provenance
 from hetnet.reproduce.registry import get_item
@@ -79,6 +78,8 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
         project generation, bare loop and overhead, and the rest
         (:func:`hetnet.network.timing.time_breakdown`).
     """
+    from hetnet.network.timing import record_simulations, simulation_timings, time_breakdown
+
     item = get_item(name)
     start = time.perf_counter()
     _CURRENT_OUT.append(Path(path).parents[2])   # path is OUT/ITEM/MODE/seed-SEED.json

@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hetnet.network.timing import simulation_timings
-
 __all__ = ["MemoryMeasurement", "measure_memory", "memory_drive", "without_recurrence",
            "DEFAULT_STATE_KIND", "STATE_TAU_STEPS", "state_tau_ms"]
 
@@ -137,6 +135,7 @@ def measure_memory(config, *, network=None, n_steps: int = 3000, train_steps: in
     from hetnet.analysis import firing_regime, memory_capacity
     from hetnet.encoding import encode_series
     from hetnet.network import generate_network, input_kind_of, simulate
+    from hetnet.network.timing import simulation_timings
 
     seed = config.seed if seed is None else int(seed)
     tau = state_tau_ms(config, tau_ms)
