@@ -185,7 +185,7 @@ def test_live_objects_of_earlier_networks_do_not_change_the_generated_code(cache
     reference = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
     binary = Path(reference.provenance["build"]["directory"]) / "main"
     mtime = binary.stat().st_mtime_ns
-    StandaloneBuild._current = None                      # the next call generates the code again
+    StandaloneBuild.forget_ready()                       # the next call generates the code again
     import brian2 as b2
 
     b2.set_device("runtime")
@@ -201,12 +201,40 @@ def test_live_objects_of_earlier_networks_do_not_change_the_generated_code(cache
         gc.collect()
 
 
+def test_include_folders_added_by_brian2_cython_compiles_do_not_recompile_a_cached_build(cache, stimulus):
+    """Brian2 appends numpy's and brian2/synapses' folders to ``prefs.codegen.cpp.include_dirs`` whenever it
+    compiles a Cython extension (a runtime run, a runtime ``connect``); the next standalone project's makefile
+    must not change, or ``make`` recompiles the cached build whole (seen with a cold Cython cache, as on CI)."""
+    import brian2 as b2
+    import numpy
+    import brian2.synapses
+    from hetnet.backends.standalone import StandaloneBuild
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    reference = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
+    binary = Path(reference.provenance["build"]["directory"]) / "main"
+    mtime = binary.stat().st_mtime_ns
+    before = list(b2.prefs.codegen.cpp.include_dirs)
+    b2.prefs.codegen.cpp.include_dirs.extend([numpy.get_include(), os.path.dirname(brian2.synapses.__file__)])
+    try:
+        StandaloneBuild.forget_ready()
+        again = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=5)
+        assert again.provenance["build"]["compiled"] is False and binary.stat().st_mtime_ns == mtime
+        assert again.provenance["build"]["build_seconds"] > 0.0      # the project was generated again
+        np.testing.assert_array_equal(again.spike_times_ms, reference.spike_times_ms)
+        assert len(b2.prefs.codegen.cpp.include_dirs) == len(before) + 2   # the caller's preference is left alone
+    finally:
+        b2.prefs.codegen.cpp.include_dirs = before
+
+
 def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus):
     """Issue 17 item 2: plastic, frozen, plastic, frozen in one process compiles each program at most once.
 
-    Every switch generates the other program's code again (Brian2 has one
-    device); the code, and so the binary, must be the same as the first time,
-    so ``make`` finds nothing to do and the results repeat exactly.
+    Both programs stay ready in the process (each build has its own Brian2
+    device), so a switch neither compiles nor generates the project again
+    (``build_seconds`` 0), and the results repeat exactly. When a build is
+    no longer ready, its project is generated again and must give the same
+    code, so ``make`` finds nothing to do.
     """
     network = generate_network(CONFIG, stimulus.n_channels)
     runs = [simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", seed=7)
@@ -217,6 +245,14 @@ def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus
     mtimes = [binary.stat().st_mtime_ns for binary in binaries]
     assert [build["compiled"] for build in builds[2:]] == [False, False]
     assert [build["key"] for build in builds[2:]] == [builds[0]["key"], builds[1]["key"]]
+    assert [build["build_seconds"] for build in builds[2:]] == [0.0, 0.0]   # kept ready: no project generated
+    from hetnet.backends.standalone import StandaloneBuild
+
+    StandaloneBuild.forget_ready()      # generated again from scratch: the same code, nothing compiled
+    regenerated = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=7)
+    assert regenerated.provenance["build"]["compiled"] is False
+    assert regenerated.provenance["build"]["build_seconds"] > 0.0
+    np.testing.assert_array_equal(regenerated.spike_times_ms, runs[0].spike_times_ms)
     assert [binary.stat().st_mtime_ns for binary in binaries] == mtimes
     for first, repeat in ((runs[0], runs[2]), (runs[1], runs[3])):
         assert first.spike_indices.size > 100

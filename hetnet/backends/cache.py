@@ -54,7 +54,8 @@ import time
 import uuid
 from pathlib import Path
 
-__all__ = ["cache_root", "max_cache_bytes", "BuildInfo", "list_builds", "touch_build", "hold_build", "release_build",
+__all__ = ["cache_root", "max_cache_bytes", "BuildInfo", "list_builds", "touch_build", "hold_build", "is_held",
+           "release_build",
            "evict", "clear", "remove_build", "is_in_use", "DEFAULT_MAX_GB", "BUILD_LOCK_NAME", "IN_USE_LOCK_NAME",
            "LAST_USE_NAME", "MAX_GB_VARIABLE", "MAX_HELD_BUILDS"]
 
@@ -291,6 +292,11 @@ def _take(directory: Path) -> None:
             return
         handle.close()  # the folder was removed (renamed) while we waited: take the new one
     raise OSError(errno.EAGAIN, f"could not take the in-use lock of {directory}")
+
+
+def is_held(directory) -> bool:
+    """Whether this process holds the build in ``directory`` (:func:`hold_build`)."""
+    return str(Path(directory)) in _held
 
 
 def release_build(directory) -> None:

@@ -8,7 +8,8 @@ back, when a simulation ends, what it changed for the caller:
 * the active device, with its ``build_on_run`` setting and build options
   (and Brian2's stack of previous devices);
 * ``defaultclock.dt`` of the caller's device;
-* ``prefs.codegen.target`` and ``prefs.devices.cpp_standalone.run_cmd_unix``;
+* ``prefs.codegen.target``, ``prefs.devices.cpp_standalone.run_cmd_unix`` and
+  ``prefs.codegen.cpp.include_dirs`` (Brian2's Cython compiler appends to that list);
 * the global numpy random state (``brian2.seed`` reseeds it);
 * the level of the ``brian2.utils.filelock`` logger (set to INFO while
   hetnet runs: it logs two debug records per value file and run).
@@ -68,6 +69,7 @@ def brian_session():
         dt = caller.defaultclock.dt if caller.defaultclock is not None else None
         target = b2.prefs.codegen.target
         run_cmd = b2.prefs.devices.cpp_standalone.run_cmd_unix
+        include_dirs = list(b2.prefs.codegen.cpp.include_dirs)   # Brian2's Cython compiler appends to it
         random_state = np.random.get_state()
         filelock_logger = logging.getLogger(_FILELOCK_LOGGER)
         filelock_level = filelock_logger.level
@@ -85,6 +87,8 @@ def brian_session():
                 caller.defaultclock.dt = dt
             b2.prefs.codegen.target = target
             b2.prefs.devices.cpp_standalone.run_cmd_unix = run_cmd
+            if list(b2.prefs.codegen.cpp.include_dirs) != include_dirs:
+                b2.prefs.codegen.cpp.include_dirs = include_dirs
             np.random.set_state(random_state)
             filelock_logger.setLevel(filelock_level)
 

@@ -47,7 +47,7 @@ from hetnet.backends import lean_results as lean_results_module
 from hetnet.backends.cache import cache_root
 from hetnet.backends.codegen_patch import WriterProxy, wrap_writer
 
-__all__ = ["StandaloneBuild", "build_key", "run_standalone", "wait_for_cleanup",
+__all__ = ["StandaloneBuild", "build_key", "run_standalone", "wait_for_cleanup", "READY_BUILDS",
            "remove_orphaned_results", "MAX_VALUE_FILES", "MAX_VALUE_BYTES"]
 
 logger = logging.getLogger(__name__)
@@ -120,17 +120,33 @@ def _directory_lock(directory: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class StandaloneBuild:
-    """One compiled network held by this process (Brian2 has one active device).
+#: compiled programs a process keeps ready to re-run (its Brian2 objects and device): the
+#: plastic and the frozen program of two structures, as many as it holds in the cache
+READY_BUILDS = cache.MAX_HELD_BUILDS
 
-    Use :func:`run_standalone`; it reuses the current build when the key
+
+class StandaloneBuild:
+    """One compiled network held by this process, ready to re-run.
+
+    Use :func:`run_standalone`; it reuses a ready build when the key
     matches and makes (or finds in the cache) a new one otherwise.
+
+    On ``cpp_standalone`` every build has its own Brian2 device object (not
+    Brian2's global ``cpp_standalone`` device, which is left to the caller),
+    so the process keeps up to :data:`READY_BUILDS` builds — typically the
+    plastic and the frozen program of a network — and switching between
+    them regenerates nothing: before, every plastic <-> frozen switch
+    generated the Brian2 project again (1-2 s; 7 % of the Fig. 6
+    reproduction's time). Other devices (Brian2CUDA) have one global device
+    and keep one build.
     """
 
     _current: "StandaloneBuild | None" = None
+    #: key -> build, least recently used first
+    _ready: "dict[str, StandaloneBuild]" = {}
 
     def __init__(self, key: str, directory: Path, brian_network, device_name: str, build_seconds: float,
-                 compiled: bool, setup_info: dict | None = None):
+                 compiled: bool, setup_info: dict | None = None, device=None):
         self.key = key
         self.setup_info = setup_info or {}
         self.directory = directory
@@ -139,6 +155,25 @@ class StandaloneBuild:
         self.build_seconds = build_seconds
         self.compiled = compiled
         self.n_runs = 0
+        self.device = device
+
+    @classmethod
+    def forget_ready(cls):
+        """Drop the builds this process keeps ready (the next run of each generates its project again)."""
+        cls._ready.clear()
+        cls._current = None
+
+    @classmethod
+    def _keep_ready(cls, build: "StandaloneBuild"):
+        if build.device_name != "cpp_standalone":  # one global device: a new build replaces the others
+            cls._ready = {key: kept for key, kept in cls._ready.items() if kept.device_name != build.device_name}
+        cls._ready.pop(build.key, None)
+        cls._ready[build.key] = build
+        while len(cls._ready) > READY_BUILDS:
+            cls._ready.pop(next(iter(cls._ready)))
+        # a build the cache no longer holds for this process may be removed by another: not ready any more
+        cls._ready = {key: kept for key, kept in cls._ready.items() if cache.is_held(kept.directory)}
+        cls._current = build
 
     @classmethod
     def obtain(cls, instance, stimulus, *, plastic=True, device_name="cpp_standalone", record_input=False, device_setup=None):
@@ -152,25 +187,36 @@ class StandaloneBuild:
                 "binary with new values is impossible; use backend='runtime' or upgrade brian2"
             )
         key = build_key(instance, stimulus, device_name, record_input, plastic)
-        if cls._current is not None and cls._current.key == key:
-            return cls._current
         limit = cache.max_cache_bytes()   # a bad HETNET_CACHE_MAX_GB fails before anything is compiled
+        ready = cls._ready.get(key)
+        if ready is not None and ready.directory == cache_root() / key and _binary_mtime(ready.directory) is not None:
+            cache.hold_build(ready.directory)   # most recently used, for the cache and for this process
+            cls._keep_ready(ready)
+            return ready
         directory = cache_root() / key
         cls._current = None
         cache.hold_build(directory)       # no process removes it while this one uses it
         start = time.perf_counter()
         setup_info = device_setup() if device_setup is not None else {}
-        b2.set_device(device_name, build_on_run=False)
-        b2.device.reinit()
-        b2.device.activate(build_on_run=False)
+        if device_name == "cpp_standalone":   # a device of its own, so that it stays ready
+            from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+            device = CPPStandaloneDevice()
+            b2.set_device(device, build_on_run=False)
+        else:
+            b2.set_device(device_name, build_on_run=False)
+            b2.device.reinit()
+            b2.device.activate(build_on_run=False)
+            device = b2.get_device()
         # names, and so the code under this key, must not depend on what ran before in this process
         with isolated_names():
             build = cls._generate_and_compile(key, directory, instance, stimulus, device_name, plastic, record_input,
                                               start, setup_info)
+        build.device = device
         remove_orphaned_results(directory)
         if build.compiled and limit is not None:
             cache.evict(limit)
-        cls._current = build
+        cls._keep_ready(build)
         return build
 
     @classmethod
@@ -191,7 +237,8 @@ class StandaloneBuild:
         program = "plastic" if plastic else "frozen"
         with default_clock_dt(instance.config.dt_ms):   # the step is compiled in when the project is built
             built.network.run(stimulus.duration_ms * b2.ms, namespace={})
-            with _directory_lock(directory), _lean_network_loop(), lean_results_module.lean_results(built):
+            with _directory_lock(directory), _lean_network_loop(), lean_results_module.lean_results(built), \
+                    _project_include_dirs():
                 binary_before = _binary_mtime(directory)
                 if binary_before is None:
                     logger.info("%s: compiling the %s program of a new network structure (%d neurons; once per "
@@ -212,10 +259,9 @@ class StandaloneBuild:
     def run(self, instance, stimulus, *, plastic: bool, seed: int, keep_results: bool = False, report_directory=None):
         """Run the binary with this instance's values; returns raw arrays."""
         import brian2 as b2
-        from brian2.devices.device import all_devices
 
-        if b2.get_device() is not all_devices[self.device_name]:
-            b2.set_device(self.device_name, build_on_run=False)  # a runtime run came in between
+        if b2.get_device() is not self.device:
+            b2.set_device(self.device, build_on_run=False)  # another build or a runtime run came in between
         from hetnet.backends.session import seeded_run_command
 
         values = self.brian_network.run_values(instance, stimulus, plastic)
@@ -247,6 +293,38 @@ class StandaloneBuild:
             _remove_in_background(results_path)
         self.n_runs += 1
         return output
+
+
+@contextlib.contextmanager
+def _project_include_dirs():
+    """Write the project's makefile without the include folders Brian2's Cython runtime slips in.
+
+    Brian2 (2.9) appends numpy's and ``brian2/synapses``' include folders to
+    the global ``prefs.codegen.cpp.include_dirs`` list every time it compiles a
+    Cython extension (``cython_rt/extension_manager.py`` extends the
+    preference's list in place). A runtime simulation, or a ``Synapses.connect``
+    on the runtime device, in the same process therefore changed the makefile of
+    the next standalone project, and ``make`` recompiled a cached build whole
+    (20-60 s). Standalone code needs neither folder (Brian2 copies its headers
+    into the project), so they are left out while the project is written,
+    and repeated entries are written once.
+    """
+    import numpy
+    import brian2
+    import brian2.synapses
+
+    prefs = brian2.prefs
+    before = list(prefs.codegen.cpp.include_dirs)
+    slipped_in = {os.path.normpath(numpy.get_include()), os.path.normpath(os.path.dirname(brian2.synapses.__file__))}
+    kept = []
+    for folder in before:
+        if os.path.normpath(folder) not in slipped_in and folder not in kept:
+            kept.append(folder)
+    prefs.codegen.cpp.include_dirs = kept
+    try:
+        yield
+    finally:
+        prefs.codegen.cpp.include_dirs = before
 
 
 _CLOCK_IN_LOOP = re.compile(
