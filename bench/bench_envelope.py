@@ -19,9 +19,15 @@ medians of the per-evaluation wall time (compile + runs) per side, the median
 of the paired ratios, and the warm run times (the envelope's delivery cost,
 against the own build re-run without compiling).
 
+``--kind bounds`` measures the other envelope: the connectivity seed fixed for every
+structure (``--seed``, as ``NetworkObjective(fixed_structure=True)`` does), the envelope the
+network drawn with that seed at the upper ends of the ranges (``c_scale`` 2, ``lambda`` 6,
+``p_in`` 1), which holds every structure drawn; recorded under the size key ``"N-bounds"``.
+
 Usage (sizes measured by an earlier call stay in the JSON)::
 
-    .venv/bin/python bench/bench_envelope.py [--sizes 500] [--rounds 3] [--out bench/results/envelope.json]
+    .venv/bin/python bench/bench_envelope.py [--sizes 500] [--rounds 3] [--kind complete|bounds]
+        [--out bench/results/envelope.json]
 """
 from __future__ import annotations
 
@@ -68,6 +74,10 @@ def main(argv=None) -> int:
     parser.add_argument("--train-steps", type=int, default=200)
     parser.add_argument("--n-steps", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--kind", choices=("complete", "bounds"), default="complete",
+                        help="complete: every pair, a new connectivity seed per structure; bounds: the connectivity "
+                             "seed fixed (--seed), the envelope drawn at the ranges' upper ends (c_scale 2, "
+                             "lambda 6, p_in 1)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "envelope.json"))
     args = parser.parse_args(argv)
     os.environ["HETNET_CACHE"] = tempfile.mkdtemp(prefix="hetnet-bench-envelope-")   # cold cache: compiles counted
@@ -85,12 +95,21 @@ def main(argv=None) -> int:
             connectivity = {name: min(1.0, getattr(base.connectivity, name) * scale)
                             for name in ("c_ee", "c_ei", "c_ie", "c_ii")}
             connectivity.update(lambda_grid=float(generator.uniform(1.0, 6.0)), p_in=float(generator.uniform(0.1, 1.0)))
-            config = base.replace(seed=1000 + round_number, connectivity=connectivity)
+            seed = args.seed if args.kind == "bounds" else 1000 + round_number
+            config = base.replace(seed=seed, connectivity=connectivity)
             return config, generate_network(config, n_input, input_kind=kind)
 
         config, network = structure(-1)
+        if args.kind == "bounds":   # same seed, every range at its upper end: holds every structure drawn
+            upper = {name: min(1.0, getattr(base.connectivity, name) * 2.0) for name in ("c_ee", "c_ei", "c_ie", "c_ii")}
+            upper.update(lambda_grid=6.0, p_in=1.0)
+            envelope_network = generate_network(base.replace(connectivity=upper), n_input, input_kind=kind)
+            chosen = envelope_network
+        else:
+            envelope_network = complete_envelope(network)
+            chosen = "complete"
         first = {side: _runs(network, config, args.train_steps, args.n_steps, envelope)
-                 for side, envelope in (("own", None), ("envelope", "complete"))}
+                 for side, envelope in (("own", None), ("envelope", chosen))}
         warm = {side: [] for side in first}
         per_evaluation = {side: [] for side in first}
         compiled = {side: [] for side in first}
@@ -98,12 +117,12 @@ def main(argv=None) -> int:
             order = ("own", "envelope") if round_number % 2 == 0 else ("envelope", "own")
             for side in order:          # the same structure re-run: no compile on either side
                 warm[side].append(_runs(network, config, args.train_steps, args.n_steps,
-                                        "complete" if side == "envelope" else None)[0])
+                                        chosen if side == "envelope" else None)[0])
             new_config, new_network = structure(round_number)
             results = {}
             for side in order:          # a new structure: the own side compiles it
                 seconds, frozen, count = _runs(new_network, new_config, args.train_steps, args.n_steps,
-                                               "complete" if side == "envelope" else None)
+                                               chosen if side == "envelope" else None)
                 per_evaluation[side].append(seconds)
                 compiled[side].append(count)
                 results[side] = frozen
@@ -114,13 +133,13 @@ def main(argv=None) -> int:
                   f"{per_evaluation['own'][-1]:.1f} s ({compiled['own'][-1]} compiled), envelope "
                   f"{per_evaluation['envelope'][-1]:.1f} s ({compiled['envelope'][-1]} compiled); warm own "
                   f"{warm['own'][-1]:.2f} s, envelope {warm['envelope'][-1]:.2f} s", flush=True)
-        envelope_network = complete_envelope(network)
-        sizes[str(n_neurons)] = {
+        sizes[str(n_neurons) if args.kind == "complete" else f"{n_neurons}-bounds"] = {
+            "envelope": args.kind,
             "provenance": provenance(seed=args.seed, backend="cpp_standalone",
                                      settings={"rounds": args.rounds, "train_steps": args.train_steps,
                                                "n_steps": args.n_steps, "variant": "HeNHeS"}),
             "recurrent_synapses": {"own_first_structure": int(network.n_synapses),
-                                   "complete_envelope": int(envelope_network.n_synapses)},
+                                   f"{args.kind}_envelope": int(envelope_network.n_synapses)},
             "first_call_seconds_including_compile": {side: value[0] for side, value in first.items()},
             "new_structure_seconds": {side: {"median": statistics.median(v), "all": v}
                                       for side, v in per_evaluation.items()},
@@ -137,7 +156,8 @@ def main(argv=None) -> int:
     if Path(args.out).is_file():      # sizes measured in earlier calls are kept (each with its own provenance)
         earlier = json.loads(Path(args.out).read_text()).get("sizes", {})
     record = {
-        "benchmark": "issue 17 item 1: new structure per evaluation, own build vs the complete envelope",
+        "benchmark": "issue 17 item 1: new structure per evaluation, own build vs the complete envelope (sizes "
+                     "'N-bounds': the connectivity seed fixed, the envelope drawn at the ranges' upper ends)",
         "sizes": {**earlier, **sizes},
     }
     write_json(args.out, record)

@@ -120,26 +120,79 @@ def test_auto_envelope_applies_where_the_structure_changes_and_the_network_is_sm
     from hetnet.bo.objectives import NetworkObjective
     from hetnet.bo.space import network_search_space
     from hetnet.network.envelope import COMPLETE_ENVELOPE_MAX_NEURONS
+    from hetnet.network.instance import NetworkInstance
 
-    small, large = HRSNNConfig(n_neurons=500), HRSNNConfig(n_neurons=COMPLETE_ENVELOPE_MAX_NEURONS + 1)
-    architecture = NetworkObjective(network_search_space(), fixed_structure=True)
+    small, large = HRSNNConfig(n_neurons=200), HRSNNConfig(n_neurons=COMPLETE_ENVELOPE_MAX_NEURONS + 1)
     distributions = NetworkObjective(network_search_space(include_architecture=False), fixed_structure=True)
     new_seeds = NetworkObjective(network_search_space(include_architecture=False), fixed_structure=False)
-    assert architecture.envelope_for(small) == "complete" and new_seeds.envelope_for(small) == "complete"
+    assert new_seeds.envelope_for(small) == "complete"
+    assert new_seeds.envelope_for(large) is None                      # compiling is cheaper than delivering
     assert distributions.envelope_for(small) is None                  # one structure: its own build is reused
-    assert architecture.envelope_for(large) is None                   # compiling is cheaper than delivering
-    assert architecture.envelope_for(small.replace(weights={"w_min": 0.01})) is None
+    for config in (small, large):   # architecture searched on one connectivity seed: the bounds envelope, any size
+        architecture = NetworkObjective(network_search_space(config), base_config=config, fixed_structure=True)
+        chosen = architecture.envelope_for(config)
+        assert isinstance(chosen, NetworkInstance) and chosen.n_neurons == config.n_neurons
+        assert architecture.envelope_for(config) is chosen            # drawn once per process
+    assert architecture.envelope_for(large.replace(weights={"w_min": 0.01})) is None
     assert NetworkObjective(network_search_space(), envelope=None).envelope_for(small) is None
 
 
+def test_bounds_envelope_holds_every_candidate_of_a_common_seed_search():
+    """Candidates drawn anywhere in the space (C, lambda, p_in, w_scale and the distributions) with the base seed
+    all embed in the network drawn at the upper ends of the connectivity ranges, which is far from complete."""
+    from hetnet.bo.objectives import NetworkObjective
+    from hetnet.bo.space import network_search_space
+    from hetnet.encoding import encode_series
+    from hetnet.network import input_kind_of
+
+    base = HRSNNConfig(n_neurons=300, seed=4)
+    space = network_search_space(base)
+    objective = NetworkObjective(space, base_config=base, fixed_structure=True, envelope="bounds")
+    envelope = objective.bounds_envelope(base)
+    generator = np.random.default_rng(0)
+    lows = np.array([dimension.low for dimension in space.dimensions], dtype=float)
+    highs = np.array([dimension.high for dimension in space.dimensions], dtype=float)
+    for trial in range(6):
+        point = list(lows + (highs - lows) * generator.uniform(size=lows.size))
+        if trial == 0:       # the upper ends themselves
+            point = list(highs)
+        config = space.to_config(point, base)
+        probe = encode_series(np.zeros((2, 1)), config.input)
+        network = generate_network(config, probe.n_channels, input_kind=input_kind_of(probe))
+        embedding = embed_in_envelope(network, envelope)        # raises if a synapse is missing
+        for name, own in network.synapses.items():
+            np.testing.assert_array_equal(embedding.network.synapses[name].pre[embedding.positions[name]], own.pre)
+    recurrent = sum(s.n_synapses for name, s in envelope.synapses.items() if name != "input")
+    assert recurrent < 0.8 * base.n_neurons * (base.n_neurons - 1)
+    with pytest.raises(ValueError, match="fixed_structure"):
+        NetworkObjective(space, base_config=base, envelope="bounds")
+
+
+def test_optimize_common_seed_and_bounds_flags(tmp_path, monkeypatch):
+    import hetnet.bo.campaign as campaign
+    from hetnet.bo.objectives import make_objective
+    from hetnet.cli.main import main
+
+    seen = {}
+    monkeypatch.setattr(campaign, "run_campaign", lambda directory, **options: seen.update(options) or {"best": None})
+    assert main(["optimize", "--common-seed", "--envelope", "bounds", "--out", str(tmp_path / "a"), "--budget", "2"]) == 1
+    objective, space = make_objective("efficiency", options=seen["objective_options"])
+    assert objective.fixed_structure and objective.envelope == "bounds"
+    assert any(name.startswith("connectivity.") for name in space.names)   # the architecture is still searched
+    assert main(["optimize", "--envelope", "bounds", "--out", str(tmp_path / "b"), "--budget", "2"]) == 2
+
+
 @pytest.mark.standalone
-def test_architecture_search_compiles_once_per_size(cache):
-    """The default objective on cpp_standalone: candidates of new C, lambda, p_in and seed share one build."""
+@pytest.mark.parametrize("common_seed", [False, True], ids=["complete", "bounds"])
+def test_architecture_search_compiles_once_per_size(cache, common_seed):
+    """The default objective on cpp_standalone: candidates of new C, lambda, p_in (and seed, unless common) share one
+    build — the complete envelope's, or with a common seed the bounds envelope's; the same metrics as own builds."""
     from hetnet.bo.engine import evaluate_candidate
     from hetnet.bo.objectives import make_objective
 
     base = HRSNNConfig(n_neurons=60, backend="cpp_standalone", seed=3)
-    options = {"n_steps": 80, "train_steps": 20, "k_max": 5, "washout": 5, "lyapunov_steps": 0}
+    options = {"n_steps": 80, "train_steps": 20, "k_max": 5, "washout": 5, "lyapunov_steps": 0,
+               "fixed_structure": common_seed}
     objective, space = make_objective("efficiency", base_config=base, options=options)
     first_point = space.default_point()
     second_point = list(first_point)
@@ -151,4 +204,10 @@ def test_architecture_search_compiles_once_per_size(cache):
     assert first["metrics"]["structure_key"] != second["metrics"]["structure_key"]
     assert first["metrics"]["compiled"] is True and second["metrics"]["compiled"] is False
     built = sorted(path.name for path in cache.iterdir() if path.is_dir() and path.name.startswith("cpp_standalone-"))
-    assert len(built) == 2, built          # the plastic and the frozen program of the complete envelope
+    assert len(built) == 2, built          # the plastic and the frozen program of the envelope
+    if common_seed:   # the bounds envelope gives the metrics of the candidate's own build
+        own, _ = make_objective("efficiency", base_config=base, options={**options, "envelope": None})
+        alone = evaluate_candidate(own, second_point, seed=2, index=1)
+        assert alone["metrics"]["compiled"] is True
+        assert alone["metrics"]["memory_capacity"] == second["metrics"]["memory_capacity"]
+        assert alone["metrics"]["spikes_per_neuron"] == second["metrics"]["spikes_per_neuron"]

@@ -174,17 +174,21 @@ class NetworkObjective:
         With a standalone backend and no architecture scalar in the space,
         every evaluation then re-runs the same compiled binaries (``run_args``)
         instead of compiling.
-    envelope : {"auto", "complete", None}
+    envelope : {"auto", "complete", "bounds", None}
         Standalone backends: ``"complete"`` runs every candidate inside the
         compiled program of the complete structure
         (:mod:`hetnet.network.envelope`), so a search over the architecture
         (C, lambda, p_in, connectivity seed) compiles once per size instead
         of once per candidate; identical results, each run delivering every
-        pair's events. ``None``: each structure its own build. ``"auto"``
-        (default): :func:`hetnet.network.envelope.choose_envelope`, the
-        complete envelope where the structure changes between candidates (no
-        ``fixed_structure``, or connectivity in the space) and the network is
-        small enough for it to pay off.
+        pair's events. ``"bounds"`` (needs ``fixed_structure``): inside the
+        network drawn with ``base_config.seed`` at the upper ends of the
+        space's connectivity ranges (:meth:`bounds_envelope`), which holds
+        every candidate and has far fewer synapses than the complete one.
+        ``None``: each structure its own build. ``"auto"`` (default):
+        :func:`hetnet.network.envelope.choose_envelope` — ``"bounds"`` where
+        connectivity is searched with ``fixed_structure``, the complete
+        envelope where the connectivity seed changes between candidates and
+        the network is small enough for it to pay off, own builds otherwise.
     """
 
     space: SearchSpace
@@ -204,8 +208,11 @@ class NetworkObjective:
     envelope: Any = "auto"
 
     def __post_init__(self):
-        if self.envelope not in ("auto", "complete", None):
-            raise ValueError(f"envelope must be 'auto', 'complete' or None; got {self.envelope!r}")
+        if self.envelope not in ("auto", "complete", "bounds", None):
+            raise ValueError(f"envelope must be 'auto', 'complete', 'bounds' or None; got {self.envelope!r}")
+        if self.envelope == "bounds" and not self.fixed_structure:
+            raise ValueError("envelope='bounds' needs fixed_structure=True (every candidate drawn with the base "
+                             "configuration's seed); use 'complete' when the connectivity seed changes")
         if self.objective not in NETWORK_OBJECTIVES:
             raise ValueError(f"unknown network objective {self.objective!r}; allowed: {', '.join(NETWORK_OBJECTIVES)}")
         if self.base_config is None:
@@ -300,13 +307,53 @@ class NetworkObjective:
                 **({"envelope": self.envelope} if self.envelope != "auto" else {})}
 
     def envelope_for(self, config):
-        """The ``envelope`` of one candidate's simulations (``"complete"`` or ``None``; see ``envelope``)."""
-        if self.envelope != "auto":
-            return self.envelope
-        from hetnet.network.envelope import choose_envelope
+        """The ``envelope`` of one candidate's simulations (``"complete"``, a network or ``None``; see ``envelope``)."""
+        choice = self.envelope
+        if choice == "auto":
+            from hetnet.network.envelope import choose_envelope
 
-        varies = not self.fixed_structure or any(p.target.startswith("connectivity.") for p in self.space.parameters)
-        return choose_envelope(config.n_neurons, structure_varies=varies, w_min=config.weights.w_min)
+            varies = not self.fixed_structure or any(p.target.startswith("connectivity.") for p in self.space.parameters)
+            choice = choose_envelope(config.n_neurons, structure_varies=varies, w_min=config.weights.w_min,
+                                     seed_fixed=self.fixed_structure)
+        return self.bounds_envelope(config) if choice == "bounds" else choice
+
+    def bounds_envelope(self, config=None):
+        """The network drawn with the base seed at the upper ends of the space's connectivity ranges.
+
+        Connection probabilities grow with ``C`` (``c_scale``), ``lambda`` and
+        ``p_in``, and every candidate of a ``fixed_structure`` search draws its
+        pairs from the same per-pair uniforms (``base_config.seed``), so this
+        network holds every candidate's synapses
+        (:func:`hetnet.network.envelope.embed_in_envelope` checks it at every
+        run and names a missing synapse). Drawn once per process and kept.
+        ``config`` (a candidate's) is only checked for its size.
+        """
+        from hetnet.encoding import encode_series
+        from hetnet.network import generate_network, input_kind_of
+
+        base = self.base_config
+        point = self.space.default_point(base)
+        for parameter, part in zip(self.space.parameters, self.space.slices):
+            if parameter.target.startswith("connectivity."):
+                for offset, dimension in enumerate(parameter.dimensions):
+                    point[part.start + offset] = dimension.high
+        upper = base.replace(connectivity=self.space.to_config(point, base).connectivity)
+        if config is not None and config.n_neurons != upper.n_neurons:
+            raise ValueError(f"the bounds envelope has {upper.n_neurons} neurons; the candidate {config.n_neurons}")
+        key = repr(upper)
+        cached = _BOUNDS_ENVELOPES.get(key)
+        if cached is None:
+            probe = encode_series(np.zeros((2, 1)), upper.input)
+            cached = generate_network(upper, n_input=probe.n_channels, input_kind=input_kind_of(probe))
+            logger.info("bounds envelope: %d recurrent and input synapses (connectivity at the search's upper "
+                        "ends, seed %d)", cached.n_synapses, upper.seed)
+            _BOUNDS_ENVELOPES.clear()     # one kept: a process runs one campaign at a time
+            _BOUNDS_ENVELOPES[key] = cached
+        return cached
+
+
+#: the bounds envelope of this process's campaign (:meth:`NetworkObjective.bounds_envelope`)
+_BOUNDS_ENVELOPES: dict = {}
 
 
 def make_objective(name: str, space: SearchSpace | None = None, base_config=None, options: Mapping | None = None):

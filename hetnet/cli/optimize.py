@@ -92,13 +92,21 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="search the parameter distributions only (no C, lambda, p_in, w_scale) on one fixed "
                              "network structure (the config's seed): with a standalone backend every evaluation "
                              "re-runs the same compiled binaries instead of compiling")
-    parser.add_argument("--envelope", choices=("auto", "complete", "none"), default="auto",
+    parser.add_argument("--common-seed", action="store_true",
+                        help="draw every candidate with the configuration's seed (common random numbers: the same "
+                             "grid, per-pair uniforms and parameter draws; the evaluation seed drives the input "
+                             "only), the architecture still searched: candidates then differ in C, lambda and p_in "
+                             "only, and '--envelope auto' runs them all in one 'bounds' program")
+    parser.add_argument("--envelope", choices=("auto", "complete", "bounds", "none"), default="auto",
                         help="standalone backends: 'complete' runs every candidate inside one compiled program of "
                              "the complete structure (every pair connected, the candidate's own synapses carrying its "
                              "weights, the others weight 0), so an architecture search compiles once per size "
                              "instead of once per candidate, with identical results, each run delivering every "
-                             "pair's events; 'none' compiles each structure; 'auto' (default): 'complete' when the "
-                             "structure changes between candidates and N <= 1000, where it was measured faster")
+                             "pair's events; 'bounds' (needs --common-seed or --distributions-only) inside the "
+                             "network drawn at the upper ends of the connectivity ranges, far fewer pairs; 'none' "
+                             "compiles each structure; 'auto' (default): 'bounds' with --common-seed, else "
+                             "'complete' when the structure changes between candidates and N <= 1000, where each "
+                             "was measured faster")
     parser.add_argument("--quick", action="store_true",
                         help="small and short: 100 neurons, 150-step drive, budget 10 unless --budget is given")
     parser.set_defaults(func=run_optimize)
@@ -132,7 +140,8 @@ def run_optimize(args) -> int:
     try:
         if args.resume:
             for flag, value in (("--config", args.config), ("--out", args.out), ("--set", args.settings or None),
-                                ("--seed", args.seed), ("--backend", args.backend)):
+                                ("--seed", args.seed), ("--backend", args.backend),
+                                ("--common-seed", args.common_seed or None)):
                 if value is not None:
                     raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the "
                                      f"settings in {args.resume}/run.json")
@@ -150,6 +159,11 @@ def run_optimize(args) -> int:
                 options = dict(QUICK_OPTIONS)
             if args.distributions_only and args.objective != "gamma-moments":
                 options = {**(options or {}), "fixed_structure": True, "search_architecture": False}
+            if args.common_seed and args.objective != "gamma-moments":
+                options = {**(options or {}), "fixed_structure": True}
+            if args.envelope == "bounds" and not (args.common_seed or args.distributions_only):
+                raise UsageError("--envelope", "bounds", "needs --common-seed (or --distributions-only): the bounds "
+                                 "program holds the candidates of one connectivity seed only")
             if args.envelope != "auto" and args.objective != "gamma-moments":
                 options = {**(options or {}), "envelope": None if args.envelope == "none" else args.envelope}
             budget = args.budget if args.budget is not None else (10 if args.quick else 50)
