@@ -20,7 +20,10 @@ inputs, 1 s of biological time, dt = 0.1 ms):
    ``1/tau`` as a multiply), so each gain is measured in the same run;
 4. the per-run overhead of hetnet's Python side after the build,
    ``wall_seconds - simulation_seconds``, as a fraction of the simulation
-   time (median over the re-runs), plus a breakdown of where it goes.
+   time (median over the re-runs), plus a breakdown of where it goes;
+5. the fixed cost of a re-run on its own line (``fixed_cost_per_run_seconds``,
+   issue 17 item 5): hetnet's whole ``simulate`` call and the binary's run
+   less the network loop, and the plain binary's run less its loop.
 
 Synaptic events = presynaptic spikes x out-degree (all pathways, the input
 pathway included) and, when plastic, + postsynaptic spikes x in-degree of the
@@ -541,6 +544,16 @@ def summarise(hetnet_runs: list, plain: dict) -> dict:
         "ratio_hetnet_over_plain_network_loop": (het["events_per_second_network_loop"]
                                                  / pl["events_per_second_network_loop"]
                                                  if pl["events_per_second_network_loop"] else None),
+        # issue 17 item 5: what a re-run costs besides its network loop, per run (medians), on its own line
+        "fixed_cost_per_run_seconds": {
+            "hetnet_simulate_minus_loop": _median([r["wall_seconds"] - r["network_loop_seconds"]
+                                                   for r in hetnet_runs]),
+            "hetnet_binary_minus_loop": _median([r["binary_seconds"] - r["network_loop_seconds"] for r in hetnet_runs
+                                                 if r.get("binary_seconds") is not None]),
+            "plain_binary_minus_loop": _median([r["binary_seconds"] - r["network_loop_seconds"] for r in plain["runs"]
+                                                if r.get("binary_seconds") is not None]),
+            "hetnet_network_loop": _median([r["network_loop_seconds"] for r in hetnet_runs]),
+        },
         "overhead_target_met": het["median_overhead_fraction"] <= 0.10,
         "throughput_target_met": _median(paired) >= 1.0,
         "twice_plain_met": _median(paired) >= 2.0,
@@ -627,7 +640,14 @@ def main(argv=None) -> int:
                 f"{record['plastic']['hetnet']['median_overhead_fraction']:.1%} (plastic) "
                 f"{record['static']['hetnet']['median_overhead_fraction']:.1%} (static), compile "
                 f"{record['compile_vs_rerun']['first_call']['build_seconds']:.1f} s vs re-run "
-                f"{record['compile_vs_rerun']['second_call']['wall_seconds']:.2f} s")
+                f"{record['compile_vs_rerun']['second_call']['wall_seconds']:.2f} s; loop ratios "
+                f"{record['static']['ratio_paired_rounds_network_loop_median']:.2f} (static) "
+                f"{record['plastic']['ratio_paired_rounds_network_loop_median']:.2f} (plastic)")
+            for mode in ("static", "plastic"):
+                fixed = record[mode]["fixed_cost_per_run_seconds"]
+                log(f"N={n} {mode}: fixed cost per run: hetnet simulate - loop {fixed['hetnet_simulate_minus_loop']:.3f} s, "
+                    f"binary - loop {fixed['hetnet_binary_minus_loop']:.3f} s (plain "
+                    f"{fixed['plain_binary_minus_loop']:.3f} s); loop {fixed['hetnet_network_loop']:.3f} s")
     return 0
 
 
