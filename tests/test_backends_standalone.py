@@ -360,3 +360,26 @@ def test_results_of_killed_processes_are_removed_and_value_files_capped(cache, s
         simulate(network.with_weights({"ee": network.synapses["ee"].w * (seed / 50)}), stimulus, plastic=True,
                  backend="cpp_standalone", seed=seed)
     assert len(list((directory / "static_arrays").glob("init_*.dat"))) <= 5
+
+
+def test_a_users_own_standalone_script_survives_a_hetnet_standalone_run(cache, stimulus, tmp_path):
+    """hetnet's builds have devices of their own: Brian2's global cpp_standalone device, which the caller's
+    script is filling, keeps its objects and initial values (it used to be reinitialised by every new build)."""
+    import brian2 as b2
+    from brian2.devices.device import all_devices
+
+    b2.set_device("cpp_standalone", build_on_run=False, directory=str(tmp_path / "user"))
+    try:
+        group = b2.NeuronGroup(2, "dv/dt = -v / tau : 1", namespace={"tau": 10 * b2.ms}, name="user_group")
+        group.v = 1.0                                    # an initial value the device must remember
+        monitor = b2.StateMonitor(group, "v", record=[0], name="user_monitor")
+        network = generate_network(CONFIG, stimulus.n_channels)
+        result = simulate(network, stimulus, plastic=False, backend="cpp_standalone", seed=1)
+        assert result.spike_indices.size > 0
+        assert b2.get_device() is all_devices["cpp_standalone"]          # the caller's device is active again
+        b2.Network(group, monitor).run(1 * b2.ms)
+        b2.device.build(directory=str(tmp_path / "user"), compile=True, run=True, with_output=False)
+        np.testing.assert_allclose(monitor.v[0][-1], np.exp(-0.9 / 10.0), rtol=1e-6)   # v(0.9 ms) from v = 1
+    finally:
+        b2.device.reinit()
+        b2.set_device("runtime")
