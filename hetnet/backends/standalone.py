@@ -136,9 +136,9 @@ class StandaloneBuild:
     so the process keeps up to :data:`READY_BUILDS` builds — typically the
     plastic and the frozen program of a network — and switching between
     them regenerates nothing: before, every plastic <-> frozen switch
-    generated the Brian2 project again (1-2 s; 7 % of the Fig. 6
-    reproduction's time). Other devices (Brian2CUDA) have one global device
-    and keep one build.
+    generated the Brian2 project again (0.2 s on an idle machine, more under
+    load; 7 % of the Fig. 6 reproduction's time; ``bench/bench_ready_builds.py``).
+    Other devices (Brian2CUDA) have one global device and keep one build.
     """
 
     _current: "StandaloneBuild | None" = None
