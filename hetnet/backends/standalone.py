@@ -169,9 +169,8 @@ class StandaloneBuild:
             cls._ready = {key: kept for key, kept in cls._ready.items() if kept.device_name != build.device_name}
         cls._ready.pop(build.key, None)
         cls._ready[build.key] = build
-        while len(cls._ready) > READY_BUILDS:
-            cls._ready.pop(next(iter(cls._ready)))
-        # a build the cache no longer holds for this process may be removed by another: not ready any more
+        # the process holds its READY_BUILDS most recent builds in the cache (hold_build); a build it no
+        # longer holds may be removed by another process, so it is not ready any more
         cls._ready = {key: kept for key, kept in cls._ready.items() if cache.is_held(kept.directory)}
         cls._current = build
 
@@ -188,12 +187,12 @@ class StandaloneBuild:
             )
         key = build_key(instance, stimulus, device_name, record_input, plastic)
         limit = cache.max_cache_bytes()   # a bad HETNET_CACHE_MAX_GB fails before anything is compiled
+        directory = cache_root() / key
         ready = cls._ready.get(key)
-        if ready is not None and ready.directory == cache_root() / key and _binary_mtime(ready.directory) is not None:
-            cache.hold_build(ready.directory)   # most recently used, for the cache and for this process
+        if ready is not None and ready.directory == directory and _binary_mtime(directory) is not None:
+            cache.hold_build(directory)   # most recently used, for the cache and for this process
             cls._keep_ready(ready)
             return ready
-        directory = cache_root() / key
         cls._current = None
         cache.hold_build(directory)       # no process removes it while this one uses it
         start = time.perf_counter()
@@ -201,18 +200,15 @@ class StandaloneBuild:
         if device_name == "cpp_standalone":   # a device of its own, so that it stays ready
             from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
 
-            device = CPPStandaloneDevice()
-            b2.set_device(device, build_on_run=False)
+            b2.set_device(CPPStandaloneDevice(), build_on_run=False)
         else:
             b2.set_device(device_name, build_on_run=False)
             b2.device.reinit()
             b2.device.activate(build_on_run=False)
-            device = b2.get_device()
         # names, and so the code under this key, must not depend on what ran before in this process
         with isolated_names():
             build = cls._generate_and_compile(key, directory, instance, stimulus, device_name, plastic, record_input,
                                               start, setup_info)
-        build.device = device
         remove_orphaned_results(directory)
         if build.compiled and limit is not None:
             cache.evict(limit)
@@ -248,7 +244,8 @@ class StandaloneBuild:
                     logger.debug("%s: checking the cached %s program in %s", device_name, program, directory)
                 b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
                 compiled = _binary_mtime(directory) != binary_before
-        build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info)
+        build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info,
+                    device=b2.get_device())
         if compiled:
             logger.info("%s: compiled the %s program in %.1f s (cached: later runs of this structure reuse it)",
                         device_name, program, build.build_seconds)
