@@ -18,9 +18,20 @@ calls (GP fit + acquisition) are timed back to back, the order alternating,
 one BLAS thread. Reported: the medians per side, the median of the paired
 ratios and the totals.
 
+``--kind batch`` compares the constant-liar batch cycle of a campaign
+(``--batch`` points per step, 2 by default like ``hetnet optimize``'s two
+workers): skopt's ``tell`` + ``ask(n_points=q)`` against
+:func:`hetnet.bo.optimizer.tell_batch` + :func:`~hetnet.bo.optimizer.ask_batch`,
+which skip the GP fit and acquisition skopt computes and then discards (the
+original's acquisition after ``tell``, the lie of the last point). The two
+optimisers propose the same points at every step (checked); each side's
+ask + tell per batch is timed back to back, the order alternating; written
+to ``bench/results/acquisition_batch.json``.
+
 Usage::
 
     .venv/bin/python bench/bench_acquisition.py [--evaluations 30] [--out bench/results/acquisition.json]
+    .venv/bin/python bench/bench_acquisition.py --kind batch [--batch 2] [--evaluations 30]
 """
 from __future__ import annotations
 
@@ -46,8 +57,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluations", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "acquisition.json"))
+    parser.add_argument("--kind", choices=("jacobian", "batch"), default="jacobian")
+    parser.add_argument("--batch", type=int, default=2, help="points per step (--kind batch)")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    if args.kind == "batch":
+        return batch_cycle(args)
+    args.out = args.out or str(ROOT / "bench" / "results" / "acquisition.json")
 
     space = network_search_space(HRSNNConfig(n_neurons=500, variant="HeNHeS"))
     optimizers = {side: make_optimizer(space.dimensions, "wasserstein", space, n_initial_points=5,
@@ -89,6 +105,68 @@ def main(argv=None) -> int:
     print(f"median tell: dense {record['tell_seconds']['dense']['median']:.2f} s, blockwise "
           f"{record['tell_seconds']['blockwise']['median']:.2f} s; paired ratio "
           f"{record['median_paired_ratio_dense_over_blockwise']:.2f}x; wrote {args.out}")
+    return 0
+
+
+def batch_cycle(args) -> int:
+    """skopt's batch ask / tell against hetnet's ask_batch / tell_batch, same proposals, timed in pairs."""
+    from hetnet.bo.optimizer import ask_batch, make_optimizer, single_threaded_blas, tell_batch
+    from hetnet.bo.space import network_search_space
+    from hetnet.config import HRSNNConfig
+    from hetnet.io import write_json
+    from hetnet.provenance import provenance
+
+    out = args.out or str(ROOT / "bench" / "results" / "acquisition_batch.json")
+    space = network_search_space(HRSNNConfig(n_neurons=500, variant="HeNHeS"))
+    optimizers = {side: make_optimizer(space.dimensions, "wasserstein", space, n_initial_points=5,
+                                       random_state=args.seed) for side in ("skopt", "hetnet")}
+    generator = np.random.default_rng(args.seed)
+    seconds = {"skopt": [], "hetnet": []}
+    told, step, start = 0, 0, time.perf_counter()
+    with single_threaded_blas():
+        points = {}
+        for side, optimizer in optimizers.items():   # the first batch: random points, not timed
+            points[side] = optimizer.ask(n_points=args.batch) if side == "skopt" else ask_batch(optimizer, args.batch)
+        while told < args.evaluations:
+            if points["skopt"] != points["hetnet"]:
+                raise AssertionError(f"after {told} evaluations: the two optimisers proposed different points")
+            batch = points["skopt"]
+            values = [float(np.sum((np.asarray(x[:4], dtype=float) - 0.5) ** 2) + 0.1 * generator.normal())
+                      for x in batch]
+            told += len(batch)
+            count = min(args.batch, args.evaluations - told)
+            order = ("skopt", "hetnet") if step % 2 == 0 else ("hetnet", "skopt")
+            for side in order:
+                optimizer = optimizers[side]
+                clock = time.perf_counter()
+                if side == "skopt":
+                    optimizer.tell(batch, values)
+                    points[side] = (optimizer.ask(n_points=count) if count > 1 else [optimizer.ask()]) if count else []
+                else:
+                    tell_batch(optimizer, batch, values, next_count=count)
+                    points[side] = ask_batch(optimizer, count) if count else []
+                seconds[side].append(time.perf_counter() - clock)
+            step += 1
+            print(f"[{told}/{args.evaluations}] tell + ask: skopt {seconds['skopt'][-1]:.2f} s, "
+                  f"hetnet {seconds['hetnet'][-1]:.2f} s", flush=True)
+    fitted = [(a, b) for a, b in zip(seconds["skopt"], seconds["hetnet"]) if a > 0.05]   # after the random start
+    record = {
+        "benchmark": "issue 17 item 2: constant-liar batch cycle (tell + ask of q points), skopt vs "
+                     "hetnet.bo.optimizer.tell_batch / ask_batch",
+        "provenance": provenance(seed=args.seed, settings={"evaluations": args.evaluations, "batch": args.batch,
+                                                           "n_initial_points": 5, "n_dimensions": len(space.dimensions),
+                                                           "space": "network_search_space(HeNHeS, N = 500)"}),
+        "same_proposals": True,
+        "cycle_seconds": {side: {"median": statistics.median(v[3:]), "total": sum(v)} for side, v in seconds.items()},
+        "median_paired_ratio_skopt_over_hetnet": statistics.median(a / b for a, b in fitted),
+        "per_step_seconds": seconds,
+        "wall_s": time.perf_counter() - start,
+    }
+    write_json(out, record)
+    print(f"median cycle: skopt {record['cycle_seconds']['skopt']['median']:.2f} s, hetnet "
+          f"{record['cycle_seconds']['hetnet']['median']:.2f} s; paired ratio "
+          f"{record['median_paired_ratio_skopt_over_hetnet']:.2f}x; totals {record['cycle_seconds']['skopt']['total']:.1f} "
+          f"vs {record['cycle_seconds']['hetnet']['total']:.1f} s; wrote {out}")
     return 0
 
 

@@ -66,3 +66,57 @@ def test_distribution_bo_beats_random_search_small():
     bo, random = summary["methods"]["wasserstein"], summary["methods"]["random"]
     assert bo["median_final_regret"] < random["median_final_regret"]
     assert bo["median_final_regret"] < 0.01
+
+
+@pytest.mark.parametrize("kernel,count,n_initial", [("wasserstein", 2, 3), ("wasserstein", 3, 4), ("matern", 2, 5)])
+def test_batch_ask_and_tell_propose_exactly_what_skopt_proposes_with_half_the_fits(kernel, count, n_initial,
+                                                                                    monkeypatch):
+    """tell_batch / ask_batch against skopt's tell / ask(n_points): the same points at every step
+    (so the same campaign), the same fitted GP in ``models``, and fewer GP fits. Fails if the random
+    stream is not advanced exactly as skopt's skipped acquisition would (the next copy gets another seed)."""
+    from skopt.learning import GaussianProcessRegressor
+
+    from hetnet.bo.optimizer import ask_batch, make_optimizer, tell_batch
+
+    fits = {"count": 0}
+    original_fit = GaussianProcessRegressor.fit
+
+    def counted_fit(self, X, y):
+        fits["count"] += 1
+        return original_fit(self, X, y)
+
+    monkeypatch.setattr(GaussianProcessRegressor, "fit", counted_fit)
+    distributions = {"tau": ("gamma", ["shape", "mean"])}
+    ours = make_optimizer(DIMS, kernel, distributions, n_initial_points=n_initial, random_state=3)
+    skopts = make_optimizer(DIMS, kernel, distributions, n_initial_points=n_initial, random_state=3)
+    budget, told = 5 * count, 0
+    fits_ours = fits_skopt = 0
+    while told < budget:
+        fits["count"] = 0
+        expected = skopts.ask(n_points=count)
+        values = [_gamma_regret(p) for p in expected]
+        skopts.tell(expected, values)
+        fits_skopt += fits["count"]
+        fits["count"] = 0
+        points = ask_batch(ours, count)
+        assert points == expected, f"proposals differ after {told} evaluations"
+        told += count
+        tell_batch(ours, points, values, next_count=min(count, budget - told))
+        fits_ours += fits["count"]
+    assert len(ours.models) == len(skopts.models)
+    assert [str(m.kernel_) for m in ours.models] == [str(m.kernel_) for m in skopts.models]
+    np.testing.assert_array_equal(ours.models[-1].alpha_, skopts.models[-1].alpha_)
+    # skopt per batch after the initial points: its tell, the copy's refit, one lie per point;
+    # ours: the copy's refit and count - 1 lies (and a full tell after the last batch)
+    assert fits_ours < fits_skopt
+    assert fits_ours <= fits_skopt * count / (count + 2) + 2
+
+
+def test_a_single_ask_after_a_batch_tell_is_refused():
+    from hetnet.bo.optimizer import ask_batch, make_optimizer, tell_batch
+
+    optimizer = make_optimizer(DIMS, "matern", n_initial_points=2, random_state=0)
+    points = ask_batch(optimizer, 2)
+    tell_batch(optimizer, points, [_gamma_regret(p) for p in points], next_count=2)
+    with pytest.raises(RuntimeError, match="next_count=1"):
+        ask_batch(optimizer, 1)

@@ -56,7 +56,7 @@ from hetnet.analysis.statistics import best_so_far   # re-exported: hetnet.bo.be
 from hetnet.bo.engine import evaluate_candidate, make_engine
 from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal, to_jsonable, write_json_atomic
 from hetnet.bo.objectives import OBJECTIVES, make_objective
-from hetnet.bo.optimizer import KERNELS, make_optimizer, single_threaded_blas
+from hetnet.bo.optimizer import KERNELS, ask_batch, make_optimizer, single_threaded_blas, tell_batch
 from hetnet.bo.space import SearchSpace
 from hetnet.errors import HetnetError, RunFolderError, UsageError
 from hetnet.io import read_json, tidy_rows, write_tidy_csv
@@ -197,7 +197,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
             else:
                 count = min(batch_size, budget - len(evaluations))
                 clock = time.perf_counter()
-                points = optimizer.ask(n_points=count) if count > 1 else [optimizer.ask()]
+                points = ask_batch(optimizer, count)
                 optimizer_seconds += time.perf_counter() - clock
                 batch = []
                 for point in points:
@@ -219,10 +219,14 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                                   f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
                 if on_evaluation is not None:
                     on_evaluation(record, len(evaluations), budget, best)
-            good = [r for r in finished if r.get("objective") is not None]
+            # told in proposal order, not in the order the workers finished: the GP's fit depends on the
+            # order of its data in the last bits, so telling in completion order made a campaign on
+            # several workers propose other points on every run
+            good = sorted((r for r in finished if r.get("objective") is not None), key=lambda r: r["index"])
             if good:
                 clock = time.perf_counter()
-                optimizer.tell([list(r["x"]) for r in good], [-r["objective"] for r in good])
+                next_count = min(batch_size, budget - len(evaluations)) if not pending else 0
+                tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
                 optimizer_seconds += time.perf_counter() - clock
             evaluations.sort(key=lambda e: e["index"])
             results = _results(settings, space, evaluations, optimizer, engine.describe(), started,

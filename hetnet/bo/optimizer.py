@@ -15,6 +15,12 @@ Gaussian noise, 2 optimiser restarts) and expected improvement with ``xi``.
 skopt *minimises*; everything here minimises, and the campaign runner
 (:mod:`hetnet.bo.engine`) negates the objectives it maximises.
 
+:func:`ask_batch` and :func:`tell_batch` are skopt's constant-liar batch
+``ask(n_points=q)`` and ``tell`` without the GP fit and acquisition skopt
+computes and discards (the same proposals; half the work at q = 2:
+``bench/results/acquisition_batch.json``); campaigns and :func:`minimize`
+use them.
+
 :func:`minimize` is the ``gp_minimize``-style entry point used by the
 pruning code (timescale optimisation).
 
@@ -46,7 +52,7 @@ from hetnet.bo.acquisition import DEFAULT_XI
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
-__all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas"]
+__all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch", "ask_batch"]
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +158,92 @@ def make_optimizer(dimensions, kernel="wasserstein", distributions=None, *, n_in
     return optimizer
 
 
+def tell_batch(optimizer: Optimizer, points, values, next_count: int):
+    """``optimizer.tell(points, values)`` without the work the next ``ask_batch`` will not use.
+
+    skopt's ``tell`` fits the GP and optimises the acquisition for the next
+    single ``ask()``; but a constant-liar batch (``ask(n_points=q)``, q > 1)
+    ignores that result: it refits a copy of the optimiser on the same data
+    and proposes from the copy. When ``next_count > 1`` this tells without
+    fitting and draws the skipped acquisition's random candidates from the
+    optimiser's random stream (the only use it makes of it), so the stream —
+    and every later proposal — is exactly what skopt's ``tell`` would leave.
+    With ``next_count <= 1`` (a single point next, or no further ask) it is
+    a plain ``tell``.
+
+    Parameters
+    ----------
+    optimizer : skopt.Optimizer
+        From :func:`make_optimizer` (expected improvement, the ``cl_min`` lie).
+    points, values : lists
+        Evaluated points and their values, as for ``Optimizer.tell``.
+    next_count : int
+        How many points the next ask will request (0: none).
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``Optimizer.tell``'s result (its ``models`` gain the skipped fit at
+        the next :func:`ask_batch`, from the copy that fits the same data).
+
+    Examples
+    --------
+    >>> from skopt.space import Real
+    >>> optimizer = make_optimizer([Real(0, 1)], "matern", n_initial_points=2, random_state=0)
+    >>> points = ask_batch(optimizer, 2)
+    >>> _ = tell_batch(optimizer, points, [(p[0] - 0.3) ** 2 for p in points], next_count=2)
+    >>> len(ask_batch(optimizer, 2))
+    2
+
+    References
+    ----------
+    Ginsbourger, Le Riche & Carraro, "Kriging is well-suited to parallelize
+    optimization", 2010 (the constant liar).
+    """
+    if next_count <= 1 or optimizer.acq_func != "EI" or optimizer.acq_optimizer not in ("lbfgs", "sampling"):
+        return optimizer.tell(points, values)
+    result = optimizer.tell(points, values, fit=False)
+    if optimizer._n_initial_points <= 0 and optimizer.base_estimator_ is not None:
+        # the candidates the skipped acquisition would have drawn (skopt's _tell), so the stream stays in step
+        optimizer.space.rvs(n_samples=optimizer.n_points, random_state=optimizer.rng)
+        optimizer._hetnet_fit_skipped = True
+    return result
+
+
+def ask_batch(optimizer: Optimizer, count: int) -> list:
+    """``count`` points to evaluate next: skopt's ``ask(n_points=count)`` (constant liar ``cl_min``).
+
+    The same proposals as skopt's, with one GP fit and acquisition less: the
+    copy is not told the lie of the last point (its result was never used).
+    After :func:`tell_batch` skipped the fit, the copy's fit (on the same
+    data, with the same GP seed: the same model) is appended to the
+    optimiser's ``models``, as skopt's ``tell`` would have done. One point
+    (``count == 1``) is ``[optimizer.ask()]``.
+    """
+    skipped = getattr(optimizer, "_hetnet_fit_skipped", False)
+    if count <= 1:
+        if skipped:
+            raise RuntimeError("tell_batch(..., next_count > 1) was followed by a single ask; tell with next_count=1")
+        return [optimizer.ask()]
+    if "ps" in optimizer.acq_func:   # per-second acquisitions lie with (value, time) pairs: skopt's own path
+        return optimizer.ask(n_points=count)
+    if (count, "cl_min") in optimizer.cache_:
+        return optimizer.cache_[(count, "cl_min")]
+    copy = optimizer.copy(random_state=optimizer.rng.randint(0, np.iinfo(np.int32).max))
+    if skipped:
+        if copy.models:
+            optimizer.models.append(copy.models[0])
+        optimizer._hetnet_fit_skipped = False
+    points = []
+    for number in range(count):
+        point = copy.ask()
+        points.append(point)
+        if number < count - 1:
+            copy._tell(point, np.min(copy.yi) if copy.yi else 0.0)
+    optimizer.cache_ = {(count, "cl_min"): points}
+    return points
+
+
 def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_initial_points: int = 5,
              random_state=0, kernel="wasserstein", batch_size: int = 1, callback=None, distributions=None,
              xi: float = DEFAULT_XI, nu: float = 2.5, x0=None):
@@ -220,10 +312,12 @@ def _minimize(objective, dimensions, n_calls, n_initial_points, random_state, ke
         if pending:
             batch, pending = pending[:count], pending[count:]
         else:
-            batch = optimizer.ask(n_points=count) if count > 1 else [optimizer.ask()]
+            batch = ask_batch(optimizer, count)
         values = [float(objective(list(point))) for point in batch]
-        result = optimizer.tell([list(p) for p in batch], values)
         evaluated += len(batch)
+        # the next ask's size (0 after the last batch, or while x0 points are pending: then a full tell)
+        next_count = 0 if pending or evaluated >= n_calls else min(batch_size, n_calls - evaluated)
+        result = tell_batch(optimizer, [list(p) for p in batch], values, next_count)
         result.kernel = optimizer.kernel_description
         if any(bool(cb(result)) for cb in callbacks):
             break
