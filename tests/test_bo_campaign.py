@@ -141,6 +141,24 @@ def test_process_pool_engine_runs_picklable_objective():
     assert all(r["objective"] == pytest.approx(0.0, abs=1e-12) for r in records)
 
 
+def _blas_threads_objective(point, seed):
+    from threadpoolctl import threadpool_info
+
+    threads = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] in ("blas", "openmp")]
+    return {"objective": 0.0, "metrics": {"threads": max(threads)}}
+
+
+def test_evaluations_run_with_one_blas_thread_in_every_worker():
+    """A pool of workers each with a BLAS pool of its own oversubscribed the cores (the analysis of an
+    evaluation 4-7x slower on two workers) and made the readouts' last bits depend on the machine."""
+    with ProcessPoolEngine(max_workers=2) as engine:
+        handles = [engine.submit(evaluate_candidate, _blas_threads_objective, [0.0], 1, i) for i in range(2)]
+        records = [record for _, record in engine.as_completed(handles)]
+    assert [r["status"] for r in records] == ["ok", "ok"]
+    assert [r["metrics"]["threads"] for r in records] == [1, 1]
+    assert evaluate_candidate(_blas_threads_objective, [0.0], 1, 0)["metrics"]["threads"] == 1   # serial too
+
+
 def test_dask_cluster_by_address(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",

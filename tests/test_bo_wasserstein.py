@@ -90,3 +90,24 @@ def test_vectorised_quantiles_match_distribution_quantile(kind, values, distribu
     np.testing.assert_allclose(matrix, normal_score_quantile(distribution, scores), rtol=1e-12)
     inner = (levels > 1e-6) & (levels < 1 - 1e-6)
     np.testing.assert_allclose(matrix[inner], distribution.quantile(levels[inner]), rtol=1e-8)
+
+
+@pytest.mark.parametrize("kind", ["gamma", "lognormal", "uniform"])
+def test_vectorised_quantiles_are_bitwise_the_scipy_stats_formula(kind):
+    """The fast path (special.ndtr for the normal CDF) gives exactly the numbers of the formula written
+    with scipy.stats.norm, so the GP's embedding and the optimiser's proposals are unchanged by it."""
+    from scipy import special, stats
+
+    scores, _, _ = quantile_grid(32)
+    rng = np.random.default_rng(1)
+    values = np.column_stack([rng.uniform(0.5, 20.0, 200), rng.uniform(1.0, 50.0, 200)])
+    first, second, grid = values[:, :1], values[:, 1:2], scores[None, :]
+    if kind == "gamma":
+        reference = np.where(grid < 0, special.gammaincinv(first, stats.norm.cdf(np.minimum(grid, 0.0))),
+                             special.gammainccinv(first, stats.norm.sf(np.maximum(grid, 0.0)))) * (second / first)
+    elif kind == "lognormal":
+        sigma = np.sqrt(np.log1p((second / first) ** 2))
+        reference = np.exp(np.log(first) - 0.5 * sigma**2 + sigma * grid)
+    else:
+        reference = first + (stats.norm.cdf(grid) - 0.5) * second
+    np.testing.assert_array_equal(normal_score_quantile_matrix(kind, values, scores), reference)

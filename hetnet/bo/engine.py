@@ -61,15 +61,27 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
     :class:`~hetnet.errors.SimulationInterrupted`) is not caught, so an
     interrupted evaluation is never recorded.
 
+    The objective runs with one BLAS / OpenMP thread (threadpoolctl) on every
+    engine, as the optimiser does. Worker processes used to run it with
+    OpenBLAS's default pool (one thread per core) each: two workers on two
+    cores spent 2-4 s per evaluation outside the simulation instead of
+    0.5 s (N = 500, the memory-capacity readouts and the Lyapunov surrogate;
+    docs/notes/issue-17.md), and the thread count changed the last bits of
+    the readouts, so a campaign's numbers depended on the engine and on the
+    machine's core count.
+
     Examples
     --------
     >>> record = evaluate_candidate(lambda x, s: {"objective": -x[0] ** 2, "metrics": {}}, [0.5], 1, 0)
     >>> record["objective"], record["status"]
     (-0.25, 'ok')
     """
+    from threadpoolctl import threadpool_limits
+
     start = time.perf_counter()
     try:
-        outcome = dict(objective(list(point), int(seed)))
+        with threadpool_limits(limits=1):
+            outcome = dict(objective(list(point), int(seed)))
         status, error = "ok", None
         if outcome.get("objective") is None:
             raise ValueError("objective returned no 'objective' value")

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 from skopt.space import Integer, Real
 
 from hetnet.distributions import Constant, Distribution, Gamma, LogNormal, Uniform
@@ -110,15 +110,17 @@ def normal_score_quantile_matrix(kind: str, values: np.ndarray, normal_scores: n
     scores = np.asarray(normal_scores, dtype=float)[None, :]
     first, second = values[:, :1], values[:, 1:2]
     if kind == "gamma":
-        lower = special.gammaincinv(first, stats.norm.cdf(np.minimum(scores, 0.0)))
-        upper = special.gammainccinv(first, stats.norm.sf(np.maximum(scores, 0.0)))
+        # special.ndtr is what stats.norm.cdf computes (sf(x) = ndtr(-x)), the same numbers without
+        # scipy.stats' argument handling: half of this function's time in the acquisition optimiser
+        lower = special.gammaincinv(first, special.ndtr(np.minimum(scores, 0.0)))
+        upper = special.gammainccinv(first, special.ndtr(-np.maximum(scores, 0.0)))
         return np.where(scores < 0, lower, upper) * (second / first)
     if kind == "lognormal":
         sigma = np.sqrt(np.log1p((second / first) ** 2))
         mu = np.log(first) - 0.5 * sigma**2
         return np.exp(mu + sigma * scores)
     if kind == "uniform":
-        return first + (stats.norm.cdf(scores) - 0.5) * second
+        return first + (special.ndtr(scores) - 0.5) * second
     raise ValueError(f"unknown distribution kind {kind!r}")
 
 
