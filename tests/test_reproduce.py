@@ -80,6 +80,24 @@ def test_seeds_resume_after_a_deleted_file_and_after_a_kill_midway(toy, tmp_path
     assert CALLS == [0, 1]
 
 
+def _threads_seed(seed, quick, options):
+    from threadpoolctl import threadpool_info
+
+    return {"a": 1.0, "b": 0.0,
+            "threads": max(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] in ("blas", "openmp"))}
+
+
+def test_a_seed_runs_with_one_blas_thread_and_says_so(monkeypatch, tmp_path):
+    """BLAS pools of a thread per core in each worker oversubscribed the cores, and the thread count
+    changed the readouts' last bits with the machine: every seed now runs with one thread."""
+    item = Item(name="threads", paper_item="Toy", description="reports its BLAS threads", claims={"a > b": "A beats B"},
+                output="threads_item", quick={}, full={}, run_seed=_threads_seed, aggregate=toy_aggregate, seeds_quick=1)
+    monkeypatch.setitem(ITEMS, "threads", item)
+    reproduce("threads", out=tmp_path, quick=True)
+    seed_record = read_json(seed_path(tmp_path, "threads", 0, quick=True))
+    assert seed_record["result"]["threads"] == 1 and seed_record["provenance"]["blas_threads"] == 1
+
+
 @pytest.fixture
 def pending(monkeypatch):
     """A registered item without functions (every paper item is runnable now)."""

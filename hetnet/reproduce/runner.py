@@ -77,14 +77,28 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
         ``timing`` splits the seed's wall time into its simulations' compile,
         project generation, bare loop and overhead, and the rest
         (:func:`hetnet.network.timing.time_breakdown`).
+
+    Notes
+    -----
+    The seed runs with one BLAS / OpenMP thread (threadpoolctl; recorded as
+    ``blas_threads`` in the provenance), on every engine: with OpenBLAS's
+    default pool (a thread per core) in each of two workers on two cores,
+    the work outside the simulations of a ``separation`` item (2 seeds, full
+    mode) took 76.6 worker-seconds instead of 23.0
+    (``bench/bench_campaign.py --part reproduce``; docs/notes/issue-17.md),
+    and the readouts' last bits depended on the machine's core count. Records written before this (2026-12-02) ran with
+    the default pool (two threads on the two-core machine that made them); a
+    rerun may differ from them in the last bits.
     """
+    from threadpoolctl import threadpool_limits
+
     from hetnet.network.timing import record_simulations, simulation_timings, time_breakdown
 
     item = get_item(name)
     start = time.perf_counter()
     _CURRENT_OUT.append(Path(path).parents[2])   # path is OUT/ITEM/MODE/seed-SEED.json
     try:
-        with record_simulations() as simulations:
+        with record_simulations() as simulations, threadpool_limits(limits=1):
             result = item.run_seed(int(seed), bool(quick), dict(options))
     finally:
         _CURRENT_OUT.pop()
@@ -93,7 +107,7 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
         "item": name, "seed": int(seed), "quick": bool(quick), "options": to_jsonable(options),
         "result": result, "wall_time_s": wall, "timing": time_breakdown(wall, simulation_timings(simulations)),
         "provenance": provenance(seed=int(seed), backend=options.get("backend", "runtime"), item=name,
-                                 quick=bool(quick), pid=os.getpid()),
+                                 quick=bool(quick), pid=os.getpid(), blas_threads=1),
     }
     write_json(path, record)
     return to_jsonable(record)
