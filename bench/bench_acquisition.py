@@ -52,7 +52,6 @@ def main(argv=None) -> int:
     from hetnet.bo.space import network_search_space
     from hetnet.config import HRSNNConfig
     from hetnet.io import write_json
-    from hetnet.provenance import provenance
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluations", type=int, default=30)
@@ -92,14 +91,8 @@ def main(argv=None) -> int:
     fitted = [(d, b) for d, b in zip(seconds["dense"], seconds["blockwise"]) if d > 0.05]   # after the random start
     record = {
         "benchmark": "issue 17 item 2: ask/tell cycle of the Wasserstein-Matern BO, dense vs block-wise Jacobian",
-        "provenance": provenance(seed=args.seed, settings={"evaluations": args.evaluations, "n_initial_points": 5,
-                                                           "n_dimensions": len(space.dimensions),
-                                                           "space": "network_search_space(HeNHeS, N = 500)"}),
-        "same_proposals": True,
-        "tell_seconds": {side: {"median": statistics.median(v[5:]), "total": sum(v)} for side, v in seconds.items()},
-        "median_paired_ratio_dense_over_blockwise": statistics.median(d / b for d, b in fitted),
-        "per_step_seconds": seconds,
-        "wall_s": time.perf_counter() - start,
+        **_paired_timings(args, {"n_dimensions": len(space.dimensions)}, seconds, fitted, start, "tell_seconds",
+                          "median_paired_ratio_dense_over_blockwise", skip=5),
     }
     write_json(args.out, record)
     print(f"median tell: dense {record['tell_seconds']['dense']['median']:.2f} s, blockwise "
@@ -108,13 +101,29 @@ def main(argv=None) -> int:
     return 0
 
 
+def _paired_timings(args, settings, seconds, fitted, start, seconds_key, ratio_key, skip):
+    """The record's common part: provenance, per-side medians (after ``skip`` random-start steps) and totals,
+    the median of the paired ratios, the raw times."""
+    from hetnet.provenance import provenance
+
+    settings = {"evaluations": args.evaluations, "n_initial_points": 5, **settings,
+                "space": "network_search_space(HeNHeS, N = 500)"}
+    return {
+        "provenance": provenance(seed=args.seed, settings=settings),
+        "same_proposals": True,
+        seconds_key: {side: {"median": statistics.median(v[skip:] or v), "total": sum(v)} for side, v in seconds.items()},
+        ratio_key: statistics.median(a / b for a, b in fitted),
+        "per_step_seconds": seconds,
+        "wall_s": time.perf_counter() - start,
+    }
+
+
 def batch_cycle(args) -> int:
     """skopt's batch ask / tell against hetnet's ask_batch / tell_batch, same proposals, timed in pairs."""
     from hetnet.bo.optimizer import ask_batch, make_optimizer, single_threaded_blas, tell_batch
     from hetnet.bo.space import network_search_space
     from hetnet.config import HRSNNConfig
     from hetnet.io import write_json
-    from hetnet.provenance import provenance
 
     out = args.out or str(ROOT / "bench" / "results" / "acquisition_batch.json")
     space = network_search_space(HRSNNConfig(n_neurons=500, variant="HeNHeS"))
@@ -153,14 +162,8 @@ def batch_cycle(args) -> int:
     record = {
         "benchmark": "issue 17 item 2: constant-liar batch cycle (tell + ask of q points), skopt vs "
                      "hetnet.bo.optimizer.tell_batch / ask_batch",
-        "provenance": provenance(seed=args.seed, settings={"evaluations": args.evaluations, "batch": args.batch,
-                                                           "n_initial_points": 5, "n_dimensions": len(space.dimensions),
-                                                           "space": "network_search_space(HeNHeS, N = 500)"}),
-        "same_proposals": True,
-        "cycle_seconds": {side: {"median": statistics.median(v[3:]), "total": sum(v)} for side, v in seconds.items()},
-        "median_paired_ratio_skopt_over_hetnet": statistics.median(a / b for a, b in fitted),
-        "per_step_seconds": seconds,
-        "wall_s": time.perf_counter() - start,
+        **_paired_timings(args, {"batch": args.batch, "n_dimensions": len(space.dimensions)}, seconds, fitted, start,
+                          "cycle_seconds", "median_paired_ratio_skopt_over_hetnet", skip=3),
     }
     write_json(out, record)
     print(f"median cycle: skopt {record['cycle_seconds']['skopt']['median']:.2f} s, hetnet "
