@@ -11,8 +11,10 @@ up to N = 1000).
 The breakdown, from the campaign's own records (``journal.jsonl``, ``results.json``):
 
 - ``compile``: standalone compilation inside the evaluations (``compile_s``);
+- ``compile_wait``: a worker waiting for another worker that is compiling the same program
+  (``compile_wait_s``; before 2026-12-02 (fourth session) this was counted in ``project``);
 - ``project``: builds taken from the cache whose Brian2 project was generated again
-  (``project_s``: a process switching between its plastic and frozen program);
+  (``project_s``: a process generating a program another process compiled);
 - ``simulate_bare``: the compiled programs' network loops (``simulation_loop_s``);
 - ``simulate_overhead``: the rest of the simulate calls (program start and file I/O,
   project generation, reading results back);
@@ -94,7 +96,8 @@ def reproduce_part(args) -> dict:
                        progress=lambda line: print(line, flush=True))
     wall = time.perf_counter() - clock
     timing = result["timing"]
-    breakdown = {"compile": timing["compile_s"], "project": timing["project_s"], "simulate_bare": timing["bare_s"],
+    breakdown = {"compile": timing["compile_s"], "compile_wait": timing["wait_s"], "project": timing["project_s"],
+                 "simulate_bare": timing["bare_s"],
                  "simulate_overhead": timing["simulate_overhead_s"],
                  "analysis_and_rest_of_seeds": timing["outside_simulation_s"]}
     breakdown["other"] = wall * args.workers - sum(breakdown.values())
@@ -138,13 +141,14 @@ def campaign_part(args) -> dict:
         return float(sum(m.get(key, 0.0) or 0.0 for m in metrics))
 
     evaluation_wall = float(sum(e.get("wall_time_s") or 0.0 for e in evaluations))
-    compile_s, project, bare, simulate = (total("compile_s"), total("project_s"), total("simulation_loop_s"),
-                                          total("simulate_s"))
+    compile_s, wait, project, bare, simulate = (total("compile_s"), total("compile_wait_s"), total("project_s"),
+                                                total("simulation_loop_s"), total("simulate_s"))
     breakdown = {
         "compile": compile_s,
+        "compile_wait": wait,
         "project": project,
         "simulate_bare": bare,
-        "simulate_overhead": simulate - compile_s - project - bare,
+        "simulate_overhead": simulate - compile_s - wait - project - bare,
         "analysis": evaluation_wall - simulate,
         "gp_acquisition": float(results["session_optimizer_s"]),
     }

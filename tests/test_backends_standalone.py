@@ -42,6 +42,7 @@ def test_standalone_matches_runtime_and_reruns_without_compiling(cache, stimulus
         first = simulate(heterogeneous, stimulus, plastic=True, backend="cpp_standalone")
     build = first.provenance["build"]
     assert build["compiled"] is True
+    assert 0.0 <= build["wait_seconds"] < build["build_seconds"]   # nobody else was compiling it
     # the compilation is announced before it starts and reported with its duration after
     messages = [record.getMessage() for record in caplog.records if record.name == "hetnet.backends.standalone"]
     assert any(message.startswith("cpp_standalone: compiling the plastic program of a new network structure "

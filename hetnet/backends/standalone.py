@@ -111,11 +111,13 @@ def _model_source_digest() -> str:
 
 @contextlib.contextmanager
 def _directory_lock(directory: Path):
+    """Exclusive lock on a build folder; yields the seconds spent waiting for it (another process compiling)."""
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".hetnet-build.lock", "w") as handle:
+        start = time.perf_counter()
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield time.perf_counter() - start
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -146,8 +148,10 @@ class StandaloneBuild:
     _ready: "dict[str, StandaloneBuild]" = {}
 
     def __init__(self, key: str, directory: Path, brian_network, device_name: str, build_seconds: float,
-                 compiled: bool, setup_info: dict | None = None, device=None):
+                 compiled: bool, setup_info: dict | None = None, device=None, wait_seconds: float = 0.0):
         self.key = key
+        #: of ``build_seconds``, the time spent waiting for another process compiling the same build
+        self.wait_seconds = wait_seconds
         self.setup_info = setup_info or {}
         self.directory = directory
         self.brian_network = brian_network
@@ -233,8 +237,8 @@ class StandaloneBuild:
         program = "plastic" if plastic else "frozen"
         with default_clock_dt(instance.config.dt_ms):   # the step is compiled in when the project is built
             built.network.run(stimulus.duration_ms * b2.ms, namespace={})
-            with _directory_lock(directory), _lean_network_loop(), lean_results_module.lean_results(built), \
-                    _project_include_dirs():
+            with _directory_lock(directory) as wait_seconds, _lean_network_loop(), \
+                    lean_results_module.lean_results(built), _project_include_dirs():
                 binary_before = _binary_mtime(directory)
                 if binary_before is None:
                     logger.info("%s: compiling the %s program of a new network structure (%d neurons; once per "
@@ -245,7 +249,7 @@ class StandaloneBuild:
                 b2.device.build(directory=str(directory), compile=True, run=False, with_output=False)
                 compiled = _binary_mtime(directory) != binary_before
         build = cls(key, directory, built, device_name, time.perf_counter() - start, compiled, setup_info,
-                    device=b2.get_device())
+                    device=b2.get_device(), wait_seconds=wait_seconds)
         if compiled:
             logger.info("%s: compiled the %s program in %.1f s (cached: later runs of this structure reuse it)",
                         device_name, program, build.build_seconds)
@@ -538,7 +542,8 @@ def run_standalone(instance, stimulus, *, plastic, seed, record_input=False, kee
 
     Returns the raw output dictionary plus ``build`` information
     (``key``, ``directory``, ``compiled`` — whether this call compiled —,
-    ``build_seconds``).
+    ``build_seconds``, and of it ``wait_seconds``, the time spent waiting for
+    another process that was compiling the same build).
     """
     build = StandaloneBuild.obtain(
         instance, stimulus, plastic=plastic, device_name=device_name, record_input=record_input,
@@ -551,6 +556,7 @@ def run_standalone(instance, stimulus, *, plastic, seed, record_input=False, kee
         "directory": str(build.directory),
         "compiled": bool(build.compiled and first_run),
         "build_seconds": build.build_seconds if first_run else 0.0,
+        "wait_seconds": build.wait_seconds if first_run else 0.0,
         "device_setup": build.setup_info,
     }
     return output

@@ -260,7 +260,8 @@ class NetworkObjective:
         metrics["simulation_wall_s"] = time.perf_counter() - start      # the whole measurement, analysis included
         timings = measured.timings
         metrics.update(simulate_s=timings["simulate_wall_s"], compile_s=timings["compile_s"],
-                       project_s=timings["project_s"], simulation_binary_s=timings["binary_s"],
+                       compile_wait_s=timings["wait_s"], project_s=timings["project_s"],
+                       simulation_binary_s=timings["binary_s"],
                        simulation_loop_s=timings["loop_s"])
         metrics["structure_key"] = network.structure_key()
         build = frozen.provenance.get("build") or {}

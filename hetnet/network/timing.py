@@ -53,6 +53,9 @@ def simulation_timings(results) -> dict:
         :func:`~hetnet.network.simulate` calls end to end; ``compile_s``:
         standalone builds that compiled; ``project_s``: standalone builds taken
         from the cache (the Brian2 project generated again, not compiled);
+        ``wait_s``: standalone builds waiting for another process that was
+        compiling the same build (not in the two before; ``0`` for records
+        written before it was measured);
         ``binary_s``: the compiled program's run (process start and file I/O
         included); ``loop_s``: its network loop alone (the bare simulation);
         ``bare_s``: ``loop_s`` where the backend measures a network loop, else
@@ -70,8 +73,12 @@ def simulation_timings(results) -> dict:
         return float(sum(read(record) or 0.0 for record in records))
 
     def build_seconds(compiled):
-        return lambda p: (p.get("build") or {}).get("build_seconds") \
-            if bool((p.get("build") or {}).get("compiled")) == compiled else 0.0
+        def seconds(p):
+            build = p.get("build") or {}
+            if bool(build.get("compiled")) != compiled:
+                return 0.0
+            return (build.get("build_seconds") or 0.0) - (build.get("wait_seconds") or 0.0)
+        return seconds
 
     def bare(record):
         loop = record.get("network_loop_seconds")
@@ -81,6 +88,7 @@ def simulation_timings(results) -> dict:
             "simulate_wall_s": total(lambda p: p.get("wall_seconds")),
             "compile_s": total(build_seconds(True)),
             "project_s": total(build_seconds(False)),
+            "wait_s": total(lambda p: (p.get("build") or {}).get("wait_seconds")),
             "binary_s": total(lambda p: p.get("binary_seconds")),
             "loop_s": total(lambda p: p.get("network_loop_seconds")),
             "bare_s": total(bare)}
@@ -135,13 +143,14 @@ def time_breakdown(wall_s: float, timings: dict) -> dict:
     -------
     dict
         ``wall_s``, the timings, ``simulate_overhead_s`` (the simulate calls
-        less compile, project generation and the bare loop),
+        less compile, waiting for a compile, project generation and the bare loop),
         ``outside_simulation_s`` (analysis, data, readouts, writing: the wall
         time less the simulate calls) and ``ratio_wall_to_bare_loop``
         (``None`` without a measured loop).
     """
     simulate = timings["simulate_wall_s"]
     return {"wall_s": float(wall_s), **timings,
-            "simulate_overhead_s": simulate - timings["compile_s"] - timings["project_s"] - timings["bare_s"],
+            "simulate_overhead_s": simulate - timings["compile_s"] - timings.get("wait_s", 0.0) - timings["project_s"]
+            - timings["bare_s"],
             "outside_simulation_s": float(wall_s) - simulate,
             "ratio_wall_to_bare_loop": float(wall_s) / timings["bare_s"] if timings["bare_s"] > 0 else None}

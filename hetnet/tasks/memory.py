@@ -76,7 +76,7 @@ class MemoryMeasurement:
     timings : dict
         Seconds spent in the protocol's simulations, summed over them
         (:func:`hetnet.network.timing.simulation_timings`): ``simulations``, ``simulate_wall_s``,
-        ``compile_s``, ``project_s``, ``binary_s``, ``loop_s``.
+        ``compile_s``, ``wait_s``, ``project_s``, ``binary_s``, ``loop_s``.
     """
 
     capacity: object
