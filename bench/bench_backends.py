@@ -367,7 +367,7 @@ def overhead_breakdown(network, stimulus) -> dict:
         return float(np.median(values))
 
     simulate(network, stimulus, plastic=True, backend="cpp_standalone", record_input=True)  # back to the plastic build
-    build = StandaloneBuild._current
+    build = list(StandaloneBuild._ready.values())[-1]   # the most recently used: the plastic build
     parts = {
         "structure_key": timed(network.structure_key),
         "build_key (hashes the structure again)": timed(lambda: build_key(network, stimulus, "cpp_standalone", True)),

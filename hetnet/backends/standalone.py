@@ -139,11 +139,12 @@ class StandaloneBuild:
     plastic and the frozen program of a network — and switching between
     them regenerates nothing: before, every plastic <-> frozen switch
     generated the Brian2 project again (0.2 s on an idle machine, more under
-    load; 7 % of the Fig. 6 reproduction's time; ``bench/bench_ready_builds.py``).
+    load; ``bench/bench_ready_builds.py``; at most 7 % of the Fig. 6
+    reproduction's time, a figure that also counted waits for another
+    worker's compile).
     Other devices (Brian2CUDA) have one global device and keep one build.
     """
 
-    _current: "StandaloneBuild | None" = None
     #: key -> build, least recently used first
     _ready: "dict[str, StandaloneBuild]" = {}
 
@@ -165,7 +166,6 @@ class StandaloneBuild:
     def forget_ready(cls):
         """Drop the builds this process keeps ready (the next run of each generates its project again)."""
         cls._ready.clear()
-        cls._current = None
 
     @classmethod
     def _keep_ready(cls, build: "StandaloneBuild"):
@@ -176,7 +176,6 @@ class StandaloneBuild:
         # the process holds its READY_BUILDS most recent builds in the cache (hold_build); a build it no
         # longer holds may be removed by another process, so it is not ready any more
         cls._ready = {key: kept for key, kept in cls._ready.items() if cache.is_held(kept.directory)}
-        cls._current = build
 
     @classmethod
     def obtain(cls, instance, stimulus, *, plastic=True, device_name="cpp_standalone", record_input=False, device_setup=None):
@@ -197,7 +196,6 @@ class StandaloneBuild:
             cache.hold_build(directory)   # most recently used, for the cache and for this process
             cls._keep_ready(ready)
             return ready
-        cls._current = None
         cache.hold_build(directory)       # no process removes it while this one uses it
         start = time.perf_counter()
         setup_info = device_setup() if device_setup is not None else {}

@@ -225,7 +225,7 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
             good = sorted((r for r in finished if r.get("objective") is not None), key=lambda r: r["index"])
             if good:
                 clock = time.perf_counter()
-                next_count = min(batch_size, budget - len(evaluations)) if not pending else 0
+                next_count = min(batch_size, budget - len(evaluations))   # the next ask's size
                 tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
                 optimizer_seconds += time.perf_counter() - clock
             evaluations.sort(key=lambda e: e["index"])

@@ -80,25 +80,26 @@ def run_one_seed(name: str, seed: int, quick: bool, options: Mapping, path: str)
 
     Notes
     -----
-    The seed runs with one BLAS / OpenMP thread (threadpoolctl; recorded as
+    The seed runs with one BLAS / OpenMP thread
+    (:func:`hetnet.bo.engine.single_threaded_blas`; recorded as
     ``blas_threads`` in the provenance), on every engine: with OpenBLAS's
     default pool (a thread per core) in each of two workers on two cores,
     the work outside the simulations of a ``separation`` item (2 seeds, full
     mode) took 76.6 worker-seconds instead of 23.0
     (``bench/bench_campaign.py --part reproduce``; docs/notes/issue-17.md),
-    and the readouts' last bits depended on the machine's core count. Records written before this (2026-12-02) ran with
-    the default pool (two threads on the two-core machine that made them); a
-    rerun may differ from them in the last bits.
+    and the readouts' last bits depended on the machine's core count.
+    Records written before this (2026-12-02) ran with the default pool (two
+    threads on the two-core machine that made them); a rerun may differ from
+    them in the last bits.
     """
-    from threadpoolctl import threadpool_limits
-
+    from hetnet.bo.engine import single_threaded_blas
     from hetnet.network.timing import record_simulations, simulation_timings, time_breakdown
 
     item = get_item(name)
     start = time.perf_counter()
     _CURRENT_OUT.append(Path(path).parents[2])   # path is OUT/ITEM/MODE/seed-SEED.json
     try:
-        with record_simulations() as simulations, threadpool_limits(limits=1):
+        with record_simulations() as simulations, single_threaded_blas():
             result = item.run_seed(int(seed), bool(quick), dict(options))
     finally:
         _CURRENT_OUT.pop()
