@@ -86,6 +86,9 @@ class _LastFirstEngine:
     def as_completed(self, handles):
         return reversed(list(self.inner.as_completed(handles)))
 
+    def first_completed(self, handles):   # the youngest evaluation in flight finishes first
+        return next(iter(self.inner.as_completed(list(handles)[-1:])))
+
     def describe(self):
         return {"engine": "last-first (test)"}
 
@@ -93,19 +96,60 @@ class _LastFirstEngine:
         pass
 
 
-def test_a_campaign_proposes_the_same_points_whatever_order_its_workers_finish_in(tmp_path):
+def _proposals(directory):
+    return sorted((e["index"], e["x"]) for e in read_journal(Path(directory) / "journal.jsonl")
+                  if e["type"] == "proposal")
+
+
+@pytest.mark.parametrize("schedule", ["batch", "pipeline"])
+def test_a_campaign_proposes_the_same_points_whatever_order_its_workers_finish_in(tmp_path, schedule):
     """The results of a batch are told in proposal order: with the order the workers finished in
     (the code before this test), the GP's fit differed in its last bits and a campaign on a process
     pool proposed other points on every run (seen: 3 runs of the campaign benchmark, 3 different
-    best objectives)."""
-    def proposals(directory):
-        return [(e["index"], e["x"]) for e in read_journal(Path(directory) / "journal.jsonl")
-                if e["type"] == "proposal"]
-
-    options = dict(objective="gamma-moments", budget=12, batch=3, seed=0, n_initial_points=3, progress=None)
-    run_campaign(tmp_path / "in-order", engine="serial", **options)
+    best objectives). The pipelined schedule tells in proposal order too."""
+    options = dict(objective="gamma-moments", budget=12, batch=3, seed=0, n_initial_points=3, progress=None,
+                   schedule=schedule)
+    first = run_campaign(tmp_path / "in-order", engine="serial", **options)
     run_campaign(tmp_path / "last-first", engine=_LastFirstEngine(), **options)
-    assert proposals(tmp_path / "in-order") == proposals(tmp_path / "last-first")
+    assert _proposals(tmp_path / "in-order") == _proposals(tmp_path / "last-first")
+    assert len(_proposals(tmp_path / "in-order")) == 12 and first["schedule"] == schedule
+    assert first["n_evaluations"] == 12 and "gp_kernel" in first
+
+
+def test_a_pipelined_campaign_on_a_process_pool_proposes_what_the_serial_one_does(tmp_path):
+    options = dict(objective="gamma-moments", budget=8, batch=2, seed=1, n_initial_points=3, progress=None,
+                   schedule="pipeline", pipeline_depth=3)
+    run_campaign(tmp_path / "serial", engine="serial", **options)
+    pooled = run_campaign(tmp_path / "pool", engine="process", max_workers=2, **options)
+    assert _proposals(tmp_path / "serial") == _proposals(tmp_path / "pool")
+    assert pooled["engine"]["engine"] == "process-pool"
+    assert json.loads((tmp_path / "pool" / "run.json").read_text())["pipeline_depth"] == 3
+
+
+def test_a_pipelined_campaign_resumes_with_nothing_lost_or_repeated(tmp_path):
+    """Cut a finished run's journal after its fifth evaluation (proposals 5 and 6 in flight, no
+    result), resume: every index once, the finished records untouched."""
+    options = dict(objective="gamma-moments", budget=9, batch=2, seed=2, n_initial_points=3, progress=None,
+                   schedule="pipeline")
+    directory = tmp_path / "run"
+    run_campaign(directory, engine="serial", **options)
+    entries = read_journal(directory / "journal.jsonl")
+    kept, seen = [], 0
+    for entry in entries:                     # up to the fifth evaluation, then only proposals
+        if entry["type"] == "evaluation":
+            seen += 1
+            if seen > 5:
+                continue
+        if entry["type"] == "proposal" and entry["index"] > 6:
+            continue
+        kept.append(entry)
+    (directory / "journal.jsonl").write_text("".join(json.dumps(e) + "\n" for e in kept))
+    resume_campaign(directory, engine="serial", progress=None)
+    after = _evaluations(directory)
+    assert sorted(e["index"] for e in after) == list(range(9))
+    before = [e for e in kept if e["type"] == "evaluation"]
+    assert {e["index"]: e["objective"] for e in after if e["index"] in {b["index"] for b in before}} == \
+        {b["index"]: b["objective"] for b in before}
 
 
 def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(tmp_path):
@@ -159,14 +203,17 @@ def test_evaluations_run_with_one_blas_thread_in_every_worker():
     assert evaluate_candidate(_blas_threads_objective, [0.0], 1, 0)["metrics"]["threads"] == 1   # serial too
 
 
-def test_dask_cluster_by_address(tmp_path):
+@pytest.mark.parametrize("schedule", ["batch", "pipeline"])
+def test_dask_cluster_by_address(tmp_path, schedule):
     distributed = pytest.importorskip("distributed")
+    options = dict(objective="gamma-moments", budget=5, batch=2, n_initial_points=2, progress=None, schedule=schedule)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-        results = run_campaign(tmp_path / "dask", objective="gamma-moments", budget=4, batch=2, n_initial_points=2,
-                               dask_address=cluster.scheduler_address, progress=None)
+        results = run_campaign(tmp_path / "dask", dask_address=cluster.scheduler_address, **options)
     assert results["engine"]["engine"] == "dask" and results["engine"]["address"].startswith("tcp://127.0.0.1")
-    assert results["n_evaluations"] == 4
+    assert results["n_evaluations"] == 5
+    run_campaign(tmp_path / "serial", engine="serial", **options)
+    assert _proposals(tmp_path / "dask") == _proposals(tmp_path / "serial")
 
 
 def test_cli_help_and_run(tmp_path, capsys):
@@ -181,3 +228,18 @@ def test_cli_help_and_run(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[4/4]" in out and "best objective" in out
     assert main(["optimize", "--resume", str(tmp_path / "nothing-here"), "--serial"]) == 2
+
+
+def test_optimize_schedule_flag(tmp_path, capsys):
+    from hetnet.cli.main import main
+
+    directory = tmp_path / "piped"
+    assert main(["optimize", "--objective", "gamma-moments", "--budget", "5", "--batch", "2", "--initial-points",
+                 "2", "--serial", "--schedule", "pipeline", "--out", str(directory)]) == 0
+    assert json.loads((directory / "run.json").read_text())["schedule"] == "pipeline"
+    assert json.loads((directory / "results.json").read_text())["schedule"] == "pipeline"
+    assert main(["optimize", "--resume", str(directory), "--schedule", "batch", "--serial"]) == 2
+    assert "--schedule" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:      # argparse's choices
+        main(["optimize", "--objective", "gamma-moments", "--schedule", "async", "--out", str(tmp_path / "bad")])
+    assert refused.value.code == 2 and "invalid choice: 'async'" in capsys.readouterr().err

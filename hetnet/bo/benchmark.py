@@ -80,8 +80,13 @@ def random_search(problem: AnalyticProblem, budget: int, seed: int) -> np.ndarra
     return np.array([problem.objective(p, seed)["metrics"]["regret"] for p in points])
 
 
-def run_method(problem: AnalyticProblem, method: str, budget: int, seed: int, n_initial_points: int = 5) -> np.ndarray:
-    """Regret of each evaluation of ``method`` (``wasserstein``, ``matern`` or ``random``)."""
+def run_method(problem: AnalyticProblem, method: str, budget: int, seed: int, n_initial_points: int = 5,
+               batch_size: int = 1, schedule: str = "batch", depth: int | None = None) -> np.ndarray:
+    """Regret of each evaluation of ``method`` (``wasserstein``, ``matern`` or ``random``).
+
+    ``batch_size``, ``schedule`` and ``depth`` as in :func:`hetnet.bo.optimizer.minimize` (the proposals
+    of a campaign on ``batch_size`` workers; random search ignores them).
+    """
     if method == "random":
         return random_search(problem, budget, seed)
 
@@ -89,13 +94,16 @@ def run_method(problem: AnalyticProblem, method: str, budget: int, seed: int, n_
         return problem.objective(point, seed)["metrics"]["regret"]
 
     result = minimize(regret, problem.space.dimensions, n_calls=budget, n_initial_points=n_initial_points,
-                      random_state=seed, kernel=method, distributions=problem.space)
+                      random_state=seed, kernel=method, distributions=problem.space, batch_size=batch_size,
+                      schedule=schedule, depth=depth)
     return np.asarray(result.func_vals, dtype=float)
 
 
 def compare(problem: AnalyticProblem, seeds, budget: int, methods=METHODS, n_initial_points: int = 5,
-            threshold: float = 0.01) -> dict:
+            threshold: float = 0.01, batch_size: int = 1, schedule: str = "batch", depth: int | None = None) -> dict:
     """Run every method on every seed; summarise best regret and evaluations to reach ``threshold``.
+
+    ``batch_size``, ``schedule`` and ``depth``: see :func:`run_method`.
 
     Returns a JSON-ready dict: per method the best-regret curve per seed,
     the median final best regret, the fraction of seeds reaching
@@ -107,7 +115,7 @@ def compare(problem: AnalyticProblem, seeds, budget: int, methods=METHODS, n_ini
     for method in methods:
         curves, reached, start = [], [], time.perf_counter()
         for seed in seeds:
-            regrets = run_method(problem, method, budget, seed, n_initial_points)
+            regrets = run_method(problem, method, budget, seed, n_initial_points, batch_size, schedule, depth)
             best = np.minimum.accumulate(regrets)
             curves.append(best.tolist())
             hits = np.flatnonzero(best <= threshold)

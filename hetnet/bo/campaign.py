@@ -15,6 +15,14 @@ Loop (``budget`` evaluations, batches of ``batch`` proposals):
    ``evaluation-<index>``, metric, value) and the best-so-far plot
    ``best_so_far.png``.
 
+With ``schedule="pipeline"`` there are no batch steps: ``pipeline_depth``
+evaluations (default ``batch``) are in flight, and each time the oldest is
+told one new point is proposed with the others as pending lies
+(:class:`~hetnet.bo.optimizer.PipelinedProposals`), so the other workers go
+on while the optimiser thinks; the proposals do not depend on the order
+the workers finish in. The outputs are rewritten about once per ``batch``
+evaluations.
+
 Resume: read ``run.json`` and the journal, tell the optimiser every finished
 evaluation, re-submit the proposals of the interrupted batch that have no
 evaluation (same index, same seed), then carry on. Finished evaluations are
@@ -56,7 +64,8 @@ from hetnet.analysis.statistics import best_so_far   # re-exported: hetnet.bo.be
 from hetnet.bo.engine import evaluate_candidate, make_engine
 from hetnet.bo.journal import JOURNAL_NAME, SETTINGS_NAME, Journal, read_journal, to_jsonable, write_json_atomic
 from hetnet.bo.objectives import OBJECTIVES, make_objective
-from hetnet.bo.optimizer import KERNELS, ask_batch, make_optimizer, single_threaded_blas, tell_batch
+from hetnet.bo.optimizer import (KERNELS, SCHEDULES, PipelinedProposals, ask_batch, make_optimizer,
+                                  single_threaded_blas, tell_batch)
 from hetnet.bo.space import SearchSpace
 from hetnet.errors import HetnetError, RunFolderError, UsageError
 from hetnet.io import read_json, tidy_rows, write_tidy_csv
@@ -97,6 +106,11 @@ def setting_problems(settings: Mapping) -> list:
         problems.append(("seed", seed, "must be an integer in [0, 2**32)"))
     if settings.get("kernel") not in KERNELS:
         problems.append(("kernel", settings.get("kernel"), f"allowed: {', '.join(KERNELS)}"))
+    if settings.get("schedule", "batch") not in SCHEDULES:   # runs written before 2026-12-02 have none: batch
+        problems.append(("schedule", settings.get("schedule"), f"allowed: {', '.join(SCHEDULES)}"))
+    depth = settings.get("pipeline_depth")
+    if depth is not None and (not _is_int(depth) or depth < 1):
+        problems.append(("pipeline_depth", depth, "must be an integer >= 1 (or null: batch)"))
     xi = settings.get("xi")
     if isinstance(xi, bool) or not isinstance(xi, (int, float)) or not np.isfinite(xi) or xi < 0:
         problems.append(("xi", xi, "must be a finite number >= 0"))
@@ -139,6 +153,7 @@ def _results(settings, space, evaluations, optimizer, engine_description, starte
         "objective": settings["objective"],
         "budget": settings["budget"],
         "batch": settings["batch"],
+        "schedule": settings.get("schedule", "batch"),
         "seed": settings["seed"],
         "kernel": optimizer.kernel_description,
         "n_evaluations": len(evaluations),
@@ -190,7 +205,68 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
         _report(progress, f"resuming: {len(evaluations)} finished evaluations replayed, "
                           f"{len(pending)} pending re-submitted", logging.INFO)
 
+    def finished(record):
+        journal.append(record)
+        evaluations.append(record)
+        best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
+        value = "failed: " + record.get("error", "") if record.get("objective") is None else \
+            f"objective={record['objective']:.6g}"
+        _report(progress, f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
+                          f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
+        if on_evaluation is not None:
+            on_evaluation(record, len(evaluations), budget, best)
+
+    def propose(index, point):
+        proposal = {"type": "proposal", "index": index, "x": to_jsonable(list(point)),
+                    "seed": evaluation_seed(settings["seed"], index)}
+        journal.append(proposal)
+        return proposal
+
+    def write():
+        evaluations.sort(key=lambda e: e["index"])
+        _write_outputs(directory, settings, _results(settings, space, evaluations, optimizer, engine.describe(),
+                                                     started, optimizer_seconds), evaluations)
+
     with Journal(directory / JOURNAL_NAME) as journal:
+        if settings.get("schedule", "batch") == "pipeline":
+            # one new proposal each time the oldest evaluation is told (PipelinedProposals): the other
+            # evaluations in flight go on while the optimiser thinks
+            schedule = PipelinedProposals(optimizer, depth=int(settings.get("pipeline_depth") or batch_size),
+                                          total=budget, first_index=next_index,
+                                          pending={p["index"]: p["x"] for p in pending})
+            outstanding = {}
+
+            def submit(proposal):
+                handle = engine.submit(evaluate_candidate, objective, proposal["x"], proposal["seed"],
+                                       proposal["index"])
+                outstanding[proposal["index"]] = handle
+
+            def ask():
+                nonlocal optimizer_seconds
+                clock = time.perf_counter()
+                made = schedule.proposals()
+                optimizer_seconds += time.perf_counter() - clock
+                return made
+
+            for proposal in pending:
+                submit(proposal)
+            for index, point in ask():
+                submit(propose(index, point))
+            written = len(evaluations)
+            while outstanding:
+                order = sorted(outstanding)
+                handle, record = engine.first_completed([outstanding[i] for i in order])
+                index = next(i for i in order if outstanding[i] is handle)
+                del outstanding[index]
+                finished(record)
+                clock = time.perf_counter()
+                made = schedule.record(index, None if record.get("objective") is None else -record["objective"])
+                optimizer_seconds += time.perf_counter() - clock
+                for new_index, point in made:
+                    submit(propose(new_index, point))
+                if len(evaluations) - written >= batch_size or not outstanding:   # outputs about once a batch
+                    write()
+                    written = len(evaluations)
         while len(evaluations) < budget:
             if pending:
                 batch, pending = pending, []
@@ -201,37 +277,23 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 optimizer_seconds += time.perf_counter() - clock
                 batch = []
                 for point in points:
-                    proposal = {"type": "proposal", "index": next_index, "x": to_jsonable(list(point)),
-                                "seed": evaluation_seed(settings["seed"], next_index)}
-                    journal.append(proposal)
-                    batch.append(proposal)
+                    batch.append(propose(next_index, point))
                     next_index += 1
             handles = [engine.submit(evaluate_candidate, objective, p["x"], p["seed"], p["index"]) for p in batch]
-            finished = []
+            done = []
             for _, record in engine.as_completed(handles):
-                journal.append(record)
-                evaluations.append(record)
-                finished.append(record)
-                best = max((e["objective"] for e in evaluations if e.get("objective") is not None), default=None)
-                value = "failed: " + record.get("error", "") if record.get("objective") is None else \
-                    f"objective={record['objective']:.6g}"
-                _report(progress, f"[{len(evaluations)}/{budget}] evaluation {record['index']}: {value}  "
-                                  f"best={best if best is None else format(best, '.6g')}  ({record['wall_time_s']:.2f} s)")
-                if on_evaluation is not None:
-                    on_evaluation(record, len(evaluations), budget, best)
+                finished(record)
+                done.append(record)
             # told in proposal order, not in the order the workers finished: the GP's fit depends on the
             # order of its data in the last bits, so telling in completion order made a campaign on
             # several workers propose other points on every run
-            good = sorted((r for r in finished if r.get("objective") is not None), key=lambda r: r["index"])
+            good = sorted((r for r in done if r.get("objective") is not None), key=lambda r: r["index"])
             if good:
                 clock = time.perf_counter()
                 next_count = min(batch_size, budget - len(evaluations))   # the next ask's size
                 tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
                 optimizer_seconds += time.perf_counter() - clock
-            evaluations.sort(key=lambda e: e["index"])
-            results = _results(settings, space, evaluations, optimizer, engine.describe(), started,
-                               optimizer_seconds)
-            _write_outputs(directory, settings, results, evaluations)
+            write()
     results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds)
     _write_outputs(directory, settings, results, evaluations)
     return results
@@ -316,7 +378,7 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
                  n_initial_points: int | None = None, xi: float = 0.01, objective_options: Mapping | None = None,
                  engine=None, dask_address=None, max_workers=None, progress: Callable | None = None,
                  on_evaluation: Callable | None = None, directory_option: str = "directory",
-                 overwrite: bool = False) -> dict:
+                 overwrite: bool = False, schedule: str = "batch", pipeline_depth: int | None = None) -> dict:
     """Start an optimisation run in ``directory`` (must not hold a journal yet, unless ``overwrite``).
 
     Parameters
@@ -330,7 +392,7 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     space : SearchSpace, optional
         Defaults to the objective's default space.
     budget, batch : int
-        Total evaluations and proposals per step.
+        Total evaluations and proposals per step (the evaluations that run at once).
     seed : int
         Seeds the optimiser and, with the evaluation index, each evaluation.
     kernel : {"wasserstein", "matern"}
@@ -354,6 +416,14 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     overwrite : bool
         Start over in a ``directory`` that holds a run (``hetnet optimize --force``): its
         settings, journal, results and plot are deleted once the new settings are checked.
+    schedule : {"batch", "pipeline"}
+        ``"batch"``: propose ``batch`` points, wait for all of them, tell, propose again;
+        ``"pipeline"``: ``batch + 1`` in flight, one new point per finished oldest one (see
+        the module docstring). Both are reproducible; they propose different points.
+    pipeline_depth : int, optional
+        Evaluations in flight with ``schedule="pipeline"`` (default ``batch``; ``batch + 1``
+        queues one, so no worker waits for the optimiser, at a cost in BO quality measured in
+        ``bench/results/schedule.json``).
 
     Returns
     -------
@@ -371,7 +441,8 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
     if n_initial_points is None and _is_int(batch) and _is_int(budget):
         n_initial_points = max(batch, min(10, budget // 3))
     problems = setting_problems({"objective": objective, "budget": budget, "batch": batch, "seed": seed,
-                                 "kernel": kernel, "xi": xi, "n_initial_points": n_initial_points})
+                                 "kernel": kernel, "xi": xi, "n_initial_points": n_initial_points,
+                                 "schedule": schedule, "pipeline_depth": pipeline_depth})
     if problems:
         raise UsageError(*problems[0])
     directory = prepare_output_directory(directory, directory_option)
@@ -382,7 +453,7 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
         objective_instance, default_space = make_objective(objective, space, config, objective_options)
         space = space or default_space
         settings = _settings(objective, objective_instance, config, space, budget, batch, seed, kernel,
-                             n_initial_points, xi)
+                             n_initial_points, xi, schedule, pipeline_depth)
         _check_buildable(settings, str(directory))
         if overwrite:
             for name in (SETTINGS_NAME, JOURNAL_NAME, RESULTS_NAME, TABLE_NAME, PLOT_NAME):
@@ -391,7 +462,8 @@ def run_campaign(directory, *, objective: str = "efficiency", config=None, space
                             write_settings=True)
 
 
-def _settings(objective, objective_instance, config, space, budget, batch, seed, kernel, n_initial_points, xi):
+def _settings(objective, objective_instance, config, space, budget, batch, seed, kernel, n_initial_points, xi,
+              schedule="batch", pipeline_depth=None):
     return {
         "objective": objective,
         "objective_options": objective_instance.to_options() if hasattr(objective_instance, "to_options") else {},
@@ -403,6 +475,8 @@ def _settings(objective, objective_instance, config, space, budget, batch, seed,
         "kernel": kernel,
         "n_initial_points": int(n_initial_points),
         "xi": float(xi),
+        "schedule": schedule,
+        "pipeline_depth": None if pipeline_depth is None else int(pipeline_depth),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
 

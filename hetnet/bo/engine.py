@@ -5,6 +5,8 @@ Every engine has the same small interface:
 * ``submit(function, *args) -> handle`` starts one evaluation;
 * ``as_completed(handles)`` yields ``(handle, value)`` as evaluations finish
   (a worker exception is re-raised in the caller);
+* ``first_completed(handles) -> (handle, value)`` waits for one of them
+  (the pipelined campaign: one new proposal per finished evaluation);
 * ``close(abort=False)``; engines are context managers. ``abort=True``
   (an interrupted or failed campaign) stops running evaluations at once.
 
@@ -140,6 +142,10 @@ class _EngineBase:
     def describe(self) -> dict:
         return {"engine": self.name}
 
+    def first_completed(self, handles):
+        """``(handle, value)`` of one finished evaluation among ``handles`` (waits for the first)."""
+        return next(iter(self.as_completed(handles)))
+
 
 class SerialEngine(_EngineBase):
     """Runs each evaluation in the calling process when it is collected (tests, debugging)."""
@@ -182,6 +188,12 @@ class ProcessPoolEngine(_EngineBase):
     def as_completed(self, handles):
         for future in concurrent.futures.as_completed(handles):
             yield future, future.result()
+
+    def first_completed(self, handles):
+        handles = list(handles)
+        done, _ = concurrent.futures.wait(handles, return_when=concurrent.futures.FIRST_COMPLETED)
+        future = next(handle for handle in handles if handle in done)
+        return future, future.result()
 
     def worker_pids(self) -> list:
         """Process ids of the pool's live workers."""
@@ -260,6 +272,14 @@ class DaskEngine(_EngineBase):
 
         for future in as_completed(list(handles)):
             yield future, future.result()
+
+    def first_completed(self, handles):
+        from distributed import wait
+
+        handles = list(handles)
+        done = wait(handles, return_when="FIRST_COMPLETED").done
+        future = next(handle for handle in handles if handle in done)
+        return future, future.result()
 
     def close(self, abort: bool = False):
         if self._owns_client:

@@ -53,11 +53,15 @@ from hetnet.bo.engine import single_threaded_blas
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
-__all__ = ["KERNELS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch", "ask_batch"]
+__all__ = ["KERNELS", "SCHEDULES", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch",
+           "ask_batch", "ask_pending", "PipelinedProposals"]
 
 logger = logging.getLogger(__name__)
 
 KERNELS = ("wasserstein", "matern")
+#: How a run with several evaluations at once proposes: ``"batch"`` (``q`` points together, wait for all
+#: of them) or ``"pipeline"`` (:class:`PipelinedProposals`: one point each time the oldest finishes).
+SCHEDULES = ("batch", "pipeline")
 
 
 def make_kernel(dimensions, kernel: str = "wasserstein", distributions=None, *, nu: float = 2.5,
@@ -233,9 +237,172 @@ def ask_batch(optimizer: Optimizer, count: int) -> list:
     return points
 
 
+def _bare_copy(optimizer: Optimizer, random_state) -> Optimizer:
+    """skopt's ``Optimizer.copy`` without telling the copy anything (so without its GP fit)."""
+    copy = Optimizer(dimensions=optimizer.space.dimensions, base_estimator=optimizer.base_estimator_,
+                     n_initial_points=optimizer.n_initial_points_,
+                     initial_point_generator=optimizer._initial_point_generator, acq_func=optimizer.acq_func,
+                     acq_optimizer=optimizer.acq_optimizer, acq_func_kwargs=optimizer.acq_func_kwargs,
+                     acq_optimizer_kwargs=optimizer.acq_optimizer_kwargs, space_constraint=optimizer.space.constraint,
+                     random_state=random_state)
+    copy._initial_samples = optimizer._initial_samples
+    if hasattr(optimizer, "gains_"):
+        copy.gains_ = np.copy(optimizer.gains_)
+    return copy
+
+
+def ask_pending(optimizer: Optimizer, pending) -> list:
+    """The next point to evaluate while the ``pending`` points are still being evaluated.
+
+    The constant liar of :func:`ask_batch` (``cl_min``) for points proposed
+    earlier whose results are not known yet: a copy of the optimiser is told
+    its data and, for each pending point, the lie ``min(yi)`` (one GP fit on
+    both), and proposes one point by expected improvement. While fewer than
+    ``n_initial_points`` results and pending points together exist, the
+    point is the optimiser's next random initial point, as ``ask()``.
+    Deterministic: the point depends on the optimiser's data, its random
+    stream and ``pending``, not on when anything finished. The optimiser
+    itself is told nothing (call ``tell(..., fit=False)`` on it between
+    asks: its own fit would not be used).
+
+    Parameters
+    ----------
+    optimizer : skopt.Optimizer
+        From :func:`make_optimizer`.
+    pending : list of points
+        Proposed, not yet told (may be empty: then a plain ``ask()``, which
+        needs the optimiser fitted when past its initial points).
+
+    Returns
+    -------
+    list
+        One point.
+
+    Examples
+    --------
+    >>> from skopt.space import Real
+    >>> optimizer = make_optimizer([Real(0, 1)], "matern", n_initial_points=2, random_state=0)
+    >>> first, second = ask_pending(optimizer, []), ask_pending(optimizer, [])
+    >>> _ = optimizer.tell([first, second], [0.5, 0.2], fit=False)
+    >>> third = ask_pending(optimizer, [])   # needs a fit: a plain tell would have given one
+    Traceback (most recent call last):
+    ...
+    RuntimeError: ask_pending with no pending point after a tell without fit; tell with fit=True
+    >>> third = ask_pending(optimizer, [[0.9]])
+    >>> 0.0 <= third[0] <= 1.0
+    True
+
+    References
+    ----------
+    Ginsbourger, Le Riche & Carraro, "Kriging is well-suited to parallelize
+    optimization", 2010 (the constant liar for pending evaluations).
+    """
+    pending = [list(point) for point in pending]
+    if optimizer._n_initial_points > len(pending) or optimizer.base_estimator_ is None:
+        return optimizer._ask()          # a random initial point, from the optimiser's own stream
+    if not pending:
+        if optimizer._n_initial_points <= 0 and not optimizer.models:
+            raise RuntimeError("ask_pending with no pending point after a tell without fit; tell with fit=True")
+        return optimizer.ask()
+    copy = _bare_copy(optimizer, optimizer.rng.randint(0, np.iinfo(np.int32).max))
+    lie = float(np.min(optimizer.yi)) if optimizer.yi else 0.0
+    copy._tell(list(optimizer.Xi) + pending, list(optimizer.yi) + [lie] * len(pending))
+    return copy._ask()
+
+
+class PipelinedProposals:
+    """Proposals for ``depth`` evaluations in flight, deterministic whatever order they finish in.
+
+    A batch schedule (:func:`ask_batch`) proposes ``q`` points, waits for
+    all of them, and only then proposes again: workers that finish early and
+    every worker during the optimiser's step sit idle. Here a new point is
+    proposed each time the *oldest* evaluation in flight is told, so up to
+    ``depth`` evaluations are always running or queued. Results are told in
+    proposal order, whatever order they arrive in, and point ``i`` is
+    proposed right after point ``i - depth`` is told, with the points
+    ``i - depth + 1 ... i - 1`` as pending lies (:func:`ask_pending`): the
+    proposals are the same on one worker or many, fast or slow. With
+    ``depth = q + 1`` on ``q`` workers one evaluation waits in the queue, so
+    a worker that finishes starts the next at once while the optimiser
+    computes the one after. The price is staleness: each proposal knows the
+    results of all but the last ``depth - 1`` points (a batch of ``q``: all
+    but 0 to ``q - 1`` of them).
+
+    Parameters
+    ----------
+    optimizer : skopt.Optimizer
+        From :func:`make_optimizer`, already told any earlier results.
+    depth : int
+        Evaluations in flight (>= 1; 1 is the sequential loop).
+    total : int
+        Points to propose in all, counting ``first_index``.
+    first_index : int
+        Index of the next point to propose (earlier ones were proposed before).
+    pending : mapping index -> point, optional
+        Proposed earlier, not yet told (a resumed run): told when their
+        results arrive, as lies meanwhile.
+
+    Examples
+    --------
+    >>> from skopt.space import Real
+    >>> optimizer = make_optimizer([Real(0, 1)], "matern", n_initial_points=3, random_state=0)
+    >>> schedule = PipelinedProposals(optimizer, depth=3, total=6)
+    >>> [index for index, _ in schedule.proposals()]      # three in flight
+    [0, 1, 2]
+    >>> schedule.record(1, 0.4)                            # the second finished first: kept back
+    []
+    >>> [index for index, _ in schedule.record(0, 0.1)]   # 0 and 1 told: 3 and 4 proposed
+    [3, 4]
+    """
+
+    def __init__(self, optimizer: Optimizer, depth: int, total: int, first_index: int = 0, pending=None):
+        if int(depth) < 1:
+            raise ValueError(f"depth must be >= 1; got {depth}")
+        self.optimizer = optimizer
+        self.depth, self.total = int(depth), int(total)
+        self.next_index = int(first_index)
+        self.untold = {int(index): list(point) for index, point in (pending or {}).items()}
+        self.arrived = {}
+
+    def _next_to_tell(self):
+        return min(self.untold) if self.untold else None
+
+    def proposals(self) -> list:
+        """New ``(index, point)`` pairs allowed now (keeps ``depth`` untold points)."""
+        made = []
+        while self.next_index < self.total and len(self.untold) < self.depth:
+            point = ask_pending(self.optimizer, [self.untold[i] for i in sorted(self.untold)])
+            made.append((self.next_index, point))
+            self.untold[self.next_index] = list(point)
+            self.next_index += 1
+        return made
+
+    def record(self, index: int, value) -> list:
+        """Record point ``index``'s result (``None``: failed, not told); returns :meth:`proposals` made.
+
+        Told in index order: a result that arrives before an older one waits
+        for it. After each tell the proposals it allows are made, before the
+        next result is told.
+        """
+        index = int(index)
+        if index not in self.untold or index in self.arrived:
+            raise ValueError(f"point {index} is not in flight")
+        self.arrived[index] = value
+        made = []
+        while self._next_to_tell() is not None and self._next_to_tell() in self.arrived:
+            oldest = self._next_to_tell()
+            point, value = self.untold.pop(oldest), self.arrived.pop(oldest)
+            if value is not None:
+                # fitted only when the next ask has no pending point (depth 1) or none follows: otherwise
+                # ask_pending fits a copy with the lies and the optimiser's own fit would go unused
+                self.optimizer.tell(point, float(value), fit=not self.untold)
+            made += self.proposals()
+        return made
+
+
 def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_initial_points: int = 5,
              random_state=0, kernel="wasserstein", batch_size: int = 1, callback=None, distributions=None,
-             xi: float = DEFAULT_XI, nu: float = 2.5, x0=None):
+             xi: float = DEFAULT_XI, nu: float = 2.5, x0=None, schedule: str = "batch", depth: int | None = None):
     """Minimise ``objective(list_of_values) -> float`` by GP Bayesian optimisation (gp_minimize idiom).
 
     Parameters
@@ -265,6 +432,14 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         Expected-improvement margin.
     x0 : list of points, optional
         Evaluated first (counted in ``n_calls``).
+    schedule : {"batch", "pipeline"}
+        ``"pipeline"``: the proposals of :class:`PipelinedProposals` with
+        ``depth`` points in flight (default ``batch_size``: what a campaign
+        on ``batch_size`` workers proposes with ``schedule="pipeline"``),
+        evaluated oldest first; ``callback`` is called after each
+        evaluation. Not with ``x0``.
+    depth : int, optional
+        Points in flight of the pipelined schedule (>= 1).
 
     Returns
     -------
@@ -283,9 +458,43 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         raise ValueError(f"n_calls must be >= 1; got {n_calls}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1; got {batch_size}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {schedule!r}")
+    if schedule == "pipeline" and x0:
+        raise ValueError("schedule='pipeline' does not take x0")
+    depth = batch_size if depth is None else depth
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be an integer >= 1; got {depth!r}")
     with single_threaded_blas():
+        if schedule == "pipeline":
+            return _minimize_pipelined(objective, dimensions, n_calls, n_initial_points, random_state, kernel,
+                                       int(depth), callback, distributions, xi, nu)
         return _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size,
                          callback, distributions, xi, nu, x0)
+
+
+def _minimize_pipelined(objective, dimensions, n_calls, n_initial_points, random_state, kernel, depth,
+                        callback, distributions, xi, nu):
+    optimizer = make_optimizer(dimensions, kernel, distributions, n_initial_points=min(n_initial_points, n_calls),
+                               random_state=random_state, xi=xi, nu=nu)
+    callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
+    schedule = PipelinedProposals(optimizer, depth=depth, total=n_calls)
+    queue = dict(schedule.proposals())
+    while queue:
+        index = min(queue)
+        queue.update(schedule.record(index, float(objective(list(queue.pop(index))))))
+        result = _result_so_far(optimizer)
+        if any(bool(cb(result)) for cb in callbacks):
+            break
+    return _result_so_far(optimizer)
+
+
+def _result_so_far(optimizer: Optimizer):
+    from skopt.utils import create_result
+
+    result = create_result(optimizer.Xi, optimizer.yi, optimizer.space, optimizer.rng, models=optimizer.models)
+    result.kernel = optimizer.kernel_description
+    return result
 
 
 def _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size, callback,

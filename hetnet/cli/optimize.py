@@ -77,6 +77,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--budget", type=integer(low=1), default=None,
                         help="total evaluations (default 50; 10 with --quick)")
     parser.add_argument("--batch", type=integer(low=1), default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
+    parser.add_argument("--schedule", choices=("batch", "pipeline"), default=None,
+                        help="batch: propose --batch candidates, wait for all, propose again (default); pipeline: "
+                             "--batch in flight, a new candidate each time the oldest finishes (the other workers "
+                             "go on while the optimiser thinks; other proposals, equally reproducible)")
     parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR (its settings are read from DIR/run.json; "
                         "not combined with --config, --set, --out, --seed, --backend)")
     parser.add_argument("--dask", metavar="ADDRESS", help="evaluate on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
@@ -141,7 +145,7 @@ def run_optimize(args) -> int:
         if args.resume:
             for flag, value in (("--config", args.config), ("--out", args.out), ("--set", args.settings or None),
                                 ("--seed", args.seed), ("--backend", args.backend),
-                                ("--common-seed", args.common_seed or None)):
+                                ("--common-seed", args.common_seed or None), ("--schedule", args.schedule)):
                 if value is not None:
                     raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the "
                                      f"settings in {args.resume}/run.json")
@@ -173,7 +177,7 @@ def run_optimize(args) -> int:
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
                                    progress=progress, on_evaluation=on_evaluation, directory_option="--out",
-                                   overwrite=args.force)
+                                   overwrite=args.force, schedule=args.schedule or "batch")
     finally:
         bar.close()
     best = results.get("best")
