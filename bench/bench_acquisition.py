@@ -28,10 +28,18 @@ optimisers propose the same points at every step (checked); each side's
 ask + tell per batch is timed back to back, the order alternating; written
 to ``bench/results/acquisition_batch.json``.
 
+``--kind quantiles`` times the Gamma quantile embedding: the lower tail by ``gammaincinv`` and the
+upper by ``gammainccinv``, each computed at every level and one of the two kept per level (the
+code before 2026-12-02, fifth session) against each computed at its own levels only (today's
+:func:`hetnet.bo.space.normal_score_quantile_matrix`). The numbers are bitwise the same (a test
+checks it), so the proposals are too (checked at every step); a ``tell`` of each side is timed
+back to back as for ``jacobian``; written to ``bench/results/acquisition_quantiles.json``.
+
 Usage::
 
     .venv/bin/python bench/bench_acquisition.py [--evaluations 30] [--out bench/results/acquisition.json]
     .venv/bin/python bench/bench_acquisition.py --kind batch [--batch 2] [--evaluations 30]
+    .venv/bin/python bench/bench_acquisition.py --kind quantiles [--evaluations 30]
 """
 from __future__ import annotations
 
@@ -56,12 +64,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evaluations", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--kind", choices=("jacobian", "batch"), default="jacobian")
+    parser.add_argument("--kind", choices=("jacobian", "batch", "quantiles"), default="jacobian")
     parser.add_argument("--batch", type=int, default=2, help="points per step (--kind batch)")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     if args.kind == "batch":
         return batch_cycle(args)
+    if args.kind == "quantiles":
+        return quantile_tails(args)
     args.out = args.out or str(ROOT / "bench" / "results" / "acquisition.json")
 
     space = network_search_space(HRSNNConfig(n_neurons=500, variant="HeNHeS"))
@@ -116,6 +126,70 @@ def _paired_timings(args, settings, seconds, fitted, start, seconds_key, ratio_k
         "per_step_seconds": seconds,
         "wall_s": time.perf_counter() - start,
     }
+
+
+def _both_tails_quantile_matrix(kind, values, normal_scores):
+    """The Gamma quantile matrix as computed before: both tails at every level, one kept per level."""
+    from scipy import special
+
+    from hetnet.bo.space import normal_score_quantile_matrix
+
+    if kind != "gamma":
+        return normal_score_quantile_matrix(kind, values, normal_scores)
+    values = np.asarray(values, dtype=float)
+    scores = np.asarray(normal_scores, dtype=float)[None, :]
+    first, second = values[:, :1], values[:, 1:2]
+    lower = special.gammaincinv(first, special.ndtr(np.minimum(scores, 0.0)))
+    upper = special.gammainccinv(first, special.ndtr(-np.maximum(scores, 0.0)))
+    return np.where(scores < 0, lower, upper) * (second / first)
+
+
+def quantile_tails(args) -> int:
+    """A tell with the Gamma quantiles of both tails at every level against each tail at its own levels."""
+    import hetnet.bo.kernels as kernels
+    from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
+    from hetnet.bo.space import network_search_space
+    from hetnet.config import HRSNNConfig
+    from hetnet.io import write_json
+
+    out = args.out or str(ROOT / "bench" / "results" / "acquisition_quantiles.json")
+    space = network_search_space(HRSNNConfig(n_neurons=500, variant="HeNHeS"))
+    own_levels = kernels.normal_score_quantile_matrix
+    functions = {"both tails": _both_tails_quantile_matrix, "own levels": own_levels}
+    optimizers = {side: make_optimizer(space.dimensions, "wasserstein", space, n_initial_points=5,
+                                       random_state=args.seed) for side in functions}
+    generator = np.random.default_rng(args.seed)
+    seconds = {side: [] for side in functions}
+    start = time.perf_counter()
+    with single_threaded_blas():
+        for step in range(args.evaluations):
+            points = {side: optimizer.ask() for side, optimizer in optimizers.items()}
+            if points["both tails"] != points["own levels"]:
+                raise AssertionError(f"step {step}: the two optimisers proposed different points")
+            x = points["own levels"]
+            value = float(np.sum((np.asarray(x[:4], dtype=float) - 0.5) ** 2) + 0.1 * generator.normal())
+            for side in (("both tails", "own levels") if step % 2 == 0 else ("own levels", "both tails")):
+                kernels.normal_score_quantile_matrix = functions[side]
+                try:
+                    clock = time.perf_counter()
+                    optimizers[side].tell(x, value)
+                    seconds[side].append(time.perf_counter() - clock)
+                finally:
+                    kernels.normal_score_quantile_matrix = own_levels
+            print(f"[{step + 1}/{args.evaluations}] tell: both tails {seconds['both tails'][-1]:.2f} s, "
+                  f"own levels {seconds['own levels'][-1]:.2f} s", flush=True)
+    fitted = [(a, b) for a, b in zip(seconds["both tails"], seconds["own levels"]) if a > 0.05]
+    record = {
+        "benchmark": "issue 17 item 2: a tell of the Wasserstein-Matern BO, Gamma quantiles of both tails at every "
+                     "level vs each tail at its own levels (bitwise the same numbers)",
+        **_paired_timings(args, {"n_dimensions": len(space.dimensions)}, seconds, fitted, start, "tell_seconds",
+                          "median_paired_ratio_both_tails_over_own_levels", skip=5),
+    }
+    write_json(out, record)
+    print(f"median tell: both tails {record['tell_seconds']['both tails']['median']:.2f} s, own levels "
+          f"{record['tell_seconds']['own levels']['median']:.2f} s; paired ratio "
+          f"{record['median_paired_ratio_both_tails_over_own_levels']:.2f}x; wrote {out}")
+    return 0
 
 
 def batch_cycle(args) -> int:

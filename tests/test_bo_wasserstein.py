@@ -93,12 +93,13 @@ def test_vectorised_quantiles_match_distribution_quantile(kind, values, distribu
 
 
 @pytest.mark.parametrize("kind", ["gamma", "lognormal", "uniform"])
-def test_vectorised_quantiles_are_bitwise_the_scipy_stats_formula(kind):
+@pytest.mark.parametrize("n_levels", [32, 33])   # 33: a level at the median
+def test_vectorised_quantiles_are_bitwise_the_scipy_stats_formula(kind, n_levels):
     """The fast path (special.ndtr for the normal CDF) gives exactly the numbers of the formula written
     with scipy.stats.norm, so the GP's embedding and the optimiser's proposals are unchanged by it."""
     from scipy import special, stats
 
-    scores, _, _ = quantile_grid(32)
+    scores, _, _ = quantile_grid(n_levels)
     rng = np.random.default_rng(1)
     values = np.column_stack([rng.uniform(0.5, 20.0, 200), rng.uniform(1.0, 50.0, 200)])
     first, second, grid = values[:, :1], values[:, 1:2], scores[None, :]

@@ -111,10 +111,14 @@ def normal_score_quantile_matrix(kind: str, values: np.ndarray, normal_scores: n
     first, second = values[:, :1], values[:, 1:2]
     if kind == "gamma":
         # special.ndtr is what stats.norm.cdf computes (sf(x) = ndtr(-x)), the same numbers without
-        # scipy.stats' argument handling: half of this function's time in the acquisition optimiser
-        lower = special.gammaincinv(first, special.ndtr(np.minimum(scores, 0.0)))
-        upper = special.gammainccinv(first, special.ndtr(-np.maximum(scores, 0.0)))
-        return np.where(scores < 0, lower, upper) * (second / first)
+        # scipy.stats' argument handling. The lower tail by gammaincinv, the upper by gammainccinv
+        # (accurate there), each only at its own levels: inverting the incomplete gamma function is
+        # most of the acquisition optimiser's time
+        below = scores[0] < 0
+        quantiles = np.empty((values.shape[0], scores.shape[1]))
+        quantiles[:, below] = special.gammaincinv(first, special.ndtr(scores[:, below]))
+        quantiles[:, ~below] = special.gammainccinv(first, special.ndtr(-scores[:, ~below]))
+        return quantiles * (second / first)
     if kind == "lognormal":
         sigma = np.sqrt(np.log1p((second / first) ** 2))
         mu = np.log(first) - 0.5 * sigma**2
