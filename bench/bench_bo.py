@@ -6,7 +6,8 @@ Matérn GP on raw normalised parameters and uniform random search, on the
 same seeds and budget, and writes ``bench/results/bo.json`` (machine,
 versions, settings, per-method medians and curves).
 
-Usage: ``python bench/bench_bo.py [--budget 30] [--seeds 10] [--problems gamma-1,gamma-2-w2]``
+Usage: ``python bench/bench_bo.py [--budget 30] [--seeds 10] [--problems gamma-1,gamma-2-w2]
+[--methods wasserstein,matern,random] [--acquisition-restarts 5] [--out bench/results/bo.json]``
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hetnet.bo.benchmark import analytic_problems, compare  # noqa: E402
+from hetnet.bo.optimizer import DEFAULT_ACQUISITION_RESTARTS  # noqa: E402
 
 
 def versions() -> dict:
@@ -38,8 +40,16 @@ def main(argv=None) -> int:
     parser.add_argument("--initial-points", type=int, default=5)
     parser.add_argument("--threshold", type=float, default=0.01)
     parser.add_argument("--problems", default="gamma-1,gamma-2-w2,lognormal-gamma")
+    parser.add_argument("--methods", default="wasserstein,matern,random")
+    parser.add_argument("--acquisition-restarts", type=int, default=None,
+                        help="L-BFGS starts of the acquisition (default: hetnet's, DEFAULT_ACQUISITION_RESTARTS)")
+    parser.add_argument("--paired", nargs=2, metavar=("A.json", "B.json"),
+                        help="compare two records of this benchmark seed by seed (same problems, methods and seeds; "
+                             "e.g. two --acquisition-restarts values) and write the comparison to --out")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "bo.json"))
     args = parser.parse_args(argv)
+    if args.paired:
+        return paired(*args.paired, out=args.out)
     problems = analytic_problems()
     output = {
         "benchmark": "issue 5: Wasserstein-Matern BO vs Matern BO vs random search on analytic distribution problems",
@@ -48,6 +58,7 @@ def main(argv=None) -> int:
         "versions": versions(),
         "settings": {"budget": args.budget, "seeds": list(range(args.seeds)), "n_initial_points": args.initial_points,
                      "threshold_regret": args.threshold, "acquisition": "EI, xi=0.01, batch 1",
+                     "acquisition_restarts": args.acquisition_restarts or DEFAULT_ACQUISITION_RESTARTS,
                      "gp": "skopt GaussianProcessRegressor, ConstantKernel * kernel, normalize_y, fitted noise"},
         "problems": {},
     }
@@ -55,6 +66,8 @@ def main(argv=None) -> int:
     with threadpool_limits(limits=1):
         for name in args.problems.split(","):
             summary = compare(problems[name], range(args.seeds), args.budget, n_initial_points=args.initial_points,
+                              methods=tuple(args.methods.split(",")),
+                              acquisition_restarts=args.acquisition_restarts or DEFAULT_ACQUISITION_RESTARTS,
                               threshold=args.threshold)
             output["problems"][name] = summary
             line = ", ".join(f"{m}: median regret {s['median_final_regret']:.2e}, reached {s['fraction_reached']:.0%}"
@@ -65,6 +78,45 @@ def main(argv=None) -> int:
     output["wall_s"] = time.perf_counter() - start
     Path(args.out).write_text(json.dumps(output, indent=1) + "\n")
     print(f"wrote {args.out} in {output['wall_s']:.0f} s")
+    return 0
+
+
+def paired(path_a: str, path_b: str, out: str) -> int:
+    """Seed-by-seed comparison of two records: final regrets, evaluations to the threshold, wall time."""
+    import numpy as np
+
+    from hetnet.io import write_json
+
+    records = [json.loads(Path(path).read_text()) for path in (path_a, path_b)]
+    labels = [f"{Path(path).stem} ({record['settings']})" for path, record in zip((path_a, path_b), records)]
+    result = {"benchmark": "issue 17: two records of bench/bench_bo.py compared seed by seed",
+              "a": {"file": path_a, "settings": records[0]["settings"], "versions": records[0].get("versions")},
+              "b": {"file": path_b, "settings": records[1]["settings"], "versions": records[1].get("versions")},
+              "problems": {}}
+    for problem, summary_a in records[0]["problems"].items():
+        summary_b = records[1]["problems"][problem]
+        result["problems"][problem] = {}
+        for method, a in summary_a["methods"].items():
+            b = summary_b["methods"][method]
+            final_a, final_b = np.array(a["final_regrets"]), np.array(b["final_regrets"])
+            result["problems"][problem][method] = {
+                "median_final_regret": [a["median_final_regret"], b["median_final_regret"]],
+                "fraction_reached": [a["fraction_reached"], b["fraction_reached"]],
+                "median_evaluations_to_threshold": [a["median_evaluations_to_threshold"],
+                                                    b["median_evaluations_to_threshold"]],
+                "seeds_a_better": int(np.sum(final_a < final_b)), "seeds_b_better": int(np.sum(final_b < final_a)),
+                "seeds_equal": int(np.sum(final_a == final_b)),
+                "median_log10_ratio_b_over_a": float(np.median(np.log10(np.maximum(final_b, 1e-12)
+                                                                        / np.maximum(final_a, 1e-12)))),
+                "wall_s": [a["wall_s"], b["wall_s"]],
+            }
+            row = result["problems"][problem][method]
+            print(f"{problem:16s} {method:12s} median regret {row['median_final_regret'][0]:.2e} vs "
+                  f"{row['median_final_regret'][1]:.2e}, reached {row['fraction_reached'][0]:.0%} vs "
+                  f"{row['fraction_reached'][1]:.0%}, better on {row['seeds_a_better']} vs {row['seeds_b_better']} "
+                  f"seeds, wall {row['wall_s'][0]:.0f} vs {row['wall_s'][1]:.0f} s")
+    write_json(out, result)
+    print(f"a = {labels[0]}\nb = {labels[1]}\nwrote {out}")
     return 0
 
 

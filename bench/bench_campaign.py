@@ -31,6 +31,8 @@ the sum holds ``w`` loops per wall second at best), and the stricter ratios of w
 workers (the machine's core-seconds) to the sum of the bare simulation times and to the sum of
 the simulate calls.
 
+``--acquisition-restarts`` sets the campaign's L-BFGS starts of the acquisition (default
+:data:`hetnet.bo.campaign.CAMPAIGN_ACQUISITION_RESTARTS`).
 ``--schedule pipeline`` (with ``--pipeline-depth``, default the workers) runs the campaign with
 the pipelined schedule (:class:`hetnet.bo.optimizer.PipelinedProposals`); ``--warm`` first runs
 a 2-evaluation campaign of the same settings in the same build cache (not timed), so the timed
@@ -82,6 +84,8 @@ def main(argv=None) -> int:
     parser.add_argument("--schedule", choices=("batch", "pipeline"), default="batch")
     parser.add_argument("--pipeline-depth", type=int, default=None)
     parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--acquisition-restarts", type=int, default=None,
+                        help="L-BFGS starts of the acquisition (default: run_campaign's)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "campaign.json"))
     args = parser.parse_args(argv)
     out = Path(args.out)
@@ -146,7 +150,8 @@ def campaign_part(args) -> dict:
     options = {"n_steps": 2000, "train_steps": 200, "k_max": 50, "washout": 50, "n_null": 5}
     if args.envelope != "auto":
         options["envelope"] = None if args.envelope == "none" else args.envelope
-    schedule = dict(schedule=args.schedule, pipeline_depth=args.pipeline_depth)
+    schedule = dict(schedule=args.schedule, pipeline_depth=args.pipeline_depth,
+                    **({} if args.acquisition_restarts is None else {"acquisition_restarts": args.acquisition_restarts}))
     if args.warm:   # the same programs compiled by a short campaign first, as by an earlier campaign
         run_campaign(Path(tempfile.mkdtemp(prefix="hetnet-bench-campaign-warm-")), objective="efficiency",
                      config=config, budget=2, batch=args.workers, seed=args.seed + 1, objective_options=options,
@@ -182,7 +187,8 @@ def campaign_part(args) -> dict:
         "provenance": provenance(seed=args.seed, backend="cpp_standalone", config=config,
                                  settings={"budget": args.budget, "workers": args.workers,
                                            "envelope": args.envelope, "objective_options": options,
-                                           "build_cache": "warm" if args.warm else "cold", **schedule}),
+                                           "build_cache": "warm" if args.warm else "cold",
+                                           **{**schedule, "acquisition_restarts": results.get("acquisition_restarts")}}),
         "wall_s": wall,
         "worker_seconds": {"total": wall * args.workers, **breakdown},
         "evaluations": len(evaluations),

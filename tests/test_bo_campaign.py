@@ -240,6 +240,33 @@ def test_optimize_schedule_flag(tmp_path, capsys):
     assert json.loads((directory / "results.json").read_text())["schedule"] == "pipeline"
     assert main(["optimize", "--resume", str(directory), "--schedule", "batch", "--serial"]) == 2
     assert "--schedule" in capsys.readouterr().err
+    assert json.loads((directory / "run.json").read_text())["acquisition_restarts"] == 2   # the campaign default
+    assert main(["optimize", "--objective", "gamma-moments", "--budget", "4", "--initial-points", "2", "--serial",
+                 "--acquisition-restarts", "5", "--out", str(tmp_path / "five")]) == 0
+    assert json.loads((tmp_path / "five" / "results.json").read_text())["acquisition_restarts"] == 5
     with pytest.raises(SystemExit) as refused:      # argparse's choices
         main(["optimize", "--objective", "gamma-moments", "--schedule", "async", "--out", str(tmp_path / "bad")])
     assert refused.value.code == 2 and "invalid choice: 'async'" in capsys.readouterr().err
+
+
+def test_a_run_folder_from_before_the_acquisition_setting_resumes_with_skopts_five_restarts(tmp_path):
+    from unittest import mock
+
+    import hetnet.bo.campaign as campaign
+
+    directory = tmp_path / "old"
+    run_campaign(directory, objective="gamma-moments", budget=3, n_initial_points=2, engine="serial", progress=None)
+    settings = json.loads((directory / "run.json").read_text())
+    del settings["acquisition_restarts"], settings["schedule"], settings["pipeline_depth"]
+    settings["budget"] = 5
+    (directory / "run.json").write_text(json.dumps(settings))
+    seen = []
+    real = campaign.make_optimizer
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["acquisition_restarts"])
+        return real(*args, **kwargs)
+
+    with mock.patch.object(campaign, "make_optimizer", spy):
+        results = resume_campaign(directory, engine="serial", progress=None)
+    assert set(seen) == {5} and results["acquisition_restarts"] == 5 and results["n_evaluations"] == 5

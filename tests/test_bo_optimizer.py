@@ -209,3 +209,29 @@ def test_schedule_errors():
     schedule.proposals()
     with pytest.raises(ValueError, match="not in flight"):
         schedule.record(7, 0.1)
+
+
+def test_acquisition_restarts_reach_skopts_acquisition_optimiser():
+    from unittest import mock
+
+    from hetnet.bo.optimizer import DEFAULT_ACQUISITION_RESTARTS, make_optimizer
+
+    assert make_optimizer(DIMS, "matern").acq_optimizer_kwargs["n_restarts_optimizer"] == DEFAULT_ACQUISITION_RESTARTS
+    assert make_optimizer(DIMS, "matern", acquisition_restarts=2).n_restarts_optimizer == 2
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="acquisition_restarts"):
+            make_optimizer(DIMS, "matern", acquisition_restarts=bad)
+    import scipy.optimize
+    calls = []
+    real = scipy.optimize.fmin_l_bfgs_b
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    with mock.patch("skopt.optimizer.optimizer.fmin_l_bfgs_b", counting):
+        minimize(_gamma_regret, DIMS, n_calls=5, n_initial_points=4, kernel="matern", acquisition_restarts=3)
+        assert len(calls) == 6      # the fourth and the fifth tell fit and acquire: 3 L-BFGS starts each
+        calls.clear()
+        minimize(_gamma_regret, DIMS, n_calls=5, n_initial_points=4, kernel="matern", acquisition_restarts=1)
+        assert len(calls) == 2

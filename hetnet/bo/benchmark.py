@@ -24,7 +24,7 @@ import numpy as np
 from skopt.space import Space
 
 from hetnet.bo.objectives import AnalyticObjective, analytic_space, analytic_targets
-from hetnet.bo.optimizer import minimize
+from hetnet.bo.optimizer import DEFAULT_ACQUISITION_RESTARTS, minimize
 from hetnet.bo.space import DistributionParameter, SearchSpace
 from hetnet.distributions import Gamma, LogNormal
 
@@ -81,10 +81,12 @@ def random_search(problem: AnalyticProblem, budget: int, seed: int) -> np.ndarra
 
 
 def run_method(problem: AnalyticProblem, method: str, budget: int, seed: int, n_initial_points: int = 5,
-               batch_size: int = 1, schedule: str = "batch", depth: int | None = None) -> np.ndarray:
+               batch_size: int = 1, schedule: str = "batch", depth: int | None = None,
+               acquisition_restarts: int = DEFAULT_ACQUISITION_RESTARTS) -> np.ndarray:
     """Regret of each evaluation of ``method`` (``wasserstein``, ``matern`` or ``random``).
 
-    ``batch_size``, ``schedule`` and ``depth`` as in :func:`hetnet.bo.optimizer.minimize` (the proposals
+    ``batch_size``, ``schedule``, ``depth`` and ``acquisition_restarts`` as in
+    :func:`hetnet.bo.optimizer.minimize` (the proposals
     of a campaign on ``batch_size`` workers; random search ignores them).
     """
     if method == "random":
@@ -95,15 +97,16 @@ def run_method(problem: AnalyticProblem, method: str, budget: int, seed: int, n_
 
     result = minimize(regret, problem.space.dimensions, n_calls=budget, n_initial_points=n_initial_points,
                       random_state=seed, kernel=method, distributions=problem.space, batch_size=batch_size,
-                      schedule=schedule, depth=depth)
+                      schedule=schedule, depth=depth, acquisition_restarts=acquisition_restarts)
     return np.asarray(result.func_vals, dtype=float)
 
 
 def compare(problem: AnalyticProblem, seeds, budget: int, methods=METHODS, n_initial_points: int = 5,
-            threshold: float = 0.01, batch_size: int = 1, schedule: str = "batch", depth: int | None = None) -> dict:
+            threshold: float = 0.01, batch_size: int = 1, schedule: str = "batch", depth: int | None = None,
+            acquisition_restarts: int = DEFAULT_ACQUISITION_RESTARTS) -> dict:
     """Run every method on every seed; summarise best regret and evaluations to reach ``threshold``.
 
-    ``batch_size``, ``schedule`` and ``depth``: see :func:`run_method`.
+    ``batch_size``, ``schedule``, ``depth`` and ``acquisition_restarts``: see :func:`run_method`.
 
     Returns a JSON-ready dict: per method the best-regret curve per seed,
     the median final best regret, the fraction of seeds reaching
@@ -115,7 +118,8 @@ def compare(problem: AnalyticProblem, seeds, budget: int, methods=METHODS, n_ini
     for method in methods:
         curves, reached, start = [], [], time.perf_counter()
         for seed in seeds:
-            regrets = run_method(problem, method, budget, seed, n_initial_points, batch_size, schedule, depth)
+            regrets = run_method(problem, method, budget, seed, n_initial_points, batch_size, schedule, depth,
+                                 acquisition_restarts)
             best = np.minimum.accumulate(regrets)
             curves.append(best.tolist())
             hits = np.flatnonzero(best <= threshold)

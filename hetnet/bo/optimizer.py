@@ -53,12 +53,15 @@ from hetnet.bo.engine import single_threaded_blas
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
-__all__ = ["KERNELS", "SCHEDULES", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch",
+__all__ = ["KERNELS", "SCHEDULES", "DEFAULT_ACQUISITION_RESTARTS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch",
            "ask_batch", "ask_pending", "PipelinedProposals"]
 
 logger = logging.getLogger(__name__)
 
 KERNELS = ("wasserstein", "matern")
+#: L-BFGS starts of the acquisition optimiser (skopt's default; the EI is maximised from the best of
+#: ``n_acquisition_points`` random candidates and this many of them)
+DEFAULT_ACQUISITION_RESTARTS = 5
 #: How a run with several evaluations at once proposes: ``"batch"`` (``q`` points together, wait for all
 #: of them) or ``"pipeline"`` (:class:`PipelinedProposals`: one point each time the oldest finishes).
 SCHEDULES = ("batch", "pipeline")
@@ -120,7 +123,8 @@ def make_kernel(dimensions, kernel: str = "wasserstein", distributions=None, *, 
 
 def make_optimizer(dimensions, kernel="wasserstein", distributions=None, *, n_initial_points: int = 5,
                    random_state=0, xi: float = DEFAULT_XI, nu: float = 2.5, ard: bool = True,
-                   acq_optimizer: str = "lbfgs", n_acquisition_points: int = 2000) -> Optimizer:
+                   acq_optimizer: str = "lbfgs", n_acquisition_points: int = 2000,
+                   acquisition_restarts: int = DEFAULT_ACQUISITION_RESTARTS) -> Optimizer:
     """A scikit-optimize ``Optimizer`` (minimisation, EI with ``xi``) with the chosen kernel.
 
     The kernel description is stored as ``optimizer.kernel_description``.
@@ -131,6 +135,9 @@ def make_optimizer(dimensions, kernel="wasserstein", distributions=None, *, n_in
     >>> opt = make_optimizer([Real(0, 1, name="x")], "matern", n_initial_points=2)
     >>> x = opt.ask(); _ = opt.tell(x, 0.3)
     """
+    if isinstance(acquisition_restarts, bool) or not isinstance(acquisition_restarts, (int, np.integer)) \
+            or acquisition_restarts < 1:
+        raise ValueError(f"acquisition_restarts must be an integer >= 1; got {acquisition_restarts!r}")
     seed = random_state if isinstance(random_state, (int, np.integer)) else 0
     covariance, description = make_kernel(dimensions, kernel, distributions, nu=nu, ard=ard,
                                           random_state=int(seed))
@@ -145,7 +152,8 @@ def make_optimizer(dimensions, kernel="wasserstein", distributions=None, *, n_in
         acq_optimizer=acq_optimizer,
         random_state=random_state,
         acq_func_kwargs={"xi": xi},
-        acq_optimizer_kwargs={"n_points": n_acquisition_points, "n_restarts_optimizer": 5, "n_jobs": 1},
+        acq_optimizer_kwargs={"n_points": n_acquisition_points, "n_restarts_optimizer": int(acquisition_restarts),
+                              "n_jobs": 1},
     )
     optimizer.kernel_description = description
     return optimizer
@@ -402,7 +410,8 @@ class PipelinedProposals:
 
 def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_initial_points: int = 5,
              random_state=0, kernel="wasserstein", batch_size: int = 1, callback=None, distributions=None,
-             xi: float = DEFAULT_XI, nu: float = 2.5, x0=None, schedule: str = "batch", depth: int | None = None):
+             xi: float = DEFAULT_XI, nu: float = 2.5, x0=None, schedule: str = "batch", depth: int | None = None,
+             acquisition_restarts: int = DEFAULT_ACQUISITION_RESTARTS):
     """Minimise ``objective(list_of_values) -> float`` by GP Bayesian optimisation (gp_minimize idiom).
 
     Parameters
@@ -440,6 +449,8 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         evaluation. Not with ``x0``.
     depth : int, optional
         Points in flight of the pipelined schedule (>= 1).
+    acquisition_restarts : int
+        L-BFGS starts of the acquisition optimiser (see :func:`make_optimizer`).
 
     Returns
     -------
@@ -465,18 +476,16 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
     depth = batch_size if depth is None else depth
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
         raise ValueError(f"depth must be an integer >= 1; got {depth!r}")
+    options = dict(n_initial_points=min(n_initial_points, n_calls), random_state=random_state, xi=xi, nu=nu,
+                   acquisition_restarts=acquisition_restarts)
     with single_threaded_blas():
+        optimizer = make_optimizer(dimensions, kernel, distributions, **options)
         if schedule == "pipeline":
-            return _minimize_pipelined(objective, dimensions, n_calls, n_initial_points, random_state, kernel,
-                                       int(depth), callback, distributions, xi, nu)
-        return _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size,
-                         callback, distributions, xi, nu, x0)
+            return _minimize_pipelined(optimizer, objective, n_calls, int(depth), callback)
+        return _minimize(optimizer, objective, n_calls, batch_size, callback, x0)
 
 
-def _minimize_pipelined(objective, dimensions, n_calls, n_initial_points, random_state, kernel, depth,
-                        callback, distributions, xi, nu):
-    optimizer = make_optimizer(dimensions, kernel, distributions, n_initial_points=min(n_initial_points, n_calls),
-                               random_state=random_state, xi=xi, nu=nu)
+def _minimize_pipelined(optimizer, objective, n_calls, depth, callback):
     callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
     schedule = PipelinedProposals(optimizer, depth=depth, total=n_calls)
     queue = dict(schedule.proposals())
@@ -497,10 +506,7 @@ def _result_so_far(optimizer: Optimizer):
     return result
 
 
-def _minimize(objective, dimensions, n_calls, n_initial_points, random_state, kernel, batch_size, callback,
-              distributions, xi, nu, x0):
-    optimizer = make_optimizer(dimensions, kernel, distributions, n_initial_points=min(n_initial_points, n_calls),
-                               random_state=random_state, xi=xi, nu=nu)
+def _minimize(optimizer, objective, n_calls, batch_size, callback, x0):
     callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
     pending = [list(point) for point in (x0 or [])]
     result = None

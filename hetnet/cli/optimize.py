@@ -77,6 +77,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--budget", type=integer(low=1), default=None,
                         help="total evaluations (default 50; 10 with --quick)")
     parser.add_argument("--batch", type=integer(low=1), default=2, help="candidates proposed and evaluated in parallel per step (default 2)")
+    parser.add_argument("--acquisition-restarts", type=integer(low=1), default=None,
+                        help="L-BFGS starts of the acquisition optimiser per proposal (default 2: as good as "
+                             "skopt's 5 on the analytic benchmarks, 1.4-1.6x faster)")
     parser.add_argument("--schedule", choices=("batch", "pipeline"), default=None,
                         help="batch: propose --batch candidates, wait for all, propose again (default); pipeline: "
                              "--batch in flight, a new candidate each time the oldest finishes (the other workers "
@@ -145,7 +148,8 @@ def run_optimize(args) -> int:
         if args.resume:
             for flag, value in (("--config", args.config), ("--out", args.out), ("--set", args.settings or None),
                                 ("--seed", args.seed), ("--backend", args.backend),
-                                ("--common-seed", args.common_seed or None), ("--schedule", args.schedule)):
+                                ("--common-seed", args.common_seed or None), ("--schedule", args.schedule),
+                                ("--acquisition-restarts", args.acquisition_restarts)):
                 if value is not None:
                     raise UsageError(flag, value, f"cannot be combined with --resume: a resumed run keeps the "
                                      f"settings in {args.resume}/run.json")
@@ -177,7 +181,9 @@ def run_optimize(args) -> int:
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
                                    progress=progress, on_evaluation=on_evaluation, directory_option="--out",
-                                   overwrite=args.force, schedule=args.schedule or "batch")
+                                   overwrite=args.force, schedule=args.schedule or "batch",
+                                   **({} if args.acquisition_restarts is None
+                                      else {"acquisition_restarts": args.acquisition_restarts}))
     finally:
         bar.close()
     best = results.get("best")
