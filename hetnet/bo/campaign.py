@@ -282,33 +282,34 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 if len(evaluations) - written >= batch_size or not outstanding:   # outputs about once a batch
                     write()
                     written = len(evaluations)
-        while len(evaluations) < budget:
-            if pending:
-                batch, pending = pending, []
-            else:
-                count = min(batch_size, budget - len(evaluations))
-                clock = time.perf_counter()
-                points = ask_batch(optimizer, count)
-                optimizer_seconds += time.perf_counter() - clock
-                batch = []
-                for point in points:
-                    batch.append(propose(next_index, point))
-                    next_index += 1
-            handles = [engine.submit(evaluate_candidate, objective, p["x"], p["seed"], p["index"]) for p in batch]
-            done = []
-            for _, record in engine.as_completed(handles):
-                finished(record)
-                done.append(record)
-            # told in proposal order, not in the order the workers finished: the GP's fit depends on the
-            # order of its data in the last bits, so telling in completion order made a campaign on
-            # several workers propose other points on every run
-            good = sorted((r for r in done if r.get("objective") is not None), key=lambda r: r["index"])
-            if good:
-                clock = time.perf_counter()
-                next_count = min(batch_size, budget - len(evaluations))   # the next ask's size
-                tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
-                optimizer_seconds += time.perf_counter() - clock
-            write()
+        else:
+            while len(evaluations) < budget:
+                if pending:
+                    batch, pending = pending, []
+                else:
+                    count = min(batch_size, budget - len(evaluations))
+                    clock = time.perf_counter()
+                    points = ask_batch(optimizer, count)
+                    optimizer_seconds += time.perf_counter() - clock
+                    batch = []
+                    for point in points:
+                        batch.append(propose(next_index, point))
+                        next_index += 1
+                handles = [engine.submit(evaluate_candidate, objective, p["x"], p["seed"], p["index"]) for p in batch]
+                done = []
+                for _, record in engine.as_completed(handles):
+                    finished(record)
+                    done.append(record)
+                # told in proposal order, not in the order the workers finished: the GP's fit depends on the
+                # order of its data in the last bits, so telling in completion order made a campaign on
+                # several workers propose other points on every run
+                good = sorted((r for r in done if r.get("objective") is not None), key=lambda r: r["index"])
+                if good:
+                    clock = time.perf_counter()
+                    next_count = min(batch_size, budget - len(evaluations))   # the next ask's size
+                    tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
+                    optimizer_seconds += time.perf_counter() - clock
+                write()
     results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds)
     _write_outputs(directory, settings, results, evaluations)
     return results

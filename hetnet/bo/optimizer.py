@@ -53,8 +53,8 @@ from hetnet.bo.engine import single_threaded_blas
 from hetnet.bo.kernels import WassersteinEmbedding, WassersteinMatern
 from hetnet.bo.wasserstein import DEFAULT_LEVELS
 
-__all__ = ["KERNELS", "SCHEDULES", "DEFAULT_ACQUISITION_RESTARTS", "make_kernel", "make_optimizer", "minimize", "single_threaded_blas", "tell_batch",
-           "ask_batch", "ask_pending", "PipelinedProposals"]
+__all__ = ["KERNELS", "SCHEDULES", "DEFAULT_ACQUISITION_RESTARTS", "make_kernel", "make_optimizer", "minimize",
+           "single_threaded_blas", "tell_batch", "ask_batch", "ask_pending", "PipelinedProposals"]
 
 logger = logging.getLogger(__name__)
 
