@@ -44,6 +44,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -56,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(argv=None) -> int:
-    from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
+    from hetnet.bo.optimizer import make_optimizer
     from hetnet.bo.space import network_search_space
     from hetnet.config import HRSNNConfig
     from hetnet.io import write_json
@@ -81,23 +82,8 @@ def main(argv=None) -> int:
     embedding = optimizers["dense"].base_estimator_.kernel.k2.embedding
     dense = type(embedding).jacobian_normalized
     embedding.jacobian_normalized = lambda x, step=1e-5: dense(embedding, x, step, blockwise=False)
-    generator = np.random.default_rng(args.seed)
-    seconds = {"dense": [], "blockwise": []}
     start = time.perf_counter()
-    with single_threaded_blas():
-        for step in range(args.evaluations):
-            points = {side: optimizer.ask() for side, optimizer in optimizers.items()}
-            if points["dense"] != points["blockwise"]:
-                raise AssertionError(f"step {step}: the two optimisers proposed different points")
-            x = points["dense"]
-            value = float(np.sum((np.asarray(x[:4], dtype=float) - 0.5) ** 2) + 0.1 * generator.normal())
-            order = ("dense", "blockwise") if step % 2 == 0 else ("blockwise", "dense")
-            for side in order:
-                clock = time.perf_counter()
-                optimizers[side].tell(x, value)
-                seconds[side].append(time.perf_counter() - clock)
-            print(f"[{step + 1}/{args.evaluations}] tell: dense {seconds['dense'][-1]:.2f} s, "
-                  f"blockwise {seconds['blockwise'][-1]:.2f} s", flush=True)
+    seconds = _paired_tells(optimizers, args.evaluations, args.seed)
     fitted = [(d, b) for d, b in zip(seconds["dense"], seconds["blockwise"]) if d > 0.05]   # after the random start
     record = {
         "benchmark": "issue 17 item 2: ask/tell cycle of the Wasserstein-Matern BO, dense vs block-wise Jacobian",
@@ -109,6 +95,32 @@ def main(argv=None) -> int:
           f"{record['tell_seconds']['blockwise']['median']:.2f} s; paired ratio "
           f"{record['median_paired_ratio_dense_over_blockwise']:.2f}x; wrote {args.out}")
     return 0
+
+
+def _paired_tells(optimizers: dict, evaluations: int, seed: int, around=None) -> dict:
+    """Two optimisers told the same noisy quadratic; each step's two ``tell`` calls timed back to back,
+    the order alternating, one BLAS thread; raises if they ever propose different points.
+    ``around(side)``, a context manager, is entered around each side's tell. Returns the seconds per side."""
+    from hetnet.bo.optimizer import single_threaded_blas
+
+    first, second = optimizers
+    generator = np.random.default_rng(seed)
+    seconds = {side: [] for side in optimizers}
+    with single_threaded_blas():
+        for step in range(evaluations):
+            points = {side: optimizer.ask() for side, optimizer in optimizers.items()}
+            if points[first] != points[second]:
+                raise AssertionError(f"step {step}: the two optimisers proposed different points")
+            x = points[first]
+            value = float(np.sum((np.asarray(x[:4], dtype=float) - 0.5) ** 2) + 0.1 * generator.normal())
+            for side in ((first, second) if step % 2 == 0 else (second, first)):
+                with (around(side) if around is not None else contextlib.nullcontext()):
+                    clock = time.perf_counter()
+                    optimizers[side].tell(x, value)
+                    seconds[side].append(time.perf_counter() - clock)
+            print(f"[{step + 1}/{evaluations}] tell: {first} {seconds[first][-1]:.2f} s, "
+                  f"{second} {seconds[second][-1]:.2f} s", flush=True)
+    return seconds
 
 
 def _paired_timings(args, settings, seconds, fitted, start, seconds_key, ratio_key, skip):
@@ -147,7 +159,7 @@ def _both_tails_quantile_matrix(kind, values, normal_scores):
 def quantile_tails(args) -> int:
     """A tell with the Gamma quantiles of both tails at every level against each tail at its own levels."""
     import hetnet.bo.kernels as kernels
-    from hetnet.bo.optimizer import make_optimizer, single_threaded_blas
+    from hetnet.bo.optimizer import make_optimizer
     from hetnet.bo.space import network_search_space
     from hetnet.config import HRSNNConfig
     from hetnet.io import write_json
@@ -158,26 +170,16 @@ def quantile_tails(args) -> int:
     functions = {"both tails": _both_tails_quantile_matrix, "own levels": own_levels}
     optimizers = {side: make_optimizer(space.dimensions, "wasserstein", space, n_initial_points=5,
                                        random_state=args.seed) for side in functions}
-    generator = np.random.default_rng(args.seed)
-    seconds = {side: [] for side in functions}
+    @contextlib.contextmanager
+    def quantiles_of(side):
+        kernels.normal_score_quantile_matrix = functions[side]
+        try:
+            yield
+        finally:
+            kernels.normal_score_quantile_matrix = own_levels
+
     start = time.perf_counter()
-    with single_threaded_blas():
-        for step in range(args.evaluations):
-            points = {side: optimizer.ask() for side, optimizer in optimizers.items()}
-            if points["both tails"] != points["own levels"]:
-                raise AssertionError(f"step {step}: the two optimisers proposed different points")
-            x = points["own levels"]
-            value = float(np.sum((np.asarray(x[:4], dtype=float) - 0.5) ** 2) + 0.1 * generator.normal())
-            for side in (("both tails", "own levels") if step % 2 == 0 else ("own levels", "both tails")):
-                kernels.normal_score_quantile_matrix = functions[side]
-                try:
-                    clock = time.perf_counter()
-                    optimizers[side].tell(x, value)
-                    seconds[side].append(time.perf_counter() - clock)
-                finally:
-                    kernels.normal_score_quantile_matrix = own_levels
-            print(f"[{step + 1}/{args.evaluations}] tell: both tails {seconds['both tails'][-1]:.2f} s, "
-                  f"own levels {seconds['own levels'][-1]:.2f} s", flush=True)
+    seconds = _paired_tells(optimizers, args.evaluations, args.seed, around=quantiles_of)
     fitted = [(a, b) for a, b in zip(seconds["both tails"], seconds["own levels"]) if a > 0.05]
     record = {
         "benchmark": "issue 17 item 2: a tell of the Wasserstein-Matern BO, Gamma quantiles of both tails at every "
