@@ -80,13 +80,20 @@ logger = logging.getLogger(__name__)
 RESULTS_NAME = "results.json"
 TABLE_NAME = "results.csv"
 PLOT_NAME = "best_so_far.png"
-#: keys every run.json must hold
 #: L-BFGS starts of the acquisition in a new campaign (skopt's default 5 in :func:`hetnet.bo.optimizer.minimize`
 #: and in campaigns whose run.json predates the setting): 2 were as good and 1.4-1.6x faster,
 #: bench/results/acquisition_budget.json
 CAMPAIGN_ACQUISITION_RESTARTS = 2
 
+#: keys every run.json must hold
 REQUIRED_SETTINGS = ("objective", "space", "budget", "batch", "seed", "kernel", "n_initial_points", "xi")
+#: settings added later, and what a run.json written before them ran with (2026-12-02)
+_EARLIER_RUNS = {"schedule": "batch", "pipeline_depth": None, "acquisition_restarts": DEFAULT_ACQUISITION_RESTARTS}
+
+
+def _setting(settings: Mapping, key: str):
+    """A setting of ``_EARLIER_RUNS``: its value, or what a run folder written before it existed ran with."""
+    return settings.get(key, _EARLIER_RUNS[key])
 
 
 def _is_int(value) -> bool:
@@ -112,12 +119,12 @@ def setting_problems(settings: Mapping) -> list:
         problems.append(("seed", seed, "must be an integer in [0, 2**32)"))
     if settings.get("kernel") not in KERNELS:
         problems.append(("kernel", settings.get("kernel"), f"allowed: {', '.join(KERNELS)}"))
-    if settings.get("schedule", "batch") not in SCHEDULES:   # runs written before 2026-12-02 have none: batch
+    if _setting(settings, "schedule") not in SCHEDULES:
         problems.append(("schedule", settings.get("schedule"), f"allowed: {', '.join(SCHEDULES)}"))
-    depth = settings.get("pipeline_depth")
+    depth = _setting(settings, "pipeline_depth")
     if depth is not None and (not _is_int(depth) or depth < 1):
         problems.append(("pipeline_depth", depth, "must be an integer >= 1 (or null: batch)"))
-    restarts = settings.get("acquisition_restarts", DEFAULT_ACQUISITION_RESTARTS)
+    restarts = _setting(settings, "acquisition_restarts")
     if not _is_int(restarts) or restarts < 1:
         problems.append(("acquisition_restarts", restarts, "must be an integer >= 1"))
     xi = settings.get("xi")
@@ -156,10 +163,9 @@ def _build(settings: Mapping):
 
 
 def _make_optimizer(settings: Mapping, space):
-    # a run.json written before the setting existed ran skopt's 5 acquisition restarts
     return make_optimizer(space.dimensions, settings["kernel"], space, n_initial_points=settings["n_initial_points"],
                           random_state=settings["seed"], xi=settings["xi"],
-                          acquisition_restarts=settings.get("acquisition_restarts", DEFAULT_ACQUISITION_RESTARTS))
+                          acquisition_restarts=_setting(settings, "acquisition_restarts"))
 
 
 def _results(settings, space, evaluations, optimizer, engine_description, started, optimizer_seconds=0.0) -> dict:
@@ -169,8 +175,8 @@ def _results(settings, space, evaluations, optimizer, engine_description, starte
         "objective": settings["objective"],
         "budget": settings["budget"],
         "batch": settings["batch"],
-        "schedule": settings.get("schedule", "batch"),
-        "acquisition_restarts": settings.get("acquisition_restarts", DEFAULT_ACQUISITION_RESTARTS),
+        "schedule": _setting(settings, "schedule"),
+        "acquisition_restarts": _setting(settings, "acquisition_restarts"),
         "seed": settings["seed"],
         "kernel": optimizer.kernel_description,
         "n_evaluations": len(evaluations),
@@ -237,36 +243,32 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
         journal.append(proposal)
         return proposal
 
+    def submit(proposal):
+        return engine.submit(evaluate_candidate, objective, proposal["x"], proposal["seed"], proposal["index"])
+
+    def optimise(function, *args, **keywords):
+        """An ask or tell of the optimiser, its time counted in ``optimizer_seconds``."""
+        nonlocal optimizer_seconds
+        clock = time.perf_counter()
+        try:
+            return function(*args, **keywords)
+        finally:
+            optimizer_seconds += time.perf_counter() - clock
+
     def write():
         evaluations.sort(key=lambda e: e["index"])
         _write_outputs(directory, settings, _results(settings, space, evaluations, optimizer, engine.describe(),
                                                      started, optimizer_seconds), evaluations)
 
     with Journal(directory / JOURNAL_NAME) as journal:
-        if settings.get("schedule", "batch") == "pipeline":
+        if _setting(settings, "schedule") == "pipeline":
             # one new proposal each time the oldest evaluation is told (PipelinedProposals): the other
             # evaluations in flight go on while the optimiser thinks
-            schedule = PipelinedProposals(optimizer, depth=int(settings.get("pipeline_depth") or batch_size),
+            schedule = PipelinedProposals(optimizer, depth=int(_setting(settings, "pipeline_depth") or batch_size),
                                           total=budget, first_index=next_index,
                                           pending={p["index"]: p["x"] for p in pending})
-            outstanding = {}
-
-            def submit(proposal):
-                handle = engine.submit(evaluate_candidate, objective, proposal["x"], proposal["seed"],
-                                       proposal["index"])
-                outstanding[proposal["index"]] = handle
-
-            def ask():
-                nonlocal optimizer_seconds
-                clock = time.perf_counter()
-                made = schedule.proposals()
-                optimizer_seconds += time.perf_counter() - clock
-                return made
-
-            for proposal in pending:
-                submit(proposal)
-            for index, point in ask():
-                submit(propose(index, point))
+            outstanding = {p["index"]: submit(p) for p in pending}
+            outstanding.update((index, submit(propose(index, point))) for index, point in optimise(schedule.proposals))
             written = len(evaluations)
             while outstanding:
                 order = sorted(outstanding)
@@ -274,11 +276,9 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 index = next(i for i in order if outstanding[i] is handle)
                 del outstanding[index]
                 finished(record)
-                clock = time.perf_counter()
-                made = schedule.record(index, None if record.get("objective") is None else -record["objective"])
-                optimizer_seconds += time.perf_counter() - clock
-                for new_index, point in made:
-                    submit(propose(new_index, point))
+                value = None if record.get("objective") is None else -record["objective"]
+                made = optimise(schedule.record, index, value)
+                outstanding.update((new, submit(propose(new, point))) for new, point in made)
                 if len(evaluations) - written >= batch_size or not outstanding:   # outputs about once a batch
                     write()
                     written = len(evaluations)
@@ -287,17 +287,11 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 if pending:
                     batch, pending = pending, []
                 else:
-                    count = min(batch_size, budget - len(evaluations))
-                    clock = time.perf_counter()
-                    points = ask_batch(optimizer, count)
-                    optimizer_seconds += time.perf_counter() - clock
-                    batch = []
-                    for point in points:
-                        batch.append(propose(next_index, point))
-                        next_index += 1
-                handles = [engine.submit(evaluate_candidate, objective, p["x"], p["seed"], p["index"]) for p in batch]
+                    points = optimise(ask_batch, optimizer, min(batch_size, budget - len(evaluations)))
+                    batch = [propose(next_index + number, point) for number, point in enumerate(points)]
+                    next_index += len(points)
                 done = []
-                for _, record in engine.as_completed(handles):
+                for _, record in engine.as_completed([submit(p) for p in batch]):
                     finished(record)
                     done.append(record)
                 # told in proposal order, not in the order the workers finished: the GP's fit depends on the
@@ -305,10 +299,9 @@ def _loop(directory: Path, settings: dict, engine, progress: Callable | None, st
                 # several workers propose other points on every run
                 good = sorted((r for r in done if r.get("objective") is not None), key=lambda r: r["index"])
                 if good:
-                    clock = time.perf_counter()
                     next_count = min(batch_size, budget - len(evaluations))   # the next ask's size
-                    tell_batch(optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good], next_count)
-                    optimizer_seconds += time.perf_counter() - clock
+                    optimise(tell_batch, optimizer, [list(r["x"]) for r in good], [-r["objective"] for r in good],
+                             next_count)
                 write()
     results = _results(settings, space, evaluations, optimizer, engine.describe(), started, optimizer_seconds)
     _write_outputs(directory, settings, results, evaluations)

@@ -85,8 +85,8 @@ def evaluate_candidate(objective, point, seed: int, index: int) -> dict:
     interrupted evaluation is never recorded.
 
     The objective runs with one BLAS / OpenMP thread
-    (:func:`single_threaded_blas`) on every engine, as the optimiser does. Worker processes used to run it with
-    OpenBLAS's default pool (one thread per core) each: two workers on two
+    (:func:`single_threaded_blas`) on every engine, as the optimiser does.
+    Worker processes used to run it with OpenBLAS's default pool (one thread per core) each: two workers on two
     cores spent 2-4 s per evaluation outside the simulation instead of
     0.5 s (N = 500, the memory-capacity readouts and the Lyapunov surrogate;
     docs/notes/issue-17.md), and the thread count changed the last bits of
@@ -147,6 +147,12 @@ class _EngineBase:
         return next(iter(self.as_completed(handles)))
 
 
+def _first_done(handles: list, done) -> tuple:
+    """``(future, result)`` of the first of ``handles`` (in their order) that is in ``done``."""
+    future = next(handle for handle in handles if handle in done)
+    return future, future.result()
+
+
 class SerialEngine(_EngineBase):
     """Runs each evaluation in the calling process when it is collected (tests, debugging)."""
 
@@ -192,8 +198,7 @@ class ProcessPoolEngine(_EngineBase):
     def first_completed(self, handles):
         handles = list(handles)
         done, _ = concurrent.futures.wait(handles, return_when=concurrent.futures.FIRST_COMPLETED)
-        future = next(handle for handle in handles if handle in done)
-        return future, future.result()
+        return _first_done(handles, done)
 
     def worker_pids(self) -> list:
         """Process ids of the pool's live workers."""
@@ -277,9 +282,7 @@ class DaskEngine(_EngineBase):
         from distributed import wait
 
         handles = list(handles)
-        done = wait(handles, return_when="FIRST_COMPLETED").done
-        future = next(handle for handle in handles if handle in done)
-        return future, future.result()
+        return _first_done(handles, wait(handles, return_when="FIRST_COMPLETED").done)
 
     def close(self, abort: bool = False):
         if self._owns_client:

@@ -59,8 +59,8 @@ __all__ = ["KERNELS", "SCHEDULES", "DEFAULT_ACQUISITION_RESTARTS", "make_kernel"
 logger = logging.getLogger(__name__)
 
 KERNELS = ("wasserstein", "matern")
-#: L-BFGS starts of the acquisition optimiser (skopt's default; the EI is maximised from the best of
-#: ``n_acquisition_points`` random candidates and this many of them)
+#: L-BFGS starts of the acquisition optimiser (skopt's default): EI is evaluated at ``n_acquisition_points``
+#: random candidates and maximised by L-BFGS from the best this many of them
 DEFAULT_ACQUISITION_RESTARTS = 5
 #: How a run with several evaluations at once proposes: ``"batch"`` (``q`` points together, wait for all
 #: of them) or ``"pipeline"`` (:class:`PipelinedProposals`: one point each time the oldest finishes).
@@ -334,7 +334,9 @@ class PipelinedProposals:
     a worker that finishes starts the next at once while the optimiser
     computes the one after. The price is staleness: each proposal knows the
     results of all but the last ``depth - 1`` points (a batch of ``q``: all
-    but 0 to ``q - 1`` of them).
+    but 0 to ``q - 1`` of them); on the analytic benchmarks ``depth = q``
+    was as good as a batch of ``q`` and ``depth = q + 1`` clearly worse
+    (``bench/results/schedule.json``).
 
     Parameters
     ----------
@@ -485,8 +487,12 @@ def minimize(objective: Callable, dimensions: Sequence, n_calls: int = 20, n_ini
         return _minimize(optimizer, objective, n_calls, batch_size, callback, x0)
 
 
+def _callbacks(callback) -> list:
+    return [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
+
+
 def _minimize_pipelined(optimizer, objective, n_calls, depth, callback):
-    callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
+    callbacks = _callbacks(callback)
     schedule = PipelinedProposals(optimizer, depth=depth, total=n_calls)
     queue = dict(schedule.proposals())
     while queue:
@@ -507,7 +513,7 @@ def _result_so_far(optimizer: Optimizer):
 
 
 def _minimize(optimizer, objective, n_calls, batch_size, callback, x0):
-    callbacks = [] if callback is None else (list(callback) if isinstance(callback, (list, tuple)) else [callback])
+    callbacks = _callbacks(callback)
     pending = [list(point) for point in (x0 or [])]
     result = None
     evaluated = 0

@@ -181,9 +181,10 @@ def run_optimize(args) -> int:
                                    n_initial_points=args.initial_points, xi=args.xi, objective_options=options,
                                    engine=engine, dask_address=args.dask, max_workers=args.workers,
                                    progress=progress, on_evaluation=on_evaluation, directory_option="--out",
-                                   overwrite=args.force, schedule=args.schedule or "batch",
-                                   **({} if args.acquisition_restarts is None
-                                      else {"acquisition_restarts": args.acquisition_restarts}))
+                                   overwrite=args.force,
+                                   **{key: value for key, value in (("schedule", args.schedule),
+                                                                    ("acquisition_restarts", args.acquisition_restarts))
+                                      if value is not None})   # else run_campaign's defaults
     finally:
         bar.close()
     best = results.get("best")

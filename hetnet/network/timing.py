@@ -150,7 +150,7 @@ def time_breakdown(wall_s: float, timings: dict) -> dict:
     """
     simulate = timings["simulate_wall_s"]
     return {"wall_s": float(wall_s), **timings,
-            "simulate_overhead_s": simulate - timings["compile_s"] - timings.get("wait_s", 0.0) - timings["project_s"]
+            "simulate_overhead_s": simulate - timings["compile_s"] - timings["wait_s"] - timings["project_s"]
             - timings["bare_s"],
             "outside_simulation_s": float(wall_s) - simulate,
             "ratio_wall_to_bare_loop": float(wall_s) / timings["bare_s"] if timings["bare_s"] > 0 else None}
