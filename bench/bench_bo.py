@@ -116,8 +116,24 @@ def paired(path_a: str, path_b: str, out: str) -> int:
                   f"{row['fraction_reached'][1]:.0%}, better on {row['seeds_a_better']} vs {row['seeds_b_better']} "
                   f"seeds, wall {row['wall_s'][0]:.0f} vs {row['wall_s'][1]:.0f} s")
     write_json(out, result)
+    _plot_paired(records, [Path(path_a).stem, Path(path_b).stem], Path(out).with_suffix(".png"))
     print(f"a = {labels[0]}\nb = {labels[1]}\nwrote {out}")
     return 0
+
+
+def _plot_paired(records, names, path: Path) -> None:
+    """One panel per problem: each method's median best-regret curve in both records."""
+    from hetnet.plotting import new_figure, regret_curves
+
+    problems = list(records[0]["problems"])
+    figure, axes = new_figure(1, len(problems), squeeze=False)
+    for ax, problem in zip(axes[0], problems):
+        curves = {f"{method} ({name})": record["problems"][problem]["methods"][method]["median_curve"]
+                  for method in records[0]["problems"][problem]["methods"] for record, name in zip(records, names)}
+        regret_curves(curves, ax, title=problem, threshold=records[0]["settings"]["threshold_regret"])
+    figure.suptitle(f"median over {len(records[0]['settings']['seeds'])} seeds")
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -12,14 +12,18 @@ sequential loop (batch 1) and uniform random search. Reported per problem and sc
 median final best regret, the fraction of seeds reaching the threshold, the median evaluations
 to reach it, and the per-seed final regrets (so paired differences can be read).
 
+Writes ``--out`` and a PNG of the median best-regret curves beside it (``--plot-only``
+redraws it from the JSON).
+
 Usage::
 
     .venv/bin/python bench/bench_schedule.py [--budget 30] [--seeds 10] [--workers 2] \
-        [--problems gamma-1,gamma-2-w2] [--out bench/results/schedule.json]
+        [--problems gamma-1,gamma-2-w2] [--out bench/results/schedule.json] [--plot-only]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -44,7 +48,11 @@ def main(argv=None) -> int:
     parser.add_argument("--threshold", type=float, default=0.01)
     parser.add_argument("--problems", default="gamma-1,gamma-2-w2")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "schedule.json"))
+    parser.add_argument("--plot-only", action="store_true", help="redraw the PNG from the JSON at --out")
     args = parser.parse_args(argv)
+    if args.plot_only:
+        plot(json.loads(Path(args.out).read_text()), Path(args.out).with_suffix(".png"))
+        return 0
     problems = analytic_problems()
     runs = {"sequential (batch 1)": dict(methods=("wasserstein",), batch_size=1, schedule="batch"),
             f"batch {args.workers}": dict(methods=("wasserstein",), batch_size=args.workers, schedule="batch"),
@@ -84,8 +92,23 @@ def main(argv=None) -> int:
             print(f"{name}: paired {output['problems'][name]['paired_against_batch']}", flush=True)
     output["wall_s"] = time.perf_counter() - start
     write_json(args.out, output)
+    plot(output, Path(args.out).with_suffix(".png"))
     print(f"wrote {args.out} in {output['wall_s']:.0f} s")
     return 0
+
+
+def plot(output: dict, path: Path) -> None:
+    """One panel per problem: the median (over seeds) best-regret curve of each schedule."""
+    from hetnet.plotting import new_figure, regret_curves
+
+    problems = output["problems"]
+    figure, axes = new_figure(1, len(problems), squeeze=False)
+    for ax, (name, runs) in zip(axes[0], problems.items()):
+        regret_curves({label: run["median_curve"] for label, run in runs.items() if "median_curve" in run}, ax,
+                      title=name, threshold=output["provenance"]["settings"]["threshold_regret"])
+    figure.suptitle(f"median over {output['provenance']['settings']['seeds']} seeds")
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

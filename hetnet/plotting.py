@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 
 __all__ = [
     "POPULATION_COLOURS", "METHOD_STYLES", "new_figure", "seeds_label", "raster", "memory_capacity_curve",
-    "bo_convergence", "pruning_evolution", "timescale_histogram", "dot_plot",
+    "bo_convergence", "regret_curves", "pruning_evolution", "timescale_histogram", "dot_plot",
 ]
 
 logger = logging.getLogger(__name__)
@@ -320,6 +320,30 @@ def timescale_histogram(tau_by_method: Mapping[str, np.ndarray], ax=None, *, bin
     ax.set(xlabel="τ_m (ms)", ylabel="density", xscale="log")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
+    return figure
+
+
+def regret_curves(curves: Mapping[str, Sequence[float]], ax=None, *, title: str = "", threshold: float | None = None):
+    """Best regret so far against the evaluation number, one line per method (log scale).
+
+    ``curves`` maps a label to a curve (for example the median over seeds of
+    :func:`hetnet.bo.benchmark.compare`'s best-regret curves); ``threshold``
+    draws the target regret as a dotted line.
+
+    Examples
+    --------
+    >>> figure = regret_curves({"batch 2": [1.0, 0.1, 0.01], "random": [1.0, 0.5, 0.4]}, threshold=0.01)
+    >>> [line.get_label() for line in figure.axes[0].get_lines()][:2]
+    ['batch 2', 'random']
+    """
+    figure, ax = _axis(ax, figsize=(6.0, 4.0))
+    for label, curve in curves.items():
+        values = np.maximum(np.asarray(curve, dtype=float), 1e-12)   # a regret of exactly 0 on a log axis
+        ax.step(np.arange(1, len(values) + 1), values, where="post", linewidth=1.8, label=label)
+    if threshold is not None:
+        ax.axhline(threshold, color="0.4", linestyle=":", linewidth=1, label=f"regret {threshold:g}")
+    ax.set(yscale="log", xlabel="evaluations", ylabel="best regret so far", title=title)
+    ax.legend(fontsize=7)
     return figure
 
 
