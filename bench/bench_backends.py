@@ -17,7 +17,10 @@ inputs, 1 s of biological time, dt = 0.1 ms):
    by their exact one-step propagator with per-neuron coefficients
    precomputed instead of Brian2's ``method="exact"`` evaluating the
    exponentials at every step; ``+rates``: event-driven traces decayed with
-   ``1/tau`` as a multiply), so each gain is measured in the same run;
+   ``1/tau`` as a multiply), so each gain is measured in the same run; and
+   hetnet with one of its later kernel changes taken out (``HETNET_ABLATIONS``:
+   the plastic input pathway in source order, the leak loop without the
+   vectorisation hint), each its own build, run in the same rounds;
 4. the per-run overhead of hetnet's Python side after the build,
    ``wall_seconds - simulation_seconds``, as a fraction of the simulation
    time (median over the re-runs), plus a breakdown of where it goes;
@@ -71,6 +74,25 @@ STEP_MS = 10.0
 PATHWAY_NAMES = ("input", "ee", "ei", "ie", "ii")
 #: the plain script, and the plain script with hetnet's two speed-ups added one at a time (ablation)
 PLAIN_VARIANTS = ("plain", "propagator", "propagator+rates")
+#: hetnet with one kernel change taken out: (module attribute of hetnet.backends.standalone, value)
+HETNET_ABLATIONS = {
+    "source_order": ("TARGET_ORDERED_PATHWAYS", ()),     # plastic input synapses in source order
+    "scalar_leak": ("VECTORISE_HINT", ""),                # the leak loop without GCC's ivdep hint
+}
+
+
+@contextlib.contextmanager
+def hetnet_ablation(name: str):
+    """hetnet with the change ``name`` of :data:`HETNET_ABLATIONS` taken out (the build key follows)."""
+    from hetnet.backends import standalone
+
+    attribute, value = HETNET_ABLATIONS[name]
+    before = getattr(standalone, attribute)
+    setattr(standalone, attribute, value)
+    try:
+        yield
+    finally:
+        setattr(standalone, attribute, before)
 
 
 def log(message: str):
@@ -460,16 +482,40 @@ def bench_size(n: int, args, workdir: Path) -> dict:
                                seed=args.seed, variant=variant) for variant in variants]
         for script in scripts:
             script.wait_ready()
+        ablations = [name for name in HETNET_ABLATIONS if plastic or name != "source_order"]  # frozen: no order
+        ablation_runs = {name: [] for name in ablations}
+        for name in ablations:  # each its own program: build it before the timed rounds
+            with hetnet_ablation(name):
+                simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", record_input=True)
         runs = []
         for repeat in range(args.repeats):  # one run of each side per round: the host's load hits all alike
             result = simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", record_input=True)
             runs.append(hetnet_run_record(result, arrays, plastic))
             if runs[-1]["compiled"]:
                 raise RuntimeError("a re-run recompiled")
+            for name in ablations:
+                with hetnet_ablation(name):
+                    other = simulate(network, stimulus, plastic=plastic, backend="cpp_standalone", record_input=True)
+                if not (np.array_equal(other.spike_indices, result.spike_indices)
+                        and np.array_equal(other.spike_times_ms, result.spike_times_ms)):
+                    raise RuntimeError(f"hetnet ablated to {name} gave other spikes")
+                ablation_runs[name].append(hetnet_run_record(other, arrays, plastic))
             for script in scripts:
                 script.run()
         plain, *ablation = [script.close() for script in scripts]
         record[mode] = summarise(runs, plain)
+        record[mode]["hetnet_ablation"] = {}
+        for name, other_runs in ablation_runs.items():  # same spikes (checked above), paired loop times
+            slower = _paired([r["network_loop_seconds"] for r in other_runs],
+                             [r["network_loop_seconds"] for r in runs])
+            record[mode]["hetnet_ablation"][name] = {
+                "without": HETNET_ABLATIONS[name][0], "same_spikes_every_round": True,
+                "median_network_loop_seconds": _median([r["network_loop_seconds"] for r in other_runs]),
+                "loop_time_over_hetnet_paired_rounds": slower,
+                "loop_time_over_hetnet_paired_rounds_median": _median(slower),
+                "runs": other_runs,
+            }
+            log(f"N={n} {mode}: hetnet ablated to {name}: loop {_median(slower):.2f}x hetnet's (paired)")
         record[mode]["ablation"] = {}
         for extra in ablation:  # the plain script with hetnet's speed-ups added one at a time
             summary = summarise_plain(extra)

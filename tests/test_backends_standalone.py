@@ -273,7 +273,29 @@ def test_alternating_plastic_and_frozen_builds_compile_once_each(cache, stimulus
         "results-*/_*array_*"))
     assert "_dynamic_array_recurrent_spikes_t" in written and "_array_recurrent_v" in written
     assert "_dynamic_array_synapses_ee_w" in written
-    assert not [name for name in written if "_synaptic_" in name or "lastspike" in name or "_spikespace" in name]
+    assert not [name for name in written if "_synaptic_" in name or "last_spike" in name or "_spikespace" in name]
+
+
+def test_plastic_build_keeps_the_input_pathway_in_target_order_with_the_same_results(cache, stimulus, monkeypatch):
+    """The sixth-session kernel changes (target-ordered input synapses, the vectorised leak) change no result."""
+    from hetnet.backends import standalone
+
+    network = generate_network(CONFIG, stimulus.n_channels)
+    assert standalone.target_ordered_pathways(network, "cpp_standalone", True) == ("input",)
+    assert standalone.target_ordered_pathways(network, "cpp_standalone", False) == ()  # frozen: source order
+    ordered = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=11)
+    directory = Path(ordered.provenance["build"]["directory"])
+    leak = (directory / "code_objects" / "recurrent_leak_codeobject.cpp").read_text()
+    assert standalone.VECTORISE_HINT + "\n    for(int _idx=0; _idx<_N; _idx++)" in leak
+    assert not list(directory.glob("code_objects/recurrent_stateupdater*"))  # refractoriness is in the leak
+    monkeypatch.setattr(standalone, "TARGET_ORDERED_PATHWAYS", ())
+    in_source_order = simulate(network, stimulus, plastic=True, backend="cpp_standalone", seed=11)
+    assert Path(in_source_order.provenance["build"]["directory"]) != directory   # its own build key
+    np.testing.assert_array_equal(in_source_order.spike_indices, ordered.spike_indices)
+    np.testing.assert_array_equal(in_source_order.spike_times_ms, ordered.spike_times_ms)
+    for name, synapses in ordered.final_network.synapses.items():
+        np.testing.assert_array_equal(in_source_order.final_network.synapses[name].w, synapses.w)
+    assert not np.array_equal(ordered.final_network.synapses["input"].w, network.synapses["input"].w)
 
 
 def test_two_threads_rerun_the_binary_each_with_its_own_seed(cache, stimulus):

@@ -199,6 +199,47 @@ def test_propagator_neuron_update_equals_brian2_exact_ode():
     assert np.all(v_prop[neuron, first + 1: first + refractory_steps] == network.v_reset_mV[neuron])
 
 
+def _run_runtime_output(network, stimulus, order_by_target):
+    import brian2 as b2
+    from hetnet.network.brian import build_brian_network
+
+    b2.set_device("runtime")
+    b2.prefs.codegen.target = "numpy"
+    b2.start_scope()
+    built = build_brian_network(network, stimulus, plastic=True, order_by_target=order_by_target)
+    built.run(stimulus.duration_ms)
+    stored = {name: (np.array(group.i[:]), np.array(group.j[:]), np.array(group.w[:]))
+              for name, group in built.synapses.items()}
+    return built.output(), built.synapse_order, stored
+
+
+def test_synapses_stored_in_target_order_run_the_same_and_come_back_in_the_instances_order():
+    """``order_by_target`` changes where Brian2 keeps the synapses, not what they do or how hetnet sees them."""
+    config = HRSNNConfig(n_neurons=60, variant="HeNHeS", seed=3, weights={"input_scale_mV": 60.0})
+    network = generate_network(config, n_input=8, input_kind="spikes")
+    rng = np.random.default_rng(1)
+    slots = np.sort(rng.choice(1000 * 8, 500, replace=False))
+    stimulus = SpikeStimulus(slots % 8, (slots // 8) * config.dt_ms, n_channels=8, duration_ms=100.0, step_ms=10.0)
+    plain, no_order, _ = _run_runtime_output(network, stimulus, ())
+    ordered, order, stored = _run_runtime_output(network, stimulus, ("input", "ee"))
+    assert no_order == {} and sorted(order) == ["ee", "input"]
+    for name in ("input", "ee"):
+        syn = network.synapses[name]
+        pre, post, w_brian = stored[name]
+        assert np.all(np.diff(post) >= 0) and not np.all(np.diff(syn.post) >= 0)  # Brian2 holds them by target
+        np.testing.assert_array_equal(np.sort(order[name]), np.arange(syn.n_synapses))
+        np.testing.assert_array_equal(pre, syn.pre[order[name]])
+        np.testing.assert_array_equal(w_brian, ordered["weights"][name][order[name]])
+    assert plain["spike_indices"].size > 100
+    np.testing.assert_array_equal(ordered["spike_indices"], plain["spike_indices"])
+    np.testing.assert_array_equal(ordered["spike_times_ms"], plain["spike_times_ms"])
+    for name in plain["weights"]:  # STDP ran on the right synapses with the right values
+        np.testing.assert_array_equal(ordered["weights"][name], plain["weights"][name])
+    assert not np.array_equal(plain["weights"]["input"], network.synapses["input"].w)
+    with pytest.raises(ValueError, match="unknown pathways"):
+        _run_runtime_output(network, stimulus, ("inputs",))
+
+
 def test_neuron_update_must_be_known():
     from hetnet.network.brian import build_brian_network
 

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import logging
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -110,7 +110,8 @@ def _stop_brian_debug_log():
 _stop_brian_debug_log()
 
 __all__ = [
-    "default_clock_dt", "isolated_names", "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE", "NEURON_UPDATES",
+    "default_clock_dt", "isolated_names", "NEURON_EQUATIONS", "ODE_NEURON_EQUATIONS", "LEAK_UPDATE",
+    "PROPAGATOR_THRESHOLD", "PROPAGATOR_RESET", "NEURON_UPDATES",
     "PLASTIC_SYNAPSE_EQUATIONS", "STATIC_SYNAPSE_EQUATIONS", "CURRENT_INPUT_SYNAPSE_EQUATIONS",
     "BrianNetwork", "build_brian_network", "propagator_coefficients",
 ]
@@ -126,8 +127,11 @@ v_bias : volt (constant)
 t_ref : second (constant)
 """
 
-#: "propagator" form: ``v``, ``J_e`` and ``J_i`` are advanced by :data:`LEAK_UPDATE` (a
-#: ``run_regularly`` after Brian2's refractoriness update) with per-neuron constants
+#: "propagator" form: ``v``, ``J_e`` and ``J_i`` are advanced by :data:`LEAK_UPDATE` (one
+#: ``run_regularly``) with per-neuron constants. Refractoriness is the propagator's own: ``excitable``
+#: and ``last_spike`` play Brian2's ``not_refractory`` and ``lastspike`` (names Brian2 reserves), set by
+#: :data:`PROPAGATOR_RESET` and tested by :data:`PROPAGATOR_THRESHOLD`, so that one loop over the neurons
+#: does what Brian2's refractoriness update and the leak did in two (see :data:`LEAK_UPDATE`)
 NEURON_EQUATIONS = """
 v : volt
 J_e : volt
@@ -137,14 +141,33 @@ k_e : 1 (constant)
 k_i : 1 (constant)
 decay_e : 1 (shared, constant)
 decay_i : 1 (shared, constant)
+last_spike : second
+excitable : boolean
 """ + _NEURON_PARAMETERS
 
-#: the exact one-step solution of the membrane and current equations, ``v`` clamped while refractory
+#: the exact one-step solution of the membrane and current equations, ``v`` clamped while refractory.
+#: Its first line is Brian2's own refractoriness test (``not_refractory = timestep(t - lastspike, dt) >=
+#: timestep(t_ref, dt)``, the same expression on the same values), evaluated here instead of in a loop of
+#: its own: on cpp_standalone the fused loop is also one GCC vectorises (a flag read back from memory kept
+#: it scalar), 60 -> 48 ms for the N = 2000 benchmark network's 1 s (static), spikes and final state
+#: bitwise the same (docs/notes/issue-17.md, sixth session)
 LEAK_UPDATE = """
-v = v + int(not_refractory) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i)
+excitable = timestep(t - last_spike, dt) >= timestep(t_ref, dt)
+v = v + int(excitable) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i)
 J_e = J_e * decay_e
 J_i = J_i * decay_i
 """
+#: threshold and reset of the propagator form: what Brian2 adds for ``refractory="t_ref"``, on the form's own
+#: variables (the thresholder of Brian2's mechanism sets them; the reset is the same step's end, and nothing
+#: reads them in between)
+PROPAGATOR_THRESHOLD = "v > v_th and excitable"
+PROPAGATOR_RESET = """
+v = v_reset
+last_spike = t
+excitable = False
+"""
+#: Brian2's initial ``lastspike`` (long ago: not refractory at the start)
+_LONG_AGO_S = -1e4
 
 #: "ode" form: the textbook Brian2 equations (integrated with ``method="exact"``)
 ODE_NEURON_EQUATIONS = """
@@ -307,6 +330,11 @@ class BrianNetwork:
         Traces of ``state_variables`` (see :func:`build_brian_network`).
     dt_ms : float
         The integration step the network was built for.
+    synapse_order : dict
+        For each pathway stored in another order than the instance's
+        (``order_by_target`` of :func:`build_brian_network`), the index
+        array ``order``: Brian2's synapse ``k`` is the instance's synapse
+        ``order[k]``.
     """
 
     network: b2.Network
@@ -318,6 +346,7 @@ class BrianNetwork:
     stimulus_array: object
     state_monitor: object = None
     dt_ms: float = 0.1
+    synapse_order: dict = field(default_factory=dict)
 
     def run(self, duration_ms: float, **options):
         """Run the network for ``duration_ms`` at its integration step, leaving ``defaultclock.dt`` as it was.
@@ -360,6 +389,9 @@ class BrianNetwork:
         ]
         for name, group in self.synapses.items():
             syn = instance.synapses[name]
+            order = self.synapse_order.get(name)
+            if order is not None:
+                syn = syn.subset(order)  # Brian2's order
             values += [(group.w, syn.w), (group.psp_scale, syn.scale_mV * mV)]
             if "inv_taupre" in group.variables:
                 values += [
@@ -374,6 +406,15 @@ class BrianNetwork:
         elif self.stimulus_array is not None and isinstance(stimulus, CurrentStimulus):
             values.append((self.stimulus_array, stimulus.values))
         return values
+
+    def _in_instance_order(self, name: str, values: np.ndarray) -> np.ndarray:
+        """Per-synapse ``values`` of pathway ``name`` read from Brian2, in the instance's order."""
+        order = self.synapse_order.get(name)
+        if order is None:
+            return values
+        ordered = np.empty_like(values)
+        ordered[order] = values
+        return ordered
 
     def apply(self, values):
         """Set the values directly (runtime mode); ``values`` from :meth:`run_value_pairs`."""
@@ -396,7 +437,8 @@ class BrianNetwork:
         output = {
             "spike_indices": np.asarray(self.recurrent_monitor.i[:], dtype=np.int64),
             "spike_times_ms": np.asarray(self.recurrent_monitor.t[:] / ms, dtype=np.float64),
-            "weights": {name: np.array(group.w[:], dtype=float) for name, group in self.synapses.items()},
+            "weights": {name: self._in_instance_order(name, np.array(group.w[:], dtype=float))
+                        for name, group in self.synapses.items()},
         }
         if membrane:
             output["final_v_mV"] = np.asarray(self.recurrent.v[:] / mV, dtype=float)
@@ -409,7 +451,7 @@ class BrianNetwork:
 
 def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = True, record_input: bool = False,
                         neuron_update: str = "propagator", apply_values: bool = True, state_variables=(),
-                        state_record=True, checked: bool = False) -> BrianNetwork:
+                        state_record=True, checked: bool = False, order_by_target=()) -> BrianNetwork:
     """Create the Brian2 groups, synapses and monitors for ``instance``, ready to run.
 
     Every per-neuron and per-synapse value of ``instance`` is set on the
@@ -445,6 +487,18 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         ``("v", "J_e", "J_i")``) in ``built.state_monitor``.
     state_record : bool or sequence of int
         Which neurons' state to record (``True``: all).
+    order_by_target : sequence of str
+        Pathways whose Brian2 synapses are stored in target order (by
+        postsynaptic, then presynaptic neuron) instead of the instance's
+        order: the postsynaptic STDP code then visits one neuron's synapses
+        in one stretch of memory. ``built.synapse_order`` maps each to the
+        instance's order; :meth:`BrianNetwork.run_value_pairs` and
+        :meth:`BrianNetwork.output` translate, so values go in and weights
+        come out in the instance's order. Where the spike queue adds a
+        target's inputs in the order its sources spiked (Brian2's C++
+        devices), the results do not change; the C++ standalone backend
+        orders the plastic input pathway so (see
+        :data:`hetnet.backends.standalone.TARGET_ORDERED_PATHWAYS`).
     checked : bool
         ``stimulus`` has passed :func:`hetnet.network.instance.check_stimulus`
         already: the backends pass ``True``, since :func:`hetnet.network.simulate`
@@ -473,12 +527,19 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     # sit in a set whose order changes between processes, which would make standalone code
     # generation non-deterministic, and Brian2CUDA and Brian2GeNN accept no other clock.
     propagator = neuron_update == "propagator"
-    recurrent = b2.NeuronGroup(
-        instance.n_neurons, NEURON_EQUATIONS if propagator else ODE_NEURON_EQUATIONS, threshold="v > v_th",
-        reset="v = v_reset", refractory="t_ref", method="exact", name="recurrent", namespace={},
-    )
-    if propagator:  # after Brian2's state updater (order 0), which sets not_refractory for this step
+    if propagator:  # refractoriness inside the leak update (LEAK_UPDATE); no state updater runs
+        recurrent = b2.NeuronGroup(
+            instance.n_neurons, NEURON_EQUATIONS, threshold=PROPAGATOR_THRESHOLD, reset=PROPAGATOR_RESET,
+            name="recurrent", namespace={},
+        )
+        recurrent.last_spike = _LONG_AGO_S * b2.second
+        recurrent.excitable = True
         recurrent.run_regularly(LEAK_UPDATE, when="groups", order=1, name="recurrent_leak")
+    else:
+        recurrent = b2.NeuronGroup(
+            instance.n_neurons, ODE_NEURON_EQUATIONS, threshold="v > v_th", reset="v = v_reset",
+            refractory="t_ref", method="exact", name="recurrent", namespace={},
+        )
     current_input = isinstance(stimulus, CurrentStimulus)
     if current_input != (instance.input_kind == "current"):
         raise ValueError(
@@ -519,11 +580,16 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
         "xpost_increment": config.stdp.trace_increment_post,
     }
     bounds = config.stdp.bounds
-    synapses = {}
+    unknown = sorted(set(order_by_target) - set(PATHWAYS))
+    if unknown:
+        raise ValueError(f"order_by_target names unknown pathways {unknown}; pathways: {sorted(PATHWAYS)}")
+    synapses, synapse_order = {}, {}
     for name, (pre_population, post_population) in PATHWAYS.items():
         syn = instance.synapses[name]
         if pre_population not in populations or post_population not in populations or syn.n_synapses == 0:
             continue  # no inhibitory neurons, or no synapse drawn
+        if name in order_by_target:
+            synapse_order[name] = np.lexsort((syn.pre, syn.post))
         psc = _PSC["inhibitory" if pre_population == "inhibitory" else "excitatory"]
         if name == "input" and current_input:
             group = b2.Synapses(
@@ -541,7 +607,8 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
                 populations[pre_population], populations[post_population], STATIC_SYNAPSE_EQUATIONS,
                 on_pre=psc, name=f"synapses_{name}", namespace={},
             )
-        group.connect(i=syn.pre, j=syn.post)
+        order = synapse_order.get(name)
+        group.connect(i=syn.pre if order is None else syn.pre[order], j=syn.post if order is None else syn.post[order])
         synapses[name] = group
 
     recurrent_monitor = b2.SpikeMonitor(recurrent, record=True, name="recurrent_spikes")
@@ -553,7 +620,7 @@ def build_brian_network(instance: NetworkInstance, stimulus, *, plastic: bool = 
     objects += [monitor for monitor in (input_monitor, state_monitor) if monitor is not None]
     network = b2.Network(*objects, name="hrsnn")
     built = BrianNetwork(network, recurrent, input_group, synapses, recurrent_monitor, input_monitor, stimulus_array,
-                         state_monitor, float(config.dt_ms))
+                         state_monitor, float(config.dt_ms), synapse_order)
     if apply_values:
         built.apply(built.run_value_pairs(instance, stimulus, plastic))
     return built
