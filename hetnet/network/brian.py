@@ -149,8 +149,9 @@ excitable : boolean
 #: Its first line is Brian2's own refractoriness test (``not_refractory = timestep(t - lastspike, dt) >=
 #: timestep(t_ref, dt)``, the same expression on the same values), evaluated here instead of in a loop of
 #: its own: on cpp_standalone the fused loop is also one GCC vectorises (a flag read back from memory kept
-#: it scalar), 60 -> 48 ms for the N = 2000 benchmark network's 1 s (static), spikes and final state
-#: bitwise the same (docs/notes/issue-17.md, sixth session)
+#: it scalar). Network loops of the benchmark network with plasticity frozen 1.18-1.27x faster than the
+#: two loops (N = 500-5000, with the hint of hetnet.backends.standalone.vectorisable_leak_source;
+#: bench/results/revisions.json), spikes and weights bitwise the same (docs/notes/issue-17.md, sixth session)
 LEAK_UPDATE = """
 excitable = timestep(t - last_spike, dt) >= timestep(t_ref, dt)
 v = v + int(excitable) * ((v_rest + v_bias + J_in - v) * (1 - v_decay) + k_e * J_e + k_i * J_i)
